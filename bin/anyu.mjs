@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Entry point for `npx anyu <command>`: registers tsx so the TypeScript sources run
+// without a build step, then hands over to the command dispatcher.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('./cli.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Runs one TypeScript script (benchmarks, evaluations, training) through tsx:
+// `node bin/run-ts.mjs <file.ts> [args…]`.
+import { register } from 'tsx/esm/api';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+const [file, ...rest] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: node bin/run-ts.mjs <file.ts> [args…]');
+  process.exit(2);
+}
+register();
+process.argv = [process.argv[0], resolve(file), ...rest];
+await import(pathToFileURL(resolve(file)).href);

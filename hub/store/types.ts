@@ -1,0 +1,158 @@
+/**
+ * The hub's persistence boundary. SQLite (embedded default) and PostgreSQL implement it
+ * and pass one shared contract suite (`tests/hub/store-contract.ts`).
+ *
+ * Tenant scoping lives here, not only in routes: every read or write that a person can
+ * cause takes a `Scope`, and a row outside the scope behaves exactly as a missing row
+ * (null / empty), so a route cannot leak another tenant's data by forgetting a check.
+ * Methods without a scope serve machines (broker auth, ingest) and never take input from
+ * a person's request directly.
+ */
+import type {
+  CameraView,
+  CoverageQuery,
+  EdgeStatus,
+  IncidentDetail,
+  IncidentEvent,
+  IncidentKind,
+  IncidentView,
+  InstitutionView,
+  Outcome,
+  ReviewStatus,
+  RoomView,
+  Role,
+  StatsResponse,
+  UserView,
+} from '../../protocol/index.ts';
+
+export type Scope =
+  | { kind: 'all' }
+  | { kind: 'institution'; institutionId: string }
+  /** A regulator's town or district: matches institutions whose townId or districtId is it. */
+  | { kind: 'region'; regionId: string };
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  institutionId: string | null;
+  regionId: string | null;
+  /** scrypt hash in the `scrypt$N$r$p$salt$hash` form made by hub/auth. */
+  passwordHash: string;
+}
+
+export interface StoredUser extends UserView {
+  passwordHash: string;
+}
+
+export interface EdgeRecord {
+  id: string;
+  institutionId: string;
+  passwordHash: string;
+}
+
+export interface CameraRecord {
+  id: string;
+  institutionId: string;
+  edgeId: string;
+  name: string;
+  roomId: string | null;
+  expectedFps: number;
+}
+
+export interface IncidentFilter {
+  from?: string;
+  to?: string;
+  kinds?: IncidentKind[];
+  statuses?: ReviewStatus[];
+  active?: boolean;
+  cameraId?: string;
+  zoneId?: string;
+  institutionId?: string;
+  limit: number;
+  offset: number;
+}
+
+export type ApplyResult =
+  /** The event changed the incident (new, or newer seq). */
+  | { outcome: 'applied'; incident: IncidentView }
+  /** Same (id, seq) seen before: a QoS1 redelivery; nothing changed. */
+  | { outcome: 'duplicate'; incident: IncidentView }
+  /** Older seq than the stored one: kept in the timeline, state unchanged. */
+  | { outcome: 'stale'; incident: IncidentView }
+  /** The event's institution or edge does not own this incident id. */
+  | { outcome: 'conflict' };
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  /** e.g. `incident:<id>`, `snapshot:<id>`, `export:incidents`. */
+  target: string;
+  institutionId: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** One status sample of one camera, as recorded from an edge status message. */
+export interface CameraSample {
+  institutionId: string;
+  edgeId: string;
+  cameraId: string;
+  at: string;
+  /** `offline` also when the edge itself went offline (Last Will). */
+  state: 'starting' | 'online' | 'offline';
+  expectedFps: number;
+  analysedFps: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending versioned migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertInstitution(i: InstitutionView): Promise<void>;
+  listInstitutions(scope: Scope): Promise<InstitutionView[]>;
+  upsertRoom(r: RoomView): Promise<void>;
+  listRooms(scope: Scope): Promise<RoomView[]>;
+  upsertEdge(e: EdgeRecord): Promise<void>;
+  /** Unscoped: for broker authentication only. */
+  getEdge(edgeId: string): Promise<EdgeRecord | null>;
+  upsertCamera(c: CameraRecord): Promise<void>;
+  /** Cameras with their latest status and count of active incidents. */
+  listCameras(scope: Scope): Promise<CameraView[]>;
+
+  /** Throws if the username exists. Returns the new user's id. */
+  createUser(u: NewUser): Promise<string>;
+  /** Unscoped: for login only. */
+  getUserByUsername(username: string): Promise<StoredUser | null>;
+  getUser(id: string): Promise<UserView | null>;
+  /** Sessions are stored by the SHA-256 of their token, never the token. */
+  createSession(tokenHash: string, userId: string, expiresAt: string): Promise<void>;
+  getSessionUser(tokenHash: string, now: string): Promise<UserView | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /** Idempotent on (id, seq); applies events in seq order. Machine path (ingest). */
+  applyIncidentEvent(ev: IncidentEvent): Promise<ApplyResult>;
+  listIncidents(scope: Scope, f: IncidentFilter): Promise<{ items: IncidentView[]; total: number }>;
+  getIncident(scope: Scope, id: string): Promise<IncidentDetail | null>;
+  /** Idempotent: acknowledging twice keeps the first ack. Null when not in scope. */
+  acknowledge(scope: Scope, id: string, by: string, at: string): Promise<IncidentView | null>;
+  close(scope: Scope, id: string, by: string, at: string, outcome: Outcome, note: string): Promise<IncidentView | null>;
+  setLegalHold(scope: Scope, id: string, hold: boolean, by: string, at: string): Promise<IncidentView | null>;
+  /** Machine path: stores the JPEG for an incident published by its own edge. */
+  putSnapshot(institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean>;
+  getSnapshot(scope: Scope, incidentId: string): Promise<Buffer | null>;
+  /** Deletes incidents (and snapshots) that ended before `before`, except legal holds. */
+  purgeIncidents(before: string): Promise<number>;
+
+  /** Updates latest camera state and appends history samples (for coverage). */
+  recordEdgeStatus(s: EdgeStatus): Promise<void>;
+  /** Samples in [from, to) plus the last sample before `from` for each camera. */
+  cameraSamples(scope: Scope, from: string, to: string): Promise<CameraSample[]>;
+
+  audit(e: AuditEntry): Promise<void>;
+  listAudit(scope: Scope, limit: number): Promise<AuditEntry[]>;
+
+  incidentStats(scope: Scope, q: Pick<CoverageQuery, 'from' | 'to'>): Promise<StatsResponse>;
+}

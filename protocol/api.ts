@@ -1,0 +1,201 @@
+/** HTTP bodies and responses of the hub's REST API (`/api/…`). */
+import { z } from 'zod';
+import { Id } from './topics.ts';
+import { Role, RatingLevel, ZoneType, ClassType, Polygon } from './domain.ts';
+import { Evidence, IncidentKind, Outcome, ReviewStatus, Severity } from './incident.ts';
+import { CameraState } from './status.ts';
+
+const IsoTime = z.iso.datetime({ offset: true });
+const IsoDate = z.iso.date();
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const LoginBody = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const UserView = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  /** Set for supervisors and institution admins. */
+  institutionId: Id.nullable(),
+  /** Set for regulators: the town or district they oversee. */
+  regionId: Id.nullable(),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const LoginResponse = z.object({ user: UserView, token: z.string() });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const IncidentView = z.object({
+  id: Id,
+  institutionId: Id,
+  edgeId: Id,
+  cameraId: Id,
+  zoneId: Id.nullable(),
+  kind: IncidentKind,
+  severity: Severity,
+  message: z.string().nullable(),
+  /** True until the edge says the condition is over (`resolved`). */
+  active: z.boolean(),
+  status: ReviewStatus,
+  seq: z.number().int(),
+  startedAt: IsoTime,
+  updatedAt: IsoTime,
+  resolvedAt: IsoTime.nullable(),
+  acknowledgedAt: IsoTime.nullable(),
+  acknowledgedBy: z.string().nullable(),
+  closedAt: IsoTime.nullable(),
+  closedBy: z.string().nullable(),
+  outcome: Outcome.nullable(),
+  note: z.string().nullable(),
+  legalHold: z.boolean(),
+  hasSnapshot: z.boolean(),
+  evidence: Evidence,
+});
+export type IncidentView = z.infer<typeof IncidentView>;
+
+export const TimelineEntry = z.object({
+  at: IsoTime,
+  type: z.enum(['opened', 'updated', 'resolved', 'acknowledged', 'closed', 'legal_hold']),
+  by: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const IncidentDetail = IncidentView.extend({ timeline: z.array(TimelineEntry) });
+export type IncidentDetail = z.infer<typeof IncidentDetail>;
+
+/** Query string of `GET /api/incidents`; list filters accept comma-separated values. */
+export const IncidentQuery = z.object({
+  from: IsoTime.optional(),
+  to: IsoTime.optional(),
+  kind: z.string().max(200).optional(),
+  status: z.string().max(100).optional(),
+  active: z.enum(['true', 'false']).optional(),
+  cameraId: Id.optional(),
+  zoneId: Id.optional(),
+  institutionId: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type IncidentQuery = z.infer<typeof IncidentQuery>;
+
+export const IncidentPage = z.object({
+  items: z.array(IncidentView),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+export type IncidentPage = z.infer<typeof IncidentPage>;
+
+export const CloseBody = z.object({
+  outcome: Outcome,
+  note: z.string().max(2000).default(''),
+});
+export type CloseBody = z.infer<typeof CloseBody>;
+
+export const CameraView = z.object({
+  id: Id,
+  institutionId: Id,
+  edgeId: Id,
+  name: z.string(),
+  roomId: Id.nullable(),
+  state: CameraState,
+  expectedFps: z.number(),
+  deliveredFps: z.number(),
+  analysedFps: z.number(),
+  reconnectsLastHour: z.number().int(),
+  stallsLastHour: z.number().int(),
+  lastFrameAt: IsoTime.nullable(),
+  reason: z.string().nullable(),
+  openIncidents: z.number().int(),
+});
+export type CameraView = z.infer<typeof CameraView>;
+
+export const RoomView = z.object({
+  id: Id,
+  institutionId: Id,
+  name: z.string(),
+  type: ZoneType,
+  classType: ClassType.nullable(),
+  capacity: z.number().int().nullable(),
+  polygon: Polygon.nullable(),
+});
+export type RoomView = z.infer<typeof RoomView>;
+
+export const InstitutionView = z.object({
+  id: Id,
+  name: z.string(),
+  level: RatingLevel,
+  townId: Id,
+  districtId: Id,
+  registered: z.boolean(),
+});
+export type InstitutionView = z.infer<typeof InstitutionView>;
+
+export const CoverageQuery = z.object({
+  from: IsoDate,
+  to: IsoDate,
+  townId: Id.optional(),
+});
+export type CoverageQuery = z.infer<typeof CoverageQuery>;
+
+export const CoverageInstitution = z.object({
+  institutionId: Id,
+  name: z.string(),
+  level: RatingLevel,
+  townId: Id,
+  days: z.number().int(),
+  daysCovered: z.number().int(),
+  /** Days covered / days in the period. */
+  share: z.number(),
+  /** Each day not covered, with why. */
+  gaps: z.array(z.object({ date: IsoDate, reasons: z.array(z.string()) })),
+});
+export type CoverageInstitution = z.infer<typeof CoverageInstitution>;
+
+export const CoverageGroup = z.object({
+  key: z.string(),
+  institutions: z.number().int(),
+  /** Institutions covered on every day of the period. */
+  covered: z.number().int(),
+  share: z.number(),
+});
+
+export const CoverageReport = z.object({
+  from: IsoDate,
+  to: IsoDate,
+  params: z.object({ minOnlineShare: z.number(), minFpsRatio: z.number() }),
+  institutions: z.array(CoverageInstitution),
+  byLevel: z.array(CoverageGroup),
+  byTown: z.array(CoverageGroup),
+  /** Indicator 16: 2024 target (二级及以上 all covered) and 2027 target (all covered). */
+  targets: z.object({
+    level2AndAbove: CoverageGroup.extend({ met: z.boolean() }),
+    all: CoverageGroup.extend({ met: z.boolean() }),
+  }),
+});
+export type CoverageReport = z.infer<typeof CoverageReport>;
+
+export const StatsResponse = z.object({
+  perDay: z.array(z.object({ date: IsoDate, kind: IncidentKind, count: z.number().int() })),
+  ackSeconds: z.object({ n: z.number().int(), median: z.number().nullable(), p90: z.number().nullable() }),
+});
+export type StatsResponse = z.infer<typeof StatsResponse>;
+
+export const HealthResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  uptimeS: z.number(),
+  store: z.string(),
+  broker: z.string(),
+});
+export type HealthResponse = z.infer<typeof HealthResponse>;

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * Childcare domain vocabulary shared by edge, hub and dashboard. Numbers here are the
+ * national defaults from 《托育机构设置标准（试行）》 Art. 19–20; a district may change them
+ * through configuration, so code must read them from config, never from these constants
+ * directly when a configured value exists.
+ */
+
+/** 乳儿班 6–12 months, 托小班 12–24, 托大班 24–36, mixed (≥ 18 months), home childcare point. */
+export const ClassType = z.enum(['infant', 'toddler_small', 'toddler_large', 'mixed', 'home']);
+export type ClassType = z.infer<typeof ClassType>;
+
+export interface ClassRule {
+  /** Maximum children per class. */
+  maxChildren: number;
+  /** Children per caregiver: ratio 1:N means at most N children per adult. */
+  childrenPerAdult: number;
+}
+
+export const DEFAULT_CLASS_RULES: Readonly<Record<ClassType, ClassRule>> = {
+  infant: { maxChildren: 10, childrenPerAdult: 3 },
+  toddler_small: { maxChildren: 15, childrenPerAdult: 5 },
+  toddler_large: { maxChildren: 20, childrenPerAdult: 7 },
+  // Mixed classes (≥ 18 months) are capped at 18; the ratio follows the youngest
+  // band present, which we cannot see, so default to the 托小班 rule.
+  mixed: { maxChildren: 18, childrenPerAdult: 5 },
+  home: { maxChildren: 5, childrenPerAdult: 3 },
+};
+
+/** Zone types: `masked` zones are never analysed nor stored (toilets, changing areas). */
+export const ZoneType = z.enum(['room', 'play', 'nap', 'exit', 'masked']);
+export type ZoneType = z.infer<typeof ZoneType>;
+
+/** Shaoxing rating levels, highest first: 市级示范 > 一级 > 二级 > 三级, then unrated. */
+export const RatingLevel = z.enum(['city_demo', 'level1', 'level2', 'level3', 'unrated']);
+export type RatingLevel = z.infer<typeof RatingLevel>;
+
+/** "二级及以上": 二级, 一级 and 市级示范. */
+export const LEVEL2_AND_ABOVE: readonly RatingLevel[] = ['city_demo', 'level1', 'level2'];
+
+export const Role = z.enum(['supervisor', 'institution_admin', 'regulator']);
+export type Role = z.infer<typeof Role>;
+
+/** A normalised point: x and y in [0, 1] of the frame width and height. */
+export const NormPoint = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
+export const Polygon = z.array(NormPoint).min(3);
+export type Polygon = z.infer<typeof Polygon>;
