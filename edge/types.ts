@@ -67,3 +67,20 @@ export interface FrameAnalysis {
   frame: Pick<RgbFrame, 'index' | 't' | 'at' | 'width' | 'height'>;
   persons: TrackedPerson[];
 }
+
+/** Frames in, tracked persons out, for any number of cameras (one tracker per camera). */
+export interface VisionPipeline {
+  /** TF.js backend in use: `tensorflow`, `wasm` or `cpu`. */
+  readonly backend: string;
+  analyse(cameraId: string, frame: RgbFrame): Promise<FrameAnalysis>;
+  close(): Promise<void>;
+}
+
+/**
+ * Safety rules of one camera: pure state over analyses and the clock. `tick` runs on a
+ * timer even when no frame arrives, because a still child makes no motion.
+ */
+export interface RuleEngine {
+  onFrame(analysis: FrameAnalysis): import('../protocol/index.ts').IncidentEvent[];
+  tick(nowMs: number): import('../protocol/index.ts').IncidentEvent[];
+}

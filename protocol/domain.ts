@@ -46,3 +46,19 @@ export type Role = z.infer<typeof Role>;
 export const NormPoint = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
 export const Polygon = z.array(NormPoint).min(3);
 export type Polygon = z.infer<typeof Polygon>;
+
+/**
+ * A zone of one camera's view: a room, a play mat, a nap area, a door line, or a masked
+ * area (never analysed). Used by edge config and the hub's remote config message.
+ */
+export const ZoneConfig = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  name: z.string().min(1).max(100).optional(),
+  type: ZoneType,
+  polygon: Polygon,
+  /** The class that uses this room; the `ratio` rule reads its limit from it. */
+  classType: ClassType.optional(),
+  /** People allowed in the zone at once (crowding rule). */
+  capacity: z.number().int().positive().optional(),
+});
+export type ZoneConfig = z.infer<typeof ZoneConfig>;
