@@ -58,7 +58,7 @@ export interface TrackedPerson {
   posture: Posture;
   age: AgeClass;
   /** Latest activity of the track's keypoint window, when a classifier runs. */
-  activity?: { activity: Activity; confidence: number };
+  activity?: { activity: Activity; confidence: number; probs?: Record<Activity, number> };
 }
 
 /** What vision hands to analytics for one analysed frame of one camera. */
