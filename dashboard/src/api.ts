@@ -1,0 +1,120 @@
+/**
+ * The hub's REST API as typed functions. Types come from the protocol; responses of the
+ * endpoints the live wall depends on are validated with the protocol's schemas.
+ */
+import {
+  IncidentDetail,
+  IncidentPage,
+  IncidentView,
+  LoginResponse,
+  UserView,
+} from '../../protocol/api.ts';
+import type {
+  CameraView,
+  CloseBody,
+  CoverageReport,
+  InstitutionView,
+  RoomView,
+  StatsResponse,
+} from '../../protocol/api.ts';
+import type { ZodType } from 'zod';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Query filters of the incident list and the CSV export (strings, as on the wire). */
+export type IncidentFilters = Partial<
+  Record<'from' | 'to' | 'kind' | 'status' | 'active' | 'cameraId' | 'zoneId' | 'institutionId', string>
+>;
+
+export function queryString(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  let code = `http_${res.status}`;
+  let message = res.statusText || `HTTP ${res.status}`;
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    if (body.error?.code) code = body.error.code;
+    if (body.error?.message) message = body.error.message;
+  } catch (err) {
+    // Not JSON (a proxy error page, say): keep the status text and say so in the console.
+    console.warn('non-JSON error body', res.status, err);
+  }
+  return new ApiError(res.status, code, message);
+}
+
+export interface ApiClient {
+  login(username: string, password: string): Promise<LoginResponse>;
+  logout(): Promise<void>;
+  me(): Promise<UserView>;
+  incidents(f: IncidentFilters & { limit?: number; offset?: number }): Promise<IncidentPage>;
+  incident(id: string): Promise<IncidentDetail>;
+  ack(id: string): Promise<IncidentView>;
+  close(id: string, body: CloseBody): Promise<IncidentView>;
+  exportCsv(f: IncidentFilters): Promise<Blob>;
+  snapshot(id: string): Promise<Blob>;
+  cameras(): Promise<CameraView[]>;
+  rooms(): Promise<RoomView[]>;
+  institutions(): Promise<InstitutionView[]>;
+  stats(from: string, to: string): Promise<StatsResponse>;
+  coverage(from: string, to: string): Promise<CoverageReport>;
+}
+
+/**
+ * `getToken` is read on every call so a new login takes effect at once; `onUnauthorized`
+ * lets the app drop back to the login screen when a session expires.
+ */
+export function createApi(getToken: () => string | null, onUnauthorized: () => void): ApiClient {
+  async function request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    const token = getToken();
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    if (init.body !== undefined) headers.set('content-type', 'application/json');
+    const res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
+    if (res.status === 401 && !path.startsWith('/api/auth/login')) onUnauthorized();
+    if (!res.ok) throw await errorOf(res);
+    return res;
+  }
+  async function json<T>(path: string, init?: RequestInit, schema?: ZodType<T>): Promise<T> {
+    const res = await request(path, init);
+    const body: unknown = await res.json();
+    return schema ? schema.parse(body) : (body as T);
+  }
+  const post = (body?: unknown): RequestInit => ({
+    method: 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+  return {
+    login: (username, password) => json('/api/auth/login', post({ username, password }), LoginResponse),
+    logout: async () => {
+      await request('/api/auth/logout', { method: 'POST' });
+    },
+    me: () => json('/api/auth/me', undefined, UserView),
+    incidents: (f) => json(`/api/incidents${queryString(f)}`, undefined, IncidentPage),
+    incident: (id) => json(`/api/incidents/${encodeURIComponent(id)}`, undefined, IncidentDetail),
+    ack: (id) => json(`/api/incidents/${encodeURIComponent(id)}/ack`, { method: 'POST' }, IncidentView),
+    close: (id, body) => json(`/api/incidents/${encodeURIComponent(id)}/close`, post(body), IncidentView),
+    exportCsv: async (f) => (await request(`/api/incidents/export.csv${queryString(f)}`)).blob(),
+    snapshot: async (id) => (await request(`/api/incidents/${encodeURIComponent(id)}/snapshot`)).blob(),
+    cameras: () => json('/api/cameras'),
+    rooms: () => json('/api/rooms'),
+    institutions: () => json('/api/institutions'),
+    stats: (from, to) => json(`/api/stats${queryString({ from, to })}`),
+    coverage: (from, to) => json(`/api/coverage${queryString({ from, to })}`),
+  };
+}

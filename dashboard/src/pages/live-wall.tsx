@@ -1,0 +1,153 @@
+/**
+ * The supervisor's live wall: open and unacknowledged incidents, newest first, pushed over
+ * Socket.IO. Critical ones flash and beep until someone acknowledges them.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { IncidentView } from '../../../protocol/api.ts';
+import { enumLabel, useI18n } from '../i18n.ts';
+import { cameraName, canSeeSnapshots, roomName, useSession } from '../session.ts';
+import { SEVERITY_CLASS, formatClock, formatTime, needsAlarm } from '../format.ts';
+import { Snapshot } from './snapshot.tsx';
+
+interface Entry {
+  incident: IncidentView;
+  /** Arrived while the connection was down; found by the re-fetch after reconnecting. */
+  missed: boolean;
+}
+
+const onWall = (i: IncidentView): boolean => i.status !== 'closed' && (i.active || i.status === 'new');
+
+export function LiveWall() {
+  const session = useSession();
+  const { api, live, alarm, user } = session;
+  const { t, lang } = useI18n();
+  const [entries, setEntries] = useState<ReadonlyMap<string, Entry>>(new Map());
+  const [missedCount, setMissedCount] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [audible, setAudible] = useState(alarm.audible());
+
+  const upsert = (i: IncidentView): void =>
+    setEntries((prev) => {
+      const next = new Map(prev);
+      if (onWall(i)) next.set(i.id, { incident: i, missed: prev.get(i.id)?.missed ?? false });
+      else next.delete(i.id);
+      return next;
+    });
+
+  /** Replaces the wall with the server's view; new ids are marked missed after a reconnect. */
+  const reload = async (active: IncidentView[] | null, markMissed: boolean): Promise<void> => {
+    const [activeItems, fresh] = await Promise.all([
+      active ?? api.incidents({ active: 'true', limit: 500 }).then((p) => p.items),
+      api.incidents({ status: 'new', limit: 500 }).then((p) => p.items),
+    ]);
+    setEntries((prev) => {
+      const next = new Map<string, Entry>();
+      let missed = 0;
+      for (const i of [...activeItems, ...fresh]) {
+        if (!onWall(i) || next.has(i.id)) continue;
+        const isMissed = markMissed && !prev.has(i.id);
+        if (isMissed) missed += 1;
+        next.set(i.id, { incident: i, missed: isMissed || (prev.get(i.id)?.missed ?? false) });
+      }
+      if (missed > 0) setMissedCount((n) => n + missed);
+      return next;
+    });
+    setError(null);
+  };
+
+  useEffect(() => {
+    reload(null, false).catch((e: unknown) => setError(String((e as Error).message)));
+    const offIncident = live.on('incident', upsert);
+    const offResync = live.on('resync', (items, first) => {
+      reload(items, !first).catch((e: unknown) => setError(String((e as Error).message)));
+    });
+    return () => {
+      offIncident();
+      offResync();
+    };
+  }, [live]);
+
+  const list = [...entries.values()].sort((a, b) => b.incident.startedAt.localeCompare(a.incident.startedAt));
+  const alarming = list.filter((e) => needsAlarm(e.incident)).length;
+  useEffect(() => {
+    alarm.setActive(alarming > 0);
+    return () => alarm.setActive(false);
+  }, [alarming > 0]);
+
+  const enableSound = async (): Promise<void> => {
+    await alarm.unlock();
+    setAudible(alarm.audible());
+  };
+
+  const acknowledge = async (id: string): Promise<void> => {
+    void enableSound();
+    try {
+      const updated = await (live.state() === 'connected' ? live.ack(id) : api.ack(id)).catch((err: unknown) => {
+        console.warn('socket ack failed, trying REST', err);
+        return api.ack(id);
+      });
+      upsert(updated);
+    } catch (err) {
+      setError(t('ackFailed', { msg: (err as Error).message }));
+    }
+  };
+
+  return (
+    <section class={`live-wall ${alarming > 0 ? 'alarm-on' : ''}`} data-alarm={alarming > 0 ? 'on' : 'off'}>
+      <div class="wall-bar">
+        {alarming > 0 && (
+          <div class="critical-banner" role="alert">
+            {t('criticalBanner', { n: alarming })}
+          </div>
+        )}
+        {missedCount > 0 && (
+          <div class="missed-banner" role="status" data-missed={missedCount}>
+            {t('resynced', { n: missedCount })}
+            <button class="link" onClick={() => setMissedCount(0)}>{t('dismiss')}</button>
+          </div>
+        )}
+        <button class={`sound ${audible ? 'on' : ''}`} onClick={() => void enableSound()} data-action="sound">
+          {audible ? t('soundOn') : t('enableSound')}
+        </button>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      {list.length === 0 && <p class="empty-wall">{t('noLiveIncidents')}</p>}
+      <div class="cards">
+        {list.map(({ incident: i, missed }) => (
+          <article
+            key={i.id}
+            class={`incident-card ${SEVERITY_CLASS[i.severity]} ${needsAlarm(i) ? 'flash' : ''}`}
+            data-incident={i.id}
+            data-status={i.status}
+          >
+            <header>
+              <span class={`chip ${SEVERITY_CLASS[i.severity]}`}>{enumLabel(t, 'sev', i.severity)}</span>
+              <strong class="kind">{enumLabel(t, 'kind', i.kind)}</strong>
+              {missed && <span class="chip missed">{t('missed')}</span>}
+              <time dateTime={i.startedAt} title={formatTime(i.startedAt, lang)}>
+                {formatClock(i.startedAt, lang)}
+              </time>
+            </header>
+            <div class="where">
+              {t('room')}: {roomName(session, i.zoneId)} · {t('camera')}: {cameraName(session, i.cameraId)}
+            </div>
+            {canSeeSnapshots(user) && <Snapshot id={i.id} available={i.hasSnapshot} />}
+            {i.message && <p class="message">{i.message}</p>}
+            <footer>
+              <span class={`state ${i.active ? 'active' : 'ended'}`}>{i.active ? t('active') : t('ended')}</span>
+              {i.status === 'new' ? (
+                <button class="primary ack" data-action="ack" onClick={() => void acknowledge(i.id)}>
+                  {t('acknowledge')}
+                </button>
+              ) : (
+                <span class="acked" data-acked-by={i.acknowledgedBy ?? ''}>
+                  {t('ackBy', { who: i.acknowledgedBy ?? '–', at: formatClock(i.acknowledgedAt ?? i.updatedAt, lang) })}
+                </span>
+              )}
+            </footer>
+          </article>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * A snapshot fetched with the session's bearer token (so it works without relying on the
+ * cookie), shown from an object URL that is released when the card goes away.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { useSession } from '../session.ts';
+import { useI18n } from '../i18n.ts';
+
+export function Snapshot({ id, available }: { id: string; available: boolean }) {
+  const { api } = useSession();
+  const { t } = useI18n();
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!available) return;
+    let objectUrl: string | null = null;
+    let cancelled = false;
+    api.snapshot(id).then(
+      (blob) => {
+        if (cancelled) return;
+        objectUrl = URL.createObjectURL(blob);
+        setUrl(objectUrl);
+      },
+      (err: unknown) => console.warn('snapshot', id, err),
+    );
+    return () => {
+      cancelled = true;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [id, available]);
+  if (!available || !url) return <div class="snapshot empty">{available ? t('loading') : t('noSnapshot')}</div>;
+  return <img class="snapshot" src={url} alt={t('snapshot')} data-snapshot={id} />;
+}
