@@ -1,0 +1,131 @@
+/**
+ * Parameters of the safety rules, with their defaults. The edge config embeds
+ * `RulesConfig`; every number a district or an institution may want to change is here,
+ * never in rule code. Times are seconds, lengths are fractions of the person's height
+ * (so rules do not depend on the camera's resolution or distance).
+ */
+import { z } from 'zod';
+import { ClassType, DEFAULT_CLASS_RULES } from '../../protocol/index.ts';
+
+/** Timing of one breach state machine (per camera, zone and kind). */
+export const BreachTiming = z.object({
+  /** The condition must hold this long before an incident opens (debounce). */
+  onSeconds: z.number().nonnegative(),
+  /** The condition must be clear this long before the incident resolves (hysteresis in time). */
+  offSeconds: z.number().nonnegative(),
+  /** After a resolve, no new incident of the same key opens for this long. */
+  cooldownSeconds: z.number().nonnegative(),
+  /** While open, an `update` is sent when the evidence changes, at most this often. */
+  updateMinSeconds: z.number().positive(),
+});
+export type BreachTiming = z.infer<typeof BreachTiming>;
+
+/**
+ * How a person whose age class is `unknown` counts. `hold`: never counted as adult or
+ * child; when the unknown people could change the verdict, the rule neither opens nor
+ * resolves (it keeps its state) and the evidence reports them as `unknown`. `adult` /
+ * `child`: count them as such (a deployer's explicit choice).
+ */
+export const UnknownAgePolicy = z.enum(['hold', 'adult', 'child']);
+export type UnknownAgePolicy = z.infer<typeof UnknownAgePolicy>;
+
+const FallAgeParams = z.object({
+  /** The last upright sample must be at most this long before the person is down. */
+  descentWindowSeconds: z.number().positive(),
+  /** The head must drop by at least this fraction of the standing height. */
+  minHeadDrop: z.number().positive(),
+  /**
+   * When hips are visible they must drop by at least this fraction too: bending over to
+   * pick something up tilts the torso and lowers the head, but the hips stay high.
+   */
+  minHipDrop: z.number().nonnegative(),
+});
+
+export const FallConfig = z.object({
+  enabled: z.boolean().default(true),
+  /**
+   * The person must stay down (no recovery to upright) this long after the drop before
+   * the incident opens. The incident therefore opens ≤ confirmSeconds + one frame after
+   * the drop; 2 s keeps it well inside the 3 s target.
+   */
+  confirmSeconds: z.number().positive().max(10).default(2),
+  /** Torso angle from vertical (degrees) at or below which a person counts as upright. */
+  uprightTorsoDeg: z.number().min(0).max(90).default(30),
+  /** Torso angle from vertical (degrees) at or above which a person counts as lying. */
+  lyingTorsoDeg: z.number().min(0).max(90).default(55),
+  /** Box width / height at or above which a person counts as lying when the torso is not visible. */
+  lyingBoxAspect: z.number().positive().default(1.2),
+  /** Box height / width at or above which a person counts as upright when the torso is not visible. */
+  uprightBoxAspect: z.number().positive().default(1.6),
+  /** Zone types where lying down is normal (nap mats, cribs): never a fall there. */
+  ignoreZoneTypes: z.array(z.enum(['room', 'play', 'nap', 'exit'])).default(['nap']),
+  /** Keypoints below this score are ignored. */
+  minKeypointScore: z.number().min(0).max(1).default(0.3),
+  adult: FallAgeParams.default({ descentWindowSeconds: 1.5, minHeadDrop: 0.35, minHipDrop: 0.2 }),
+  /**
+   * Children drop to the floor on purpose all the time (crawling, kneeling, sitting down):
+   * a child's fall must be faster and deeper to count.
+   */
+  child: FallAgeParams.default({ descentWindowSeconds: 0.8, minHeadDrop: 0.45, minHipDrop: 0.25 }),
+  /** Upright must last this long to count as standing before a fall. */
+  minUprightSeconds: z.number().nonnegative().default(0.3),
+  /** A fallen person upright again for this long ends the incident. */
+  recoverSeconds: z.number().positive().default(2),
+  /** A fallen person not seen for this long ends the incident (left the view or was carried). */
+  lostSeconds: z.number().positive().default(30),
+  /**
+   * The activity model's role: `veto` drops a geometric fall candidate when the model's
+   * `falling`+`lying` probability never reached `minModelProb` between the last upright
+   * sample and confirmation; `off` ignores the model. Without a model the rules decide alone.
+   */
+  model: z.enum(['veto', 'off']).default('veto'),
+  minModelProb: z.number().min(0).max(1).default(0.3),
+  cooldownSeconds: z.number().nonnegative().default(10),
+  updateMinSeconds: z.number().positive().default(5),
+});
+export type FallConfig = z.infer<typeof FallConfig>;
+
+const ClassRuleSchema = z.object({
+  maxChildren: z.number().int().positive(),
+  childrenPerAdult: z.number().positive(),
+});
+
+export const RulesConfig = z.object({
+  fall: FallConfig.default(FallConfig.parse({})),
+  crowding: BreachTiming.extend({
+    enabled: z.boolean().default(true),
+    /** Opens when count > capacity; clears only when count ≤ capacity − hysteresisPersons. */
+    hysteresisPersons: z.number().int().nonnegative().default(0),
+  }).default({ enabled: true, onSeconds: 10, offSeconds: 10, cooldownSeconds: 60, updateMinSeconds: 10, hysteresisPersons: 0 }),
+  ratio: BreachTiming.extend({
+    enabled: z.boolean().default(true),
+    /** Limits per class type; defaults are the national rule (1:3 / 1:5 / 1:7). */
+    classRules: z.record(ClassType, ClassRuleSchema).default({ ...DEFAULT_CLASS_RULES }),
+  }).default({
+    enabled: true,
+    onSeconds: 30,
+    offSeconds: 15,
+    cooldownSeconds: 60,
+    updateMinSeconds: 15,
+    classRules: { ...DEFAULT_CLASS_RULES },
+  }),
+  unattended: BreachTiming.extend({
+    enabled: z.boolean().default(true),
+  }).default({ enabled: true, onSeconds: 10, offSeconds: 5, cooldownSeconds: 30, updateMinSeconds: 10 }),
+  unknownAge: UnknownAgePolicy.default('hold'),
+  /** A track not seen for this long no longer counts in any zone. */
+  trackStaleSeconds: z.number().positive().default(2),
+  /**
+   * When no analysis has arrived for this long (camera down), count rules hold their
+   * state instead of acting on old counts; camera health reports the gap.
+   */
+  analysisStaleSeconds: z.number().positive().default(10),
+  /** Detections below this score are not counted. */
+  minPersonScore: z.number().min(0).max(1).default(0.3),
+});
+export type RulesConfig = z.infer<typeof RulesConfig>;
+export type RulesConfigInput = z.input<typeof RulesConfig>;
+
+export function parseRulesConfig(input: unknown = {}): RulesConfig {
+  return RulesConfig.parse(input);
+}
