@@ -105,6 +105,11 @@ export interface CameraSample {
   analysedFps: number;
 }
 
+export interface StatsOptions {
+  /** Offset of the reporting time zone from UTC in minutes; default 480 (Asia/Shanghai). */
+  tzOffsetMinutes?: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every start. */
@@ -154,5 +159,6 @@ export interface Store {
   audit(e: AuditEntry): Promise<void>;
   listAudit(scope: Scope, limit: number): Promise<AuditEntry[]>;
 
-  incidentStats(scope: Scope, q: Pick<CoverageQuery, 'from' | 'to'>): Promise<StatsResponse>;
+  /** Days are local to `opts.tzOffsetMinutes` (default UTC+8, Asia/Shanghai); `to` is included. */
+  incidentStats(scope: Scope, q: Pick<CoverageQuery, 'from' | 'to'>, opts?: StatsOptions): Promise<StatsResponse>;
 }

@@ -1,0 +1,166 @@
+/**
+ * PostgreSQL schema, the same tables and versions as `sqlite.ts`. Times stay ISO-8601 UTC
+ * text (as on SQLite) so both backends order and compare them identically; JSON is
+ * `jsonb`, images `bytea`, flags `boolean`.
+ */
+import type { Migration } from './types.ts';
+
+export const postgresMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE institutions (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  level text NOT NULL,
+  town_id text NOT NULL,
+  district_id text NOT NULL,
+  registered boolean NOT NULL
+);
+CREATE INDEX institutions_town ON institutions (town_id);
+CREATE INDEX institutions_district ON institutions (district_id);
+
+CREATE TABLE rooms (
+  institution_id text NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  id text NOT NULL,
+  name text NOT NULL,
+  type text NOT NULL,
+  class_type text,
+  capacity integer,
+  polygon jsonb,
+  PRIMARY KEY (institution_id, id)
+);
+
+CREATE TABLE edges (
+  id text PRIMARY KEY,
+  institution_id text NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  password_hash text NOT NULL
+);
+
+CREATE TABLE cameras (
+  institution_id text NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  id text NOT NULL,
+  edge_id text NOT NULL,
+  name text NOT NULL,
+  room_id text,
+  expected_fps double precision NOT NULL,
+  state text NOT NULL DEFAULT 'offline',
+  delivered_fps double precision NOT NULL DEFAULT 0,
+  analysed_fps double precision NOT NULL DEFAULT 0,
+  reconnects_last_hour integer NOT NULL DEFAULT 0,
+  stalls_last_hour integer NOT NULL DEFAULT 0,
+  last_frame_at text,
+  reason text,
+  status_at text,
+  PRIMARY KEY (institution_id, id),
+  FOREIGN KEY (institution_id, room_id) REFERENCES rooms (institution_id, id)
+);
+CREATE INDEX cameras_edge ON cameras (edge_id);
+
+CREATE TABLE camera_samples (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  institution_id text NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  edge_id text NOT NULL,
+  camera_id text NOT NULL,
+  at text NOT NULL,
+  state text NOT NULL,
+  expected_fps double precision NOT NULL,
+  analysed_fps double precision NOT NULL
+);
+CREATE INDEX camera_samples_camera_at ON camera_samples (institution_id, camera_id, at);
+
+CREATE TABLE users (
+  id text PRIMARY KEY,
+  username text NOT NULL UNIQUE,
+  display_name text NOT NULL,
+  role text NOT NULL,
+  institution_id text REFERENCES institutions (id),
+  region_id text,
+  password_hash text NOT NULL
+);
+
+CREATE TABLE sessions (
+  token_hash text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  expires_at text NOT NULL
+);
+
+CREATE TABLE incidents (
+  id text PRIMARY KEY,
+  institution_id text NOT NULL REFERENCES institutions (id),
+  edge_id text NOT NULL,
+  camera_id text NOT NULL,
+  zone_id text,
+  kind text NOT NULL,
+  severity text NOT NULL,
+  message text,
+  active boolean NOT NULL,
+  status text NOT NULL,
+  seq integer NOT NULL,
+  started_at text NOT NULL,
+  updated_at text NOT NULL,
+  resolved_at text,
+  acknowledged_at text,
+  acknowledged_by text,
+  closed_at text,
+  closed_by text,
+  outcome text,
+  note text,
+  legal_hold boolean NOT NULL DEFAULT false,
+  has_snapshot boolean NOT NULL DEFAULT false,
+  evidence jsonb NOT NULL
+);
+CREATE INDEX incidents_inst_started ON incidents (institution_id, started_at);
+CREATE INDEX incidents_started ON incidents (started_at);
+CREATE INDEX incidents_camera_active ON incidents (institution_id, camera_id, active);
+
+CREATE TABLE incident_events (
+  incident_id text NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  seq integer NOT NULL,
+  type text NOT NULL,
+  at text NOT NULL,
+  received_at text NOT NULL,
+  stale boolean NOT NULL,
+  payload jsonb NOT NULL,
+  PRIMARY KEY (incident_id, seq)
+);
+
+CREATE TABLE incident_actions (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  incident_id text NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  type text NOT NULL,
+  at text NOT NULL,
+  actor text NOT NULL,
+  detail jsonb
+);
+CREATE INDEX incident_actions_incident ON incident_actions (incident_id);
+
+CREATE TABLE snapshots (
+  incident_id text PRIMARY KEY REFERENCES incidents (id) ON DELETE CASCADE,
+  jpeg bytea NOT NULL,
+  stored_at text NOT NULL
+);
+
+CREATE TABLE audit (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at text NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  target text NOT NULL,
+  institution_id text,
+  detail jsonb
+);
+CREATE INDEX audit_inst ON audit (institution_id, id);
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+`,
+  },
+];

@@ -1,0 +1,160 @@
+/**
+ * SQLite schema, one entry per version. Times are ISO-8601 UTC text with milliseconds
+ * (`toISOString()`), so text order is time order; booleans are 0/1.
+ */
+import type { Migration } from './types.ts';
+
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE institutions (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  level TEXT NOT NULL,
+  town_id TEXT NOT NULL,
+  district_id TEXT NOT NULL,
+  registered INTEGER NOT NULL
+);
+CREATE INDEX institutions_town ON institutions (town_id);
+CREATE INDEX institutions_district ON institutions (district_id);
+
+CREATE TABLE rooms (
+  institution_id TEXT NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  class_type TEXT,
+  capacity INTEGER,
+  polygon TEXT,
+  PRIMARY KEY (institution_id, id)
+);
+
+CREATE TABLE edges (
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  password_hash TEXT NOT NULL
+);
+
+CREATE TABLE cameras (
+  institution_id TEXT NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  edge_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  room_id TEXT,
+  expected_fps REAL NOT NULL,
+  state TEXT NOT NULL DEFAULT 'offline',
+  delivered_fps REAL NOT NULL DEFAULT 0,
+  analysed_fps REAL NOT NULL DEFAULT 0,
+  reconnects_last_hour INTEGER NOT NULL DEFAULT 0,
+  stalls_last_hour INTEGER NOT NULL DEFAULT 0,
+  last_frame_at TEXT,
+  reason TEXT,
+  status_at TEXT,
+  PRIMARY KEY (institution_id, id),
+  FOREIGN KEY (institution_id, room_id) REFERENCES rooms (institution_id, id)
+);
+CREATE INDEX cameras_edge ON cameras (edge_id);
+
+CREATE TABLE camera_samples (
+  id INTEGER PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  edge_id TEXT NOT NULL,
+  camera_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  expected_fps REAL NOT NULL,
+  analysed_fps REAL NOT NULL
+);
+CREATE INDEX camera_samples_camera_at ON camera_samples (institution_id, camera_id, at);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  institution_id TEXT REFERENCES institutions (id),
+  region_id TEXT,
+  password_hash TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  expires_at TEXT NOT NULL
+);
+
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions (id),
+  edge_id TEXT NOT NULL,
+  camera_id TEXT NOT NULL,
+  zone_id TEXT,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  message TEXT,
+  active INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  resolved_at TEXT,
+  acknowledged_at TEXT,
+  acknowledged_by TEXT,
+  closed_at TEXT,
+  closed_by TEXT,
+  outcome TEXT,
+  note TEXT,
+  legal_hold INTEGER NOT NULL DEFAULT 0,
+  has_snapshot INTEGER NOT NULL DEFAULT 0,
+  evidence TEXT NOT NULL
+);
+CREATE INDEX incidents_inst_started ON incidents (institution_id, started_at);
+CREATE INDEX incidents_started ON incidents (started_at);
+CREATE INDEX incidents_camera_active ON incidents (institution_id, camera_id, active);
+
+CREATE TABLE incident_events (
+  incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  at TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  stale INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (incident_id, seq)
+);
+
+CREATE TABLE incident_actions (
+  id INTEGER PRIMARY KEY,
+  incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX incident_actions_incident ON incident_actions (incident_id);
+
+CREATE TABLE snapshots (
+  incident_id TEXT PRIMARY KEY REFERENCES incidents (id) ON DELETE CASCADE,
+  jpeg BLOB NOT NULL,
+  stored_at TEXT NOT NULL
+);
+
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  institution_id TEXT,
+  detail TEXT
+);
+CREATE INDEX audit_inst ON audit (institution_id, id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+`,
+  },
+];

@@ -1,0 +1,190 @@
+/** People's side of incidents (review, legal hold), reading, snapshots and retention. */
+import type { IncidentDetail, IncidentView, Outcome, TimelineEntry } from '../../../protocol/index.ts';
+import type { IncidentFilter, Scope } from '../types.ts';
+import type { SqlDb, SqlExecutor, SqlParam } from './executor.ts';
+import { scopeSql } from './scope.ts';
+import { bool, fromJson, fromJsonOrNull, isoTime, toIncident, type IncidentRow } from './rows.ts';
+
+export async function listIncidents(
+  db: SqlExecutor,
+  scope: Scope,
+  f: IncidentFilter,
+): Promise<{ items: IncidentView[]; total: number }> {
+  const s = scopeSql(scope, 'institution_id');
+  const where = [s.sql];
+  const params: SqlParam[] = [...s.params];
+  const add = (sql: string, ...p: SqlParam[]) => {
+    where.push(sql);
+    params.push(...p);
+  };
+  if (f.from !== undefined) add('started_at >= ?', isoTime(f.from));
+  if (f.to !== undefined) add('started_at < ?', isoTime(f.to));
+  // An empty list means "no filter", the same as an absent one.
+  if (f.kinds?.length) add(`kind IN (${f.kinds.map(() => '?').join(', ')})`, ...f.kinds);
+  if (f.statuses?.length) add(`status IN (${f.statuses.map(() => '?').join(', ')})`, ...f.statuses);
+  if (f.active !== undefined) add('active = ?', f.active);
+  if (f.cameraId !== undefined) add('camera_id = ?', f.cameraId);
+  if (f.zoneId !== undefined) add('zone_id = ?', f.zoneId);
+  if (f.institutionId !== undefined) add('institution_id = ?', f.institutionId);
+  const w = where.join(' AND ');
+  const count = await db.get<{ n: number | string }>(`SELECT count(*) AS n FROM incidents WHERE ${w}`, params);
+  const rows = await db.all<IncidentRow>(
+    `SELECT * FROM incidents WHERE ${w} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`,
+    [...params, Math.max(0, Math.floor(f.limit)), Math.max(0, Math.floor(f.offset))],
+  );
+  return { items: rows.map(toIncident), total: Number(count?.n ?? 0) };
+}
+
+async function getRow(db: SqlExecutor, scope: Scope, id: string): Promise<IncidentRow | undefined> {
+  const s = scopeSql(scope, 'institution_id');
+  return db.get<IncidentRow>(`SELECT * FROM incidents WHERE id = ? AND ${s.sql}`, [id, ...s.params]);
+}
+
+const EVENT_TIMELINE_TYPE = { open: 'opened', update: 'updated', resolved: 'resolved' } as const;
+
+export async function getIncident(db: SqlExecutor, scope: Scope, id: string): Promise<IncidentDetail | null> {
+  const row = await getRow(db, scope, id);
+  if (!row) return null;
+  const events = await db.all<{ seq: number; type: keyof typeof EVENT_TIMELINE_TYPE; at: string; stale: unknown; payload: unknown }>(
+    'SELECT seq, type, at, stale, payload FROM incident_events WHERE incident_id = ? ORDER BY at, seq',
+    [id],
+  );
+  const actions = await db.all<{ type: TimelineEntry['type']; at: string; actor: string; detail: unknown }>(
+    'SELECT type, at, actor, detail FROM incident_actions WHERE incident_id = ? ORDER BY at, id',
+    [id],
+  );
+  const timeline: TimelineEntry[] = [
+    ...events.map((e) => ({
+      at: e.at,
+      type: EVENT_TIMELINE_TYPE[e.type],
+      by: null,
+      detail: { seq: Number(e.seq), stale: bool(e.stale), ...fromJson<Record<string, unknown>>(e.payload) },
+    })),
+    ...actions.map((a) => ({ at: a.at, type: a.type, by: a.actor, detail: fromJsonOrNull<Record<string, unknown>>(a.detail) })),
+  ];
+  // Stable sort: at equal times the edge's events come before people's actions.
+  timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return { ...toIncident(row), timeline };
+}
+
+async function addAction(
+  q: SqlExecutor,
+  id: string,
+  type: TimelineEntry['type'],
+  at: string,
+  by: string,
+  detail: Record<string, unknown> | null,
+): Promise<void> {
+  await q.run('INSERT INTO incident_actions (incident_id, type, at, actor, detail) VALUES (?, ?, ?, ?, ?)', [
+    id,
+    type,
+    at,
+    by,
+    detail === null ? null : JSON.stringify(detail),
+  ]);
+}
+
+/** The first acknowledgement wins; later ones (and acks of closed incidents) change nothing. */
+export async function acknowledge(db: SqlDb, scope: Scope, id: string, by: string, at: string): Promise<IncidentView | null> {
+  const t = isoTime(at);
+  const s = scopeSql(scope, 'institution_id');
+  return db.tx(async (q) => {
+    const row = await q.get<IncidentRow>(
+      `UPDATE incidents SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?
+       WHERE id = ? AND status = 'new' AND ${s.sql} RETURNING *`,
+      [t, by, id, ...s.params],
+    );
+    if (!row) {
+      const cur = await getRow(q, scope, id);
+      return cur ? toIncident(cur) : null;
+    }
+    await addAction(q, id, 'acknowledged', t, by, null);
+    return toIncident(row);
+  });
+}
+
+/** Closing also acknowledges an unacknowledged incident; the first close wins. */
+export async function close(
+  db: SqlDb,
+  scope: Scope,
+  id: string,
+  by: string,
+  at: string,
+  outcome: Outcome,
+  note: string,
+): Promise<IncidentView | null> {
+  const t = isoTime(at);
+  const s = scopeSql(scope, 'institution_id');
+  return db.tx(async (q) => {
+    const row = await q.get<IncidentRow>(
+      `UPDATE incidents SET status = 'closed', closed_at = ?, closed_by = ?, outcome = ?, note = ?,
+         acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?)
+       WHERE id = ? AND status <> 'closed' AND ${s.sql} RETURNING *`,
+      [t, by, outcome, note, t, by, id, ...s.params],
+    );
+    if (!row) {
+      const cur = await getRow(q, scope, id);
+      return cur ? toIncident(cur) : null;
+    }
+    await addAction(q, id, 'closed', t, by, { outcome, note });
+    return toIncident(row);
+  });
+}
+
+export async function setLegalHold(
+  db: SqlDb,
+  scope: Scope,
+  id: string,
+  hold: boolean,
+  by: string,
+  at: string,
+): Promise<IncidentView | null> {
+  const t = isoTime(at);
+  const s = scopeSql(scope, 'institution_id');
+  return db.tx(async (q) => {
+    const row = await q.get<IncidentRow>(
+      `UPDATE incidents SET legal_hold = ? WHERE id = ? AND ${s.sql} RETURNING *`,
+      [hold, id, ...s.params],
+    );
+    if (!row) return null;
+    await addAction(q, id, 'legal_hold', t, by, { hold });
+    return toIncident(row);
+  });
+}
+
+/** False when the incident is unknown or belongs to another institution. */
+export async function putSnapshot(db: SqlDb, institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean> {
+  return db.tx(async (q) => {
+    const changed = await q.run('UPDATE incidents SET has_snapshot = TRUE WHERE id = ? AND institution_id = ?', [
+      incidentId,
+      institutionId,
+    ]);
+    if (changed === 0) return false;
+    await q.run(
+      `INSERT INTO snapshots (incident_id, jpeg, stored_at) VALUES (?, ?, ?)
+       ON CONFLICT (incident_id) DO UPDATE SET jpeg = excluded.jpeg, stored_at = excluded.stored_at`,
+      [incidentId, jpeg, new Date().toISOString()],
+    );
+    return true;
+  });
+}
+
+export async function getSnapshot(db: SqlExecutor, scope: Scope, incidentId: string): Promise<Buffer | null> {
+  const s = scopeSql(scope, 'i.institution_id');
+  const r = await db.get<{ jpeg: Buffer }>(
+    `SELECT s.jpeg FROM snapshots s JOIN incidents i ON i.id = s.incident_id WHERE s.incident_id = ? AND ${s.sql}`,
+    [incidentId, ...s.params],
+  );
+  return r ? Buffer.from(r.jpeg) : null;
+}
+
+/**
+ * Retention: an incident ended when the edge resolved it or a person closed it; ended
+ * before `before` and not on legal hold → deleted with its timeline and snapshot.
+ * Incidents that never ended stay until someone looks at them.
+ */
+export async function purgeIncidents(db: SqlExecutor, before: string): Promise<number> {
+  return db.run('DELETE FROM incidents WHERE legal_hold = FALSE AND COALESCE(resolved_at, closed_at) < ?', [
+    isoTime(before),
+  ]);
+}

@@ -1,0 +1,150 @@
+/**
+ * The `Store` for both SQL backends: one implementation over a `SqlDb`, so SQLite and
+ * PostgreSQL cannot drift apart in semantics; only schemas and drivers differ.
+ */
+import type {
+  CameraView,
+  EdgeStatus,
+  IncidentDetail,
+  IncidentEvent,
+  IncidentView,
+  InstitutionView,
+  Outcome,
+  RoomView,
+  StatsResponse,
+  UserView,
+} from '../../../protocol/index.ts';
+import { runMigrations } from '../migrations/run.ts';
+import type { Migration } from '../migrations/types.ts';
+import type {
+  ApplyResult,
+  AuditEntry,
+  CameraRecord,
+  CameraSample,
+  EdgeRecord,
+  IncidentFilter,
+  NewUser,
+  Scope,
+  StatsOptions,
+  Store,
+  StoredUser,
+} from '../types.ts';
+import { applyIncidentEvent } from './apply.ts';
+import type { SqlDb } from './executor.ts';
+import * as inc from './incidents.ts';
+import * as org from './org.ts';
+import { incidentStats } from './stats.ts';
+import * as users from './users.ts';
+
+export class SqlStore implements Store {
+  readonly #db: SqlDb;
+  readonly #migrations: readonly Migration[];
+
+  constructor(db: SqlDb, migrations: readonly Migration[]) {
+    this.#db = db;
+    this.#migrations = migrations;
+  }
+
+  get kind(): 'sqlite' | 'postgres' {
+    return this.#db.kind;
+  }
+
+  async migrate(): Promise<void> {
+    await runMigrations(this.#db, this.#migrations);
+  }
+
+  /** The interface overloads `close`: no arguments closes the store, six close an incident. */
+  close(): Promise<void>;
+  close(scope: Scope, id: string, by: string, at: string, outcome: Outcome, note: string): Promise<IncidentView | null>;
+  close(...args: [] | [Scope, string, string, string, Outcome, string]): Promise<void | IncidentView | null> {
+    if (args.length === 0) return this.#db.close();
+    return inc.close(this.#db, ...args);
+  }
+
+  upsertInstitution(i: InstitutionView): Promise<void> {
+    return org.upsertInstitution(this.#db, i);
+  }
+  listInstitutions(scope: Scope): Promise<InstitutionView[]> {
+    return org.listInstitutions(this.#db, scope);
+  }
+  upsertRoom(r: RoomView): Promise<void> {
+    return org.upsertRoom(this.#db, r);
+  }
+  listRooms(scope: Scope): Promise<RoomView[]> {
+    return org.listRooms(this.#db, scope);
+  }
+  upsertEdge(e: EdgeRecord): Promise<void> {
+    return org.upsertEdge(this.#db, e);
+  }
+  getEdge(edgeId: string): Promise<EdgeRecord | null> {
+    return org.getEdge(this.#db, edgeId);
+  }
+  upsertCamera(c: CameraRecord): Promise<void> {
+    return org.upsertCamera(this.#db, c);
+  }
+  listCameras(scope: Scope): Promise<CameraView[]> {
+    return org.listCameras(this.#db, scope);
+  }
+
+  createUser(u: NewUser): Promise<string> {
+    return users.createUser(this.#db, u);
+  }
+  getUserByUsername(username: string): Promise<StoredUser | null> {
+    return users.getUserByUsername(this.#db, username);
+  }
+  getUser(id: string): Promise<UserView | null> {
+    return users.getUser(this.#db, id);
+  }
+  createSession(tokenHash: string, userId: string, expiresAt: string): Promise<void> {
+    return users.createSession(this.#db, tokenHash, userId, expiresAt);
+  }
+  getSessionUser(tokenHash: string, now: string): Promise<UserView | null> {
+    return users.getSessionUser(this.#db, tokenHash, now);
+  }
+  deleteSession(tokenHash: string): Promise<void> {
+    return users.deleteSession(this.#db, tokenHash);
+  }
+
+  applyIncidentEvent(ev: IncidentEvent): Promise<ApplyResult> {
+    return applyIncidentEvent(this.#db, ev);
+  }
+  listIncidents(scope: Scope, f: IncidentFilter): Promise<{ items: IncidentView[]; total: number }> {
+    return inc.listIncidents(this.#db, scope, f);
+  }
+  getIncident(scope: Scope, id: string): Promise<IncidentDetail | null> {
+    return inc.getIncident(this.#db, scope, id);
+  }
+  acknowledge(scope: Scope, id: string, by: string, at: string): Promise<IncidentView | null> {
+    return inc.acknowledge(this.#db, scope, id, by, at);
+  }
+  setLegalHold(scope: Scope, id: string, hold: boolean, by: string, at: string): Promise<IncidentView | null> {
+    return inc.setLegalHold(this.#db, scope, id, hold, by, at);
+  }
+  putSnapshot(institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean> {
+    return inc.putSnapshot(this.#db, institutionId, incidentId, jpeg);
+  }
+  getSnapshot(scope: Scope, incidentId: string): Promise<Buffer | null> {
+    return inc.getSnapshot(this.#db, scope, incidentId);
+  }
+  purgeIncidents(before: string): Promise<number> {
+    return inc.purgeIncidents(this.#db, before);
+  }
+
+  recordEdgeStatus(s: EdgeStatus): Promise<void> {
+    return org.recordEdgeStatus(this.#db, s);
+  }
+  cameraSamples(scope: Scope, from: string, to: string): Promise<CameraSample[]> {
+    return org.cameraSamples(this.#db, scope, from, to);
+  }
+
+  audit(e: AuditEntry): Promise<void> {
+    return users.audit(this.#db, e);
+  }
+  listAudit(scope: Scope, limit: number): Promise<AuditEntry[]> {
+    return users.listAudit(this.#db, scope, limit);
+  }
+
+  incidentStats(scope: Scope, q: { from: string; to: string }, opts?: StatsOptions): Promise<StatsResponse> {
+    return incidentStats(this.#db, scope, q, opts);
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../hub/store/index.ts';
+import { createSqliteStore } from '../../hub/store/sqlite.ts';
+import { describeStoreContract } from './store-contract.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'anyu-store-'));
+let files = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeStoreContract('sqlite :memory:', async () => {
+  const db = new Database(':memory:');
+  const store = createSqliteStore(db);
+  await store.migrate();
+  return {
+    store,
+    rawSql: async (sql) => {
+      db.exec(sql);
+    },
+  };
+});
+
+describeStoreContract('sqlite file', async () => {
+  const path = join(dir, `store-${files++}.db`);
+  const store = await createStore({ sqlitePath: path });
+  const raw = new Database(path);
+  return {
+    store,
+    rawSql: async (sql) => {
+      raw.exec(sql);
+    },
+    dispose: async () => {
+      raw.close();
+    },
+  };
+});
+
+describe('sqlite specifics', () => {
+  it('keeps data across reopen and records each migration once', async () => {
+    const path = join(dir, 'reopen.db');
+    const a = await createStore({ sqlitePath: path });
+    await a.upsertInstitution({ id: 'i', name: 'n', level: 'level1', townId: 't', districtId: 'd', registered: true });
+    await a.close();
+    const b = await createStore({ sqlitePath: path });
+    expect(await b.listInstitutions({ kind: 'all' })).toHaveLength(1);
+    await b.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('explains bad database URLs', async () => {
+    await expect(createStore({ url: 'mysql://x@y/z' })).rejects.toThrow(/unsupported database URL scheme mysql:/);
+    await expect(createStore({ url: 'not a url' })).rejects.toThrow(/not a URL/);
+    await expect(createStore({ url: 'sqlite:///tmp/x.db' })).rejects.toThrow(/file path/);
+    await expect(createStore({})).rejects.toThrow(/no database/);
+    await expect(createStore({ url: 'mysql://user:secret@y/z' })).rejects.not.toThrow(/secret/);
+  });
+});
