@@ -34,7 +34,7 @@ export interface LiveDeps {
 }
 
 const ACK_TIMEOUT_MS = 5_000;
-const RETRY_AFTER_REJECT_MS = 3_000;
+const RETRY_AFTER_REJECT_MS = 1_500;
 
 export function createLive(deps: LiveDeps): LiveConnection {
   const listeners: { [K in keyof LiveListeners]: Set<LiveListeners[K]> } = {
@@ -57,6 +57,13 @@ export function createLive(deps: LiveDeps): LiveConnection {
     emit('state', s);
   };
 
+  const scheduleRetry = (): void => {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      if (!closed && !socket.connected) socket.connect();
+    }, RETRY_AFTER_REJECT_MS);
+  };
+
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(deps.url ?? '/', {
     auth: { token: deps.token },
     transports: ['websocket', 'polling'],
@@ -74,15 +81,19 @@ export function createLive(deps: LiveDeps): LiveConnection {
       (err: unknown) => console.error('re-fetch of open incidents failed', err),
     );
   });
-  socket.on('disconnect', () => setState('disconnected'));
+  socket.on('disconnect', (reason) => {
+    setState('disconnected');
+    // A hub that shuts down disconnects its clients on purpose ("io server disconnect"),
+    // which stops socket.io's own reconnection; a restarted hub should find us again.
+    if (reason === 'io server disconnect' && !closed) scheduleRetry();
+  });
   socket.on('connect_error', (err) => {
     setState(connects === 0 ? 'connecting' : 'disconnected');
     // A refusal by the server's auth middleware stops socket.io's own retries; the hub
     // may just be restarting, so try again (a truly expired session logs out via HTTP 401).
     if (!socket.active && !closed) {
       console.warn('live connection refused:', err.message);
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(() => socket.connect(), RETRY_AFTER_REJECT_MS);
+      scheduleRetry();
     }
   });
   socket.on('incident', (payload: unknown) => {

@@ -1,0 +1,238 @@
+/**
+ * The dashboard in real headless Chromium against a real hub (embedded broker, SQLite in a
+ * temp dir) fed by an authenticated edge over MQTT. Screenshots of every page go to
+ * test-artifacts/dashboard/ for people to look at.
+ */
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildDashboard } from '../../dashboard/build.ts';
+import type { Store } from '../../hub/store/types.ts';
+import {
+  chromiumAvailable, connectEdge, incidentEvent, launchBrowser, login, openStore, publishIncident, publishStatus,
+  seed, startHub, type RunningHub,
+} from './harness.ts';
+
+const chromium = chromiumAvailable();
+if (!chromium.ok) {
+  if (process.env.CI) throw new Error(`dashboard browser tests need Chromium: ${chromium.reason}`);
+  console.warn(`skipping dashboard browser tests: ${chromium.reason}`);
+}
+
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+const FALL_ID = `fall-${Date.now().toString(36)}`;
+const CROWD_ID = `crowd-${Date.now().toString(36)}`;
+
+describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => {
+  let dataDir: string;
+  let dashboardDir: string;
+  let store: Store;
+  let running: RunningHub;
+  let edge: MqttClient;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pages: Record<'supA' | 'adminA' | 'supB', Page> = {} as never;
+
+  const newPage = async (viewport = { width: 1366, height: 900 }): Promise<Page> => {
+    const ctx = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    return page;
+  };
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dashboardDir = await buildDashboard();
+    dataDir = await mkdtemp(join(tmpdir(), 'anyu-dashboard-'));
+    store = await openStore(dataDir);
+    await seed(store);
+    running = await startHub(store, dataDir, dashboardDir);
+    edge = await connectEdge(running.mqttUrl);
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const ctx of contexts) await ctx.close();
+    await browser?.close();
+    await edge?.endAsync(true);
+    await running?.hub.close();
+    await store?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in, in Chinese by default, with navigation for each role and an English switch', async () => {
+    const page = await newPage();
+    await page.goto(running.url);
+    await page.waitForSelector('form.login');
+    expect(await page.textContent('button[type=submit]')).toBe('登录');
+    await shot(page, '01-login');
+    await login(page, running.url, 'admin-a');
+    const nav = await page.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')));
+    expect(nav).toEqual(['live', 'incidents', 'cameras', 'charts']);
+    await page.click('[data-action=lang]');
+    await page.waitForSelector('nav.nav a[data-nav=live]:text("Live wall")');
+    await page.reload();
+    await page.waitForSelector('nav.nav a[data-nav=live]:text("Live wall")');
+    await page.click('[data-action=lang]');
+    await page.waitForSelector('nav.nav a[data-nav=live]:text("实时告警")');
+    pages.adminA = page;
+
+    pages.supA = await newPage();
+    await login(pages.supA, running.url, 'sup-a');
+    expect(await pages.supA.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['live']);
+    pages.supB = await newPage();
+    await login(pages.supB, running.url, 'sup-b');
+    for (const p of Object.values(pages)) await p.waitForSelector('[data-conn=connected]');
+  });
+
+  it('shows an incident published over MQTT on the live wall within 1 s, with an alarm until acknowledged', async () => {
+    const supA = pages.supA;
+    await supA.waitForSelector('.empty-wall');
+    const started = Date.now();
+    await publishIncident(edge, incidentEvent(FALL_ID, 'fall', 'critical'), true);
+    await supA.waitForSelector(`[data-incident="${FALL_ID}"]`, { timeout: 1_000 });
+    const elapsedMs = Date.now() - started;
+    console.info(`publish → live wall card: ${elapsedMs} ms`);
+    expect(elapsedMs).toBeLessThan(1_000);
+    const card = supA.locator(`[data-incident="${FALL_ID}"]`);
+    await expect.poll(() => card.textContent()).toContain('跌倒');
+    expect(await card.textContent()).toContain('托小班一');
+    expect(await card.textContent()).toContain('活动室东');
+    expect(await supA.getAttribute('.live-wall', 'data-alarm')).toBe('on');
+    await supA.waitForSelector(`[data-incident="${FALL_ID}"] img[data-snapshot]`, { timeout: 5_000 });
+    await shot(supA, '02-live-wall-alarm');
+  });
+
+  it('never shows it to a supervisor of another institution', async () => {
+    const supB = pages.supB;
+    await pages.adminA.waitForSelector(`[data-incident="${FALL_ID}"]`);
+    await supB.waitForTimeout(500);
+    expect(await supB.locator(`[data-incident="${FALL_ID}"]`).count()).toBe(0);
+    const status = await supB.evaluate(async (id) => {
+      const token = localStorage.getItem('anyu.token');
+      return (await fetch(`/api/incidents/${id}`, { headers: { authorization: `Bearer ${token}` } })).status;
+    }, FALL_ID);
+    expect(status).toBe(404);
+    await shot(supB, '03-live-wall-other-institution');
+  });
+
+  it('acknowledges in one click; the alarm stops and the admin sees who acknowledged', async () => {
+    const supA = pages.supA;
+    await supA.click(`[data-incident="${FALL_ID}"] [data-action=ack]`);
+    await supA.waitForSelector(`[data-incident="${FALL_ID}"][data-status=acknowledged]`);
+    expect(await supA.getAttribute('.live-wall', 'data-alarm')).toBe('off');
+    await pages.adminA.waitForSelector(`[data-incident="${FALL_ID}"] [data-acked-by="sup-a"]`);
+    await shot(supA, '04-live-wall-acknowledged');
+  });
+
+  it('lists it in the log with who acknowledged, closes it with an outcome, prints a report', async () => {
+    const admin = pages.adminA;
+    await publishIncident(edge, incidentEvent(CROWD_ID, 'crowding', 'warning'));
+    await admin.goto(`${running.url}/#/incidents`);
+    const row = admin.locator(`tr[data-incident="${FALL_ID}"]`);
+    await row.waitFor();
+    await expect.poll(() => row.locator('[data-field=ackBy]').textContent()).toContain('sup-a');
+    await admin.locator(`tr[data-incident="${CROWD_ID}"]`).waitFor();
+    await shot(admin, '05-incident-log');
+
+    await row.click();
+    await admin.waitForSelector(`.incident-detail[data-incident="${FALL_ID}"]`);
+    expect(await admin.textContent('[data-timeline=acknowledged]')).toContain('sup-a');
+    await admin.selectOption('select[name=outcome]', 'no_injury');
+    await admin.fill('textarea[name=note]', '已检查，幼儿无受伤，家长已知悉');
+    await admin.click('[data-action=close]');
+    await admin.waitForSelector(`.incident-detail[data-status=closed]`);
+    expect(await admin.textContent('[data-timeline=closed]')).toContain('admin-a');
+    expect(await admin.textContent('[data-fact=outcome]')).toContain('无受伤');
+    await admin.waitForSelector('.incident-detail img[data-snapshot]');
+    await shot(admin, '06-incident-detail');
+    await admin.emulateMedia({ media: 'print' });
+    expect(await admin.isVisible('.report-head')).toBe(true);
+    expect(await admin.isVisible('header.topbar')).toBe(false);
+    await shot(admin, '07-incident-report-print');
+    await admin.emulateMedia({ media: 'screen' });
+  });
+
+  it('exports the filtered list as CSV', async () => {
+    const admin = pages.adminA;
+    await admin.goto(`${running.url}/#/incidents`);
+    await admin.selectOption('select[name=kind]', 'fall');
+    await admin.click('form.filters button[type=submit]');
+    await admin.waitForFunction((id) => document.querySelectorAll('tbody tr[data-incident]').length === 1
+      && document.querySelector(`tr[data-incident="${id}"]`) !== null, FALL_ID);
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('[data-action=export]')]);
+    const csv = (await readFile(await download.path())).toString('utf8').replace(/^\uFEFF/, '');
+    const [header, ...rows] = csv.trim().split(/\r?\n/);
+    const columns = header!.split(',');
+    expect(rows).toHaveLength(1);
+    const cells = rows[0]!.split(',');
+    const field = (name: string) => cells[columns.indexOf(name)];
+    expect(field('id')).toBe(FALL_ID);
+    expect(field('kind')).toBe('fall');
+    expect(field('status')).toBe('closed');
+    expect(field('acknowledgedBy')).toBe('sup-a');
+    expect(field('outcome')).toBe('no_injury');
+    expect(csv).not.toContain(CROWD_ID);
+  });
+
+  it('shows camera health, charts and (for a regulator) coverage without snapshots', async () => {
+    const admin = pages.adminA;
+    await publishStatus(edge);
+    await admin.goto(`${running.url}/#/cameras`);
+    await admin.waitForSelector('[data-camera="cam-a1"][data-state=online]', { timeout: 5_000 });
+    expect(await admin.textContent('[data-camera="cam-a1"] .fps')).toContain('4.8 / 5.0');
+    await shot(admin, '08-cameras');
+    await admin.goto(`${running.url}/#/charts`);
+    await admin.waitForSelector('[data-stat=median]');
+    await admin.waitForTimeout(300);
+    await shot(admin, '09-charts');
+
+    const reg = await newPage();
+    await login(reg, running.url, 'reg-1');
+    expect(await reg.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['coverage', 'charts']);
+    await reg.waitForSelector('.coverage .targets, .coverage .error');
+    await shot(reg, '10-coverage-regulator');
+    await reg.goto(`${running.url}/#/charts`);
+    await reg.waitForSelector('[data-stat=median]');
+    expect(await reg.locator('img[data-snapshot]').count()).toBe(0);
+
+    const tablet = await newPage({ width: 820, height: 1180 });
+    await login(tablet, running.url, 'sup-a');
+    await tablet.waitForSelector(`[data-incident="${CROWD_ID}"]`);
+    await shot(tablet, '11-live-wall-tablet');
+  });
+
+  it('recovers after the hub restarts and shows what it missed', async () => {
+    const supA = pages.supA;
+    await supA.goto(`${running.url}/#/live`);
+    await supA.waitForSelector('[data-conn=connected]');
+    const ports = { http: running.httpPort, mqtt: running.mqttPort };
+    await running.hub.close();
+    await store.close();
+    await supA.waitForSelector('[data-conn=disconnected]', { timeout: 5_000 });
+    await shot(supA, '12-live-wall-disconnected');
+
+    // While the hub is down another hub of the deployment ingests an incident into the
+    // same database; this page must find it after reconnecting.
+    const missedId = `missed-${Date.now().toString(36)}`;
+    store = await openStore(dataDir);
+    const applied = await store.applyIncidentEvent(incidentEvent(missedId, 'unattended', 'critical', { message: '午睡室无成人看护' }));
+    expect(applied.outcome).toBe('applied');
+    running = await startHub(store, dataDir, dashboardDir, ports);
+
+    await supA.waitForSelector('[data-conn=connected]', { timeout: 15_000 });
+    await supA.waitForSelector(`[data-incident="${missedId}"] .chip.missed`, { timeout: 10_000 });
+    expect(Number(await supA.getAttribute('[data-missed]', 'data-missed'))).toBeGreaterThanOrEqual(1);
+    await supA.waitForSelector('.live-wall[data-alarm=on]');
+
+    const afterId = `after-${Date.now().toString(36)}`;
+    await publishIncident(edge, incidentEvent(afterId, 'ratio', 'warning'));
+    await supA.waitForSelector(`[data-incident="${afterId}"]`, { timeout: 10_000 });
+    await shot(supA, '13-live-wall-after-restart');
+  });
+});

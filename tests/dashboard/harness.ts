@@ -1,0 +1,164 @@
+/**
+ * The real pieces the browser tests drive: a hub built with `buildHub` (embedded aedes
+ * broker, SQLite in a temp dir, the built dashboard), seeded through the store; an edge
+ * that signs in to the broker with its own credentials; and headless Chromium.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import jpeg from 'jpeg-js';
+import mqtt, { type MqttClient } from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { SCHEMA_VERSION, topics, type EdgeStatus, type IncidentEvent, type IncidentKind, type Severity } from '../../protocol/index.ts';
+import { buildHub, type Hub } from '../../hub/app.ts';
+import { hashPassword } from '../../hub/auth/passwords.ts';
+import { createStore } from '../../hub/store/index.ts';
+import type { Store } from '../../hub/store/types.ts';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PASSWORD = 'correct-horse-42';
+export const EDGE_PASSWORD = 'edge-secret-42';
+
+export const INST_A = 'inst-a';
+export const INST_B = 'inst-b';
+export const EDGE_A = 'edge-a';
+export const CAMERA_A = 'cam-a1';
+export const ROOM_A = 'room-a1';
+
+export function chromiumAvailable(): { ok: true } | { ok: false; reason: string } {
+  if (existsSync(CHROMIUM_PATH)) return { ok: true };
+  return { ok: false, reason: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)` };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+      '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export function openStore(dataDir: string): Promise<Store> {
+  return createStore({ sqlitePath: join(dataDir, 'anyu.db') });
+}
+
+/** Two institutions in one town, a room, a camera and an edge in A, and one user per role. */
+export async function seed(store: Store): Promise<void> {
+  for (const [id, name, level] of [[INST_A, '阳光托育园', 'level2'], [INST_B, '星星托育园', 'level1']] as const) {
+    await store.upsertInstitution({ id, name, level, townId: 'town-1', districtId: 'district-1', registered: true });
+  }
+  await store.upsertRoom({ id: ROOM_A, institutionId: INST_A, name: '托小班一', type: 'room', classType: 'toddler_small', capacity: 15, polygon: null });
+  await store.upsertEdge({ id: EDGE_A, institutionId: INST_A, passwordHash: await hashPassword(EDGE_PASSWORD) });
+  await store.upsertCamera({ id: CAMERA_A, institutionId: INST_A, edgeId: EDGE_A, name: '活动室东', roomId: ROOM_A, expectedFps: 5 });
+  const hash = await hashPassword(PASSWORD);
+  const users = [
+    ['sup-a', '王老师', 'supervisor', INST_A, null],
+    ['admin-a', '李园长', 'institution_admin', INST_A, null],
+    ['sup-b', '赵老师', 'supervisor', INST_B, null],
+    ['reg-1', '区卫健局', 'regulator', null, 'district-1'],
+  ] as const;
+  for (const [username, displayName, role, institutionId, regionId] of users) {
+    await store.createUser({ username, displayName, role, institutionId, regionId, passwordHash: hash });
+  }
+}
+
+export interface RunningHub {
+  hub: Hub;
+  url: string;
+  httpPort: number;
+  mqttPort: number;
+  mqttUrl: string;
+}
+
+/** Ports 0 pick free ones; a restart passes the ports of the previous hub. */
+export async function startHub(store: Store, dataDir: string, dashboardDir: string, ports = { http: 0, mqtt: 0 }): Promise<RunningHub> {
+  const hub = await buildHub({
+    store,
+    dataDir,
+    dashboardDir,
+    http: { port: ports.http, host: '127.0.0.1' },
+    mqtt: { embedded: { port: ports.mqtt, host: '127.0.0.1' } },
+    mqttClientId: `anyu-hub-dashboard-test-${process.pid}`,
+    logger: { level: 'warn' },
+  });
+  const url = await hub.listen();
+  if (!hub.broker) throw new Error('expected the embedded broker');
+  return { hub, url, httpPort: Number(new URL(url).port), mqttPort: hub.broker.port, mqttUrl: hub.mqttUrl };
+}
+
+export async function connectEdge(mqttUrl: string): Promise<MqttClient> {
+  return mqtt.connectAsync(mqttUrl, {
+    username: EDGE_A,
+    password: EDGE_PASSWORD,
+    clientId: `${EDGE_A}-test-${process.pid}`,
+    reconnectPeriod: 300,
+    connectTimeout: 5_000,
+  });
+}
+
+export function incidentEvent(id: string, kind: IncidentKind, severity: Severity, over: Partial<IncidentEvent> = {}): IncidentEvent {
+  const now = new Date().toISOString();
+  return {
+    schema: SCHEMA_VERSION,
+    type: 'open',
+    id,
+    seq: 0,
+    kind,
+    severity,
+    institutionId: INST_A,
+    edgeId: EDGE_A,
+    cameraId: CAMERA_A,
+    zoneId: ROOM_A,
+    startedAt: now,
+    at: now,
+    message: kind === 'fall' ? '活动区有幼儿跌倒' : '区域人数超过上限',
+    evidence: { counts: { adults: 1, children: 4 }, confidence: 0.91 },
+    ...over,
+  } as IncidentEvent;
+}
+
+/** A small JPEG with a box drawn on it, as an edge would publish after drawing evidence. */
+export function snapshotJpeg(width = 320, height = 180): Buffer {
+  const data = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const onBox = (x >= 120 && x <= 200 && (y === 40 || y === 140)) || (y >= 40 && y <= 140 && (x === 120 || x === 200));
+      data[i] = onBox ? 255 : 60 + (x % 40);
+      data[i + 1] = onBox ? 40 : 90 + (y % 30);
+      data[i + 2] = onBox ? 40 : 110;
+      data[i + 3] = 255;
+    }
+  }
+  return Buffer.from(jpeg.encode({ data, width, height }, 80).data);
+}
+
+export async function publishIncident(edge: MqttClient, ev: IncidentEvent, withSnapshot = false): Promise<void> {
+  const payload = withSnapshot ? { ...ev, snapshot: { contentType: 'image/jpeg' as const, width: 320, height: 180, bytes: snapshotJpeg().length } } : ev;
+  await edge.publishAsync(topics.incident(ev.institutionId, ev.edgeId), JSON.stringify(payload), { qos: 1 });
+  if (withSnapshot) await edge.publishAsync(topics.snapshot(ev.institutionId, ev.edgeId, ev.id), snapshotJpeg(), { qos: 1 });
+}
+
+export async function publishStatus(edge: MqttClient, over: Partial<EdgeStatus['cameras'][number]> = {}): Promise<void> {
+  const now = new Date().toISOString();
+  const status: EdgeStatus = {
+    schema: SCHEMA_VERSION,
+    institutionId: INST_A,
+    edgeId: EDGE_A,
+    state: 'online',
+    version: 'test',
+    at: now,
+    uptimeS: 120,
+    backend: 'wasm',
+    cameras: [{ id: CAMERA_A, name: '活动室东', state: 'online', expectedFps: 5, deliveredFps: 4.8, analysedFps: 4.6,
+      reconnectsLastHour: 1, stallsLastHour: 0, lastFrameAt: now, ...over }],
+  };
+  await edge.publishAsync(topics.status(INST_A, EDGE_A), JSON.stringify(status), { qos: 1, retain: true });
+}
+
+export async function login(page: Page, baseUrl: string, username: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('header.topbar');
+}
