@@ -1,0 +1,171 @@
+/**
+ * `buildHub(opts)`: the one place where the hub is composed. Config is validated first;
+ * then store, metrics, broker (embedded or external), ingest, live push and the HTTP
+ * plugins are created here and handed down through typed Fastify decorators. Every
+ * resource is closed by `app.close()` (onClose), in reverse order of creation.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createIncidentActions, type IncidentActions } from './actions.ts';
+import { apiPlugin } from './api/index.ts';
+import type { CoverageFn } from './api/catalog-routes.ts';
+import { metricsRoutes } from './api/system-routes.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
+import { parseHubConfig, type HubConfig, type HubConfigInput } from './config.ts';
+import { toErrorResponse } from './errors.ts';
+import type { BrokerInfo } from './fastify-types.ts';
+import { createIngestProcessor } from './ingest/process.ts';
+import { startMqttIngest, type MqttIngest } from './ingest/mqtt-ingest.ts';
+import { createLive, type Live } from './live/live.ts';
+import { createMetrics } from './metrics.ts';
+import { createStore } from './store/index.ts';
+import type { Store } from './store/types.ts';
+import { HUB_VERSION } from './version.ts';
+import { registerWeb } from './web/plugin.ts';
+
+export interface BuildHubOptions extends HubConfigInput {
+  /** A ready store (tests, `anyu start`); the hub then leaves closing it to the caller. */
+  store?: Store;
+  /** Fastify logger options (`false` for silence), or a ready pino logger. */
+  logger?: FastifyServerOptions['logger'];
+  loggerInstance?: FastifyBaseLogger;
+  coverage?: CoverageFn | null;
+}
+
+export interface Hub {
+  readonly app: FastifyInstance;
+  readonly config: HubConfig;
+  readonly store: Store;
+  /** The embedded broker, or null when the hub is a client of an external one. */
+  readonly broker: EmbeddedBroker | null;
+  readonly ingest: MqttIngest;
+  /** `mqtt://host:port` that edges (and tests) connect to. */
+  readonly mqttUrl: string;
+  /** Starts HTTP (and Socket.IO) on the configured port; returns `http://host:port`. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
+  const { store: givenStore, logger, loggerInstance, coverage, ...raw } = opts;
+  const config = parseHubConfig(raw);
+
+  const app = Fastify({
+    ...(loggerInstance ? { loggerInstance } : { logger: logger ?? { level: 'info' } }),
+    bodyLimit: config.bodyLimitBytes,
+    // 404 for `/api/incidents/` as for `/api/incidents` would surprise nobody; keep URLs strict.
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const cleanups: Array<() => Promise<void>> = [];
+  app.addHook('onClose', async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        app.log.error({ err }, 'error while closing a hub resource');
+      }
+    }
+  });
+
+  try {
+    let store = givenStore;
+    if (!store) {
+      if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+      const created = await createStore({ url: config.databaseUrl, sqlitePath: join(config.dataDir, 'anyu.db') });
+      cleanups.push(() => created.close());
+      store = created;
+    }
+    const metrics = createMetrics();
+
+    let live: Live | null = null;
+    const actions: IncidentActions = createIncidentActions({ store, metrics, notify: (v) => live?.pushIncident(v) });
+    const liveHub = createLive(app.server, { store, metrics, logger: app.log, actions: () => actions });
+    live = liveHub;
+    cleanups.push(() => liveHub.close());
+
+    let broker: EmbeddedBroker | null = null;
+    if ('embedded' in config.mqtt) {
+      const started = await startEmbeddedBroker({ ...config.mqtt.embedded, store, metrics, logger: app.log });
+      cleanups.push(() => started.close());
+      broker = started;
+    }
+    const processMessage = createIngestProcessor({
+      store,
+      metrics,
+      logger: app.log,
+      snapshotMaxBytes: config.snapshotMaxBytes,
+      sinks: { incident: (v) => liveHub.pushIncident(v), status: (s) => liveHub.pushStatus(s) },
+    });
+    const external = 'url' in config.mqtt ? config.mqtt : null;
+    const mqttUrl = broker ? broker.url : external!.url;
+    const ingest = await startMqttIngest({
+      url: mqttUrl,
+      clientId: config.mqttClientId,
+      ...(broker ? broker.hubCredentials : { username: external?.username, password: external?.password }),
+      share: external?.share,
+      process: processMessage,
+      logger: app.log,
+    });
+    // Closed before the broker (cleanups run in reverse) so the hub's session ends cleanly.
+    cleanups.push(() => ingest.close());
+
+    const brokerInfo: BrokerInfo = { mode: broker ? 'embedded' : 'external', url: mqttUrl, connected: ingest.connected };
+    app.decorate('store', store);
+    app.decorate('metrics', metrics);
+    app.decorate('hubConfig', config);
+    app.decorate('actions', actions);
+    app.decorate('live', liveHub);
+    app.decorate('broker', brokerInfo);
+    app.decorate('coverage', coverage ?? null);
+    app.decorateRequest('user', null);
+
+    app.setErrorHandler((err, request, reply) => {
+      const { status, body } = toErrorResponse(err);
+      if (status >= 500) request.log.error({ err }, 'request failed');
+      else request.log.info({ code: body.error.code, status }, 'request refused');
+      return reply.code(status).send(body);
+    });
+    app.addHook('preClose', async () => {
+      liveHub.io.local.disconnectSockets(true);
+    });
+
+    await app.register(fastifyCookie);
+    await app.register(fastifyRateLimit, { global: false });
+    await app.register(fastifySwagger, {
+      openapi: { info: { title: 'Anyu hub API', description: '安育 hub: incidents, coverage, audit', version: HUB_VERSION } },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+    await app.register(apiPlugin, { prefix: '/api' });
+    await app.register(metricsRoutes);
+    const web = await registerWeb(app, config.dashboardDir);
+    await app.ready();
+    app.log.info({ web, mqtt: brokerInfo.mode, store: store.kind }, 'hub ready');
+
+    const finalStore = store;
+    return {
+      app,
+      config,
+      store: finalStore,
+      broker,
+      ingest,
+      mqttUrl,
+      async listen() {
+        return app.listen({ port: config.http.port, host: config.http.host });
+      },
+      close: () => app.close(),
+    };
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * `anyu hub`: parse flags, build the hub, seed or bootstrap, listen, and close cleanly on
+ * SIGINT/SIGTERM. `startHub` is the in-process entry `anyu start` composes with an edge.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildHub, type BuildHubOptions, type Hub } from './app.ts';
+import { parseHubEnv } from './config.ts';
+import { bootstrapAdmin, seedDemo, type DemoCredentials } from './seed.ts';
+
+const USAGE = `usage: anyu hub [options]
+
+  --data <dir>            data folder (SQLite file, demo credentials)     default ./data
+  --http-port <n>         HTTP port (API, dashboard, Socket.IO)             default 8080
+  --host <addr>           HTTP listen address                               default 0.0.0.0
+  --mqtt-port <n>         port of the embedded MQTT broker                  default 1884
+  --mqtt-host <addr>      listen address of the embedded broker             default 0.0.0.0
+  --mqtt-url <url>        use an external broker instead (e.g. mqtt://127.0.0.1:1883)
+  --mqtt-share <group>    with --mqtt-url: MQTT v5 shared subscription group (several hubs)
+  --database-url <url>    PostgreSQL (postgres://…) instead of SQLite; also ANYU_DATABASE_URL
+  --dashboard-dir <dir>   built dashboard to serve at /                     default dashboard/dist
+  --seed-demo             create the demo institution, room, camera, edge and users
+  -h, --help              this text
+
+environment: ANYU_ADMIN_PASSWORD (first-run admin), ANYU_DEMO_PASSWORD (demo users),
+ANYU_LOG_LEVEL (info), ANYU_MQTT_USERNAME / ANYU_MQTT_PASSWORD (external broker login)`;
+
+const DEFAULT_DASHBOARD = fileURLToPath(new URL('../dashboard/dist', import.meta.url));
+
+export class UsageError extends Error {}
+
+function port(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new UsageError(`--${name} must be a port number 0–65535, got '${value}'`);
+  return n;
+}
+
+export interface HubCliOptions {
+  build: BuildHubOptions;
+  seedDemo: boolean;
+  help: boolean;
+}
+
+/** Turns argv into hub options; throws UsageError on a bad flag or combination. */
+export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.env): HubCliOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        'http-port': { type: 'string' },
+        host: { type: 'string' },
+        'mqtt-port': { type: 'string' },
+        'mqtt-host': { type: 'string' },
+        'mqtt-url': { type: 'string' },
+        'mqtt-share': { type: 'string' },
+        'database-url': { type: 'string' },
+        'dashboard-dir': { type: 'string' },
+        'seed-demo': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const url = values['mqtt-url'];
+  if (url && (values['mqtt-port'] !== undefined || values['mqtt-host'] !== undefined)) {
+    throw new UsageError('--mqtt-url (external broker) cannot be combined with --mqtt-port/--mqtt-host (embedded broker)');
+  }
+  if (values['mqtt-share'] && !url) throw new UsageError('--mqtt-share needs --mqtt-url (shared subscriptions live on an external broker)');
+  const httpPort = port('http-port', values['http-port']);
+  const mqttPort = port('mqtt-port', values['mqtt-port']);
+  const dashboardDir = values['dashboard-dir'] ?? (existsSync(DEFAULT_DASHBOARD) ? DEFAULT_DASHBOARD : undefined);
+  const databaseUrl = values['database-url'] ?? env.ANYU_DATABASE_URL;
+  const build: BuildHubOptions = {
+    dataDir: values.data ?? './data',
+    http: { port: httpPort ?? 8080, host: values.host ?? '0.0.0.0' },
+    mqtt: url
+      ? { url, share: values['mqtt-share'], username: env.ANYU_MQTT_USERNAME, password: env.ANYU_MQTT_PASSWORD }
+      : { embedded: { port: mqttPort ?? 1884, host: values['mqtt-host'] ?? '0.0.0.0' } },
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(dashboardDir ? { dashboardDir } : {}),
+  };
+  return { build, seedDemo: values['seed-demo'], help: values.help };
+}
+
+export interface StartedHub {
+  hub: Hub;
+  url: string;
+  demo: DemoCredentials | null;
+}
+
+/** Builds, seeds (or bootstraps the first admin) and listens; for `anyu hub` and `anyu start`. */
+export async function startHub(build: BuildHubOptions, opts: { seedDemo: boolean; log?: (line: string) => void }): Promise<StartedHub> {
+  const env = parseHubEnv(process.env);
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const hub = await buildHub({ logger: { level: env.ANYU_LOG_LEVEL }, ...build });
+  try {
+    let demo: DemoCredentials | null = null;
+    if (opts.seedDemo) {
+      demo = await seedDemo(hub.store, { dataDir: hub.config.dataDir, password: env.ANYU_DEMO_PASSWORD, log });
+    } else {
+      await bootstrapAdmin(hub.store, { institutionId: hub.config.bootstrapInstitutionId, password: env.ANYU_ADMIN_PASSWORD, log });
+    }
+    hub.app.live.invalidateInstitutions();
+    const address = await hub.listen();
+    const shown = address.replace('://0.0.0.0:', '://localhost:').replace('://[::]:', '://localhost:');
+    log(`anyu hub: ${shown} (API docs ${shown}/docs, metrics ${shown}/metrics); MQTT ${hub.mqttUrl} (${hub.broker ? 'embedded' : 'external'})`);
+    return { hub, url: shown, demo };
+  } catch (err) {
+    await hub.close();
+    throw err;
+  }
+}
+
+/** Resolves when SIGINT or SIGTERM arrives. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed: HubCliOptions;
+  try {
+    parsed = parseHubArgs(args);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`anyu hub: ${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let started: StartedHub;
+  try {
+    started = await startHub(parsed.build, { seedDemo: parsed.seedDemo });
+  } catch (err) {
+    console.error(`anyu hub: ${(err as Error).message}`);
+    return 1;
+  }
+  const sig = await untilSignal();
+  started.hub.app.log.info({ signal: sig }, 'shutting down');
+  await started.hub.close();
+  return 0;
+}

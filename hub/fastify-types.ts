@@ -1,0 +1,34 @@
+/**
+ * What `buildHub` decorates on the Fastify instance and request, typed once for every
+ * plugin (fastify's declaration-merging pattern).
+ */
+import type {} from '@fastify/cookie';
+import type {} from '@fastify/rate-limit';
+import type { UserView } from '../protocol/index.ts';
+import type { IncidentActions } from './actions.ts';
+import type { HubConfig } from './config.ts';
+import type { Live } from './live/live.ts';
+import type { HubMetrics } from './metrics.ts';
+import type { CoverageFn } from './api/catalog-routes.ts';
+import type { Store } from './store/types.ts';
+
+export interface BrokerInfo {
+  mode: 'embedded' | 'external';
+  url: string;
+  connected(): boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    metrics: HubMetrics;
+    hubConfig: HubConfig;
+    actions: IncidentActions;
+    live: Live;
+    broker: BrokerInfo;
+    coverage: CoverageFn | null;
+  }
+  interface FastifyRequest {
+    user: UserView | null;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The hub's MQTT client, used the same way with the embedded broker and with an external
+ * one (Mosquitto, EMQX): QoS1, stable client id, `clean: false` so the broker keeps
+ * messages for a hub that restarts, optional MQTT v5 shared subscription for N hubs.
+ * `handleMessage` processes one message at a time and PUBACKs only after the store has
+ * it, which also keeps an edge's events in publish order.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { FastifyBaseLogger } from 'fastify';
+import { topics } from '../../protocol/index.ts';
+import type { IngestProcessor } from './process.ts';
+
+export interface MqttIngestOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  share?: string;
+  process: IngestProcessor;
+  logger: FastifyBaseLogger;
+  connectTimeoutMs?: number;
+}
+
+export interface MqttIngest {
+  readonly client: MqttClient;
+  readonly subscription: string;
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
+export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttIngest> {
+  const log = opts.logger.child({ component: 'mqtt-ingest' });
+  const subscription = topics.hubSubscription(opts.share);
+  const client = mqtt.connect(opts.url, {
+    clientId: opts.clientId,
+    clean: false,
+    // Shared subscriptions are an MQTT v5 feature; plain hubs speak 3.1.1, which aedes serves best.
+    protocolVersion: opts.share ? 5 : 4,
+    username: opts.username,
+    password: opts.password,
+    reconnectPeriod: 2_000,
+    connectTimeout: opts.connectTimeoutMs ?? 10_000,
+    manualConnect: true,
+  });
+
+  client.handleMessage = (packet, done) => {
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    opts.process(packet.topic, payload).then(
+      () => done(),
+      (err: unknown) => {
+        // The processor never throws by design; if it does, ack anyway so one bad
+        // message cannot wedge the queue, and leave a loud trace.
+        log.error({ err, topic: packet.topic }, 'ingest processor threw');
+        done();
+      },
+    );
+  };
+
+  client.on('connect', (connack) => {
+    log.info({ url: opts.url, sessionPresent: connack.sessionPresent }, 'hub MQTT client connected');
+    if (!connack.sessionPresent) {
+      client.subscribe(subscription, { qos: 1 }, (err) => {
+        if (err) log.error({ err, subscription }, 'hub subscription failed');
+      });
+    }
+  });
+  client.on('reconnect', () => log.warn({ url: opts.url }, 'hub MQTT client reconnecting'));
+  client.on('error', (err) => log.warn({ err: err.message, url: opts.url }, 'hub MQTT client error'));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`could not connect to the MQTT broker at ${opts.url} within ${opts.connectTimeoutMs ?? 10_000} ms`));
+    }, opts.connectTimeoutMs ?? 10_000);
+    const onConnect = () => {
+      cleanup();
+      resolve();
+    };
+    const onError = (err: Error) => {
+      if ('code' in err && (err.code === 4 || err.code === 5 || err.code === 134 || err.code === 135)) {
+        cleanup();
+        reject(new Error(`the MQTT broker at ${opts.url} refused the hub's credentials`));
+      }
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      client.off('connect', onConnect);
+      client.off('error', onError);
+    };
+    client.on('connect', onConnect);
+    client.on('error', onError);
+    client.connect();
+  }).catch(async (err: unknown) => {
+    await client.endAsync(true);
+    throw err;
+  });
+  // The broker must hold our subscription before the hub reports ready.
+  await client.subscribeAsync(subscription, { qos: 1 });
+
+  return {
+    client,
+    subscription,
+    connected: () => client.connected,
+    close: () => client.endAsync(),
+  };
+}

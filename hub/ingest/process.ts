@@ -1,0 +1,106 @@
+/**
+ * One MQTT message in, at most one store change out. Every message is checked in order:
+ * topic shape, JSON, protocol schema, topic ids equal payload ids, then the store. Any
+ * failure is counted by reason and logged with its topic; nothing invalid is stored and
+ * nothing here throws.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { EdgeStatus, IncidentEvent, parseTopic, type IncidentView } from '../../protocol/index.ts';
+import type { HubMetrics, RejectReason } from '../metrics.ts';
+import type { Store } from '../store/types.ts';
+
+export type IngestOutcome =
+  | { outcome: 'applied' | 'duplicate' | 'stale' | 'ignored'; kind: string }
+  | { outcome: 'rejected'; kind: string; reason: RejectReason };
+
+export interface IngestSinks {
+  incident(view: IncidentView): void;
+  status(status: EdgeStatus): void;
+}
+
+export interface IngestDeps {
+  store: Store;
+  metrics: HubMetrics;
+  logger: FastifyBaseLogger;
+  sinks: IngestSinks;
+  snapshotMaxBytes: number;
+}
+
+const JPEG_SOI = Buffer.from([0xff, 0xd8, 0xff]);
+
+function parseJson(payload: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(payload.toString('utf8')) };
+  } catch {
+    // Malformed JSON is an expected input from a faulty edge: reported by the caller.
+    return { ok: false };
+  }
+}
+
+export function createIngestProcessor(deps: IngestDeps) {
+  const { store, metrics, sinks } = deps;
+  const log = deps.logger.child({ component: 'ingest' });
+
+  const finish = (topic: string, started: bigint, result: IngestOutcome, detail?: string): IngestOutcome => {
+    metrics.ingestMessages.inc({ kind: result.kind, outcome: result.outcome });
+    if (result.outcome === 'rejected') {
+      metrics.ingestRejected.inc({ reason: result.reason });
+      log.warn({ topic, reason: result.reason, detail }, 'ingest rejected a message');
+    } else {
+      metrics.ingestLatency.observe({ kind: result.kind }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    return result;
+  };
+
+  return async function processMessage(topic: string, payload: Buffer): Promise<IngestOutcome> {
+    const started = process.hrtime.bigint();
+    const parsed = parseTopic(topic);
+    if (!parsed) return finish(topic, started, { outcome: 'rejected', kind: 'other', reason: 'topic' });
+    const kind = parsed.kind;
+    // Config is hub → edge traffic; an empty retained payload only clears a topic.
+    if (kind === 'config' || payload.length === 0) return finish(topic, started, { outcome: 'ignored', kind });
+    const reject = (reason: RejectReason, detail?: string) =>
+      finish(topic, started, { outcome: 'rejected', kind, reason }, detail);
+
+    try {
+      if (kind === 'snapshot') {
+        if (payload.length > deps.snapshotMaxBytes) return reject('too_large', `${payload.length} bytes`);
+        if (payload.length < 4 || !payload.subarray(0, 3).equals(JPEG_SOI)) return reject('not_jpeg');
+        const incidentId = parsed.incidentId!;
+        const stored = await store.putSnapshot(parsed.institutionId, incidentId, payload);
+        if (!stored) return reject('unknown_incident', incidentId);
+        const detail = await store.getIncident({ kind: 'institution', institutionId: parsed.institutionId }, incidentId);
+        if (detail) {
+          const { timeline: _timeline, ...view } = detail;
+          sinks.incident(view);
+        }
+        return finish(topic, started, { outcome: 'applied', kind });
+      }
+
+      const json = parseJson(payload);
+      if (!json.ok) return reject('json');
+
+      if (kind === 'incident') {
+        const ev = IncidentEvent.safeParse(json.value);
+        if (!ev.success) return reject('schema', ev.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (ev.data.institutionId !== parsed.institutionId || ev.data.edgeId !== parsed.edgeId) return reject('id_mismatch');
+        const res = await store.applyIncidentEvent(ev.data);
+        if (res.outcome === 'conflict') return reject('conflict', ev.data.id);
+        if (res.outcome === 'applied') sinks.incident(res.incident);
+        return finish(topic, started, { outcome: res.outcome, kind });
+      }
+
+      const st = EdgeStatus.safeParse(json.value);
+      if (!st.success) return reject('schema', st.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (st.data.institutionId !== parsed.institutionId || st.data.edgeId !== parsed.edgeId) return reject('id_mismatch');
+      await store.recordEdgeStatus(st.data);
+      sinks.status(st.data);
+      return finish(topic, started, { outcome: 'applied', kind });
+    } catch (err) {
+      log.error({ err, topic }, 'store failed while ingesting a message');
+      return reject('store_error');
+    }
+  };
+}
+
+export type IngestProcessor = ReturnType<typeof createIngestProcessor>;

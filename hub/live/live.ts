@@ -1,0 +1,156 @@
+/**
+ * Live push over Socket.IO, attached to Fastify's HTTP server. Typed with the four
+ * generics of protocol/live.ts; every client → server payload is validated at runtime
+ * and answered `{ data } | { error }`. A supervisor or admin joins the room of their
+ * institution, a regulator the room of their region; `camera:watch` adds a camera room.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  AckRequest,
+  WatchRequest,
+  rooms,
+  type AckResult,
+  type ClientToServerEvents,
+  type EdgeStatus,
+  type IncidentView,
+  type InstitutionView,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from '../../protocol/index.ts';
+import type { IncidentActions } from '../actions.ts';
+import { scopeOf, tokenFrom, userForToken } from '../api/access.ts';
+import { HubError, toErrorResponse } from '../errors.ts';
+import type { HubMetrics } from '../metrics.ts';
+import type { Store } from '../store/types.ts';
+
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface LiveDeps {
+  store: Store;
+  metrics: HubMetrics;
+  logger: FastifyBaseLogger;
+  /** Resolved lazily: actions push through this module, and this module calls actions. */
+  actions: () => IncidentActions;
+  /** How long a disconnected client's missed events are kept for recovery. */
+  recoveryWindowMs?: number;
+}
+
+export interface Live {
+  readonly io: HubIo;
+  pushIncident(view: IncidentView): void;
+  pushStatus(status: EdgeStatus): void;
+  /** Forget cached institution → region mapping (after institutions change). */
+  invalidateInstitutions(): void;
+  close(): Promise<void>;
+}
+
+function fail<T>(err: unknown): AckResult<T> {
+  const { body } = toErrorResponse(err);
+  return { error: body.error };
+}
+
+export function createLive(server: HttpServer, deps: LiveDeps): Live {
+  const { store, metrics } = deps;
+  const log = deps.logger.child({ component: 'live' });
+  const io: HubIo = new Server(server, {
+    path: '/socket.io',
+    serveClient: true,
+    maxHttpBufferSize: 64 * 1024,
+    connectionStateRecovery: { maxDisconnectionDuration: deps.recoveryWindowMs ?? 2 * 60_000, skipMiddlewares: true },
+  });
+
+  // Regulators watch a town or a district, so each push also goes to the rooms of the
+  // institution's town and district. The mapping is cached; a miss reloads it at most
+  // every few seconds (ids from an external broker may belong to no known institution).
+  let regions = new Map<string, Pick<InstitutionView, 'townId' | 'districtId'>>();
+  let lastLoad = 0;
+  const roomsFor = async (institutionId: string, cameraId?: string): Promise<string[]> => {
+    if (!regions.has(institutionId) && Date.now() - lastLoad > 5_000) {
+      lastLoad = Date.now();
+      const list = await store.listInstitutions({ kind: 'all' });
+      regions = new Map(list.map((i) => [i.id, { townId: i.townId, districtId: i.districtId }]));
+    }
+    const r = regions.get(institutionId);
+    const out = [rooms.institution(institutionId)];
+    if (cameraId) out.push(rooms.camera(institutionId, cameraId));
+    if (r) out.push(rooms.region(r.townId), rooms.region(r.districtId));
+    return out;
+  };
+  // Pushes leave in the order they were made even when one waits for a reload.
+  let queue: Promise<void> = Promise.resolve();
+  const push = (what: string, institutionId: string, cameraId: string | undefined, emit: (targets: string[]) => void) => {
+    queue = queue
+      .then(() => roomsFor(institutionId, cameraId))
+      .then(emit, (err: unknown) => log.error({ err, what }, 'live push failed'));
+  };
+
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = typeof auth?.token === 'string' ? auth.token : tokenFrom({ cookie: socket.handshake.headers.cookie });
+    userForToken(store, token).then(
+      (user) => {
+        if (!user) return next(Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED' } }));
+        socket.data.user = user;
+        next();
+      },
+      (err: unknown) => {
+        log.error({ err }, 'session lookup failed during Socket.IO handshake');
+        next(new Error('INTERNAL'));
+      },
+    );
+  });
+
+  io.on('connection', (socket: HubSocket) => {
+    const user = socket.data.user;
+    metrics.liveClients.inc();
+    socket.on('disconnect', () => metrics.liveClients.dec());
+    if (!socket.recovered) {
+      const scope = scopeOf(user);
+      void socket.join(scope.kind === 'region' ? rooms.region(scope.regionId) : rooms.institution(scope.kind === 'institution' ? scope.institutionId : ''));
+    }
+
+    socket.on('incident:ack', (req, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = AckRequest.safeParse(req);
+      if (!parsed.success) return ack(fail(new HubError('BAD_REQUEST', 'expected { id }')));
+      if (user.role !== 'supervisor' && user.role !== 'institution_admin') return ack(fail(new HubError('FORBIDDEN')));
+      deps.actions().acknowledge(user, parsed.data.id).then((view) => ack({ data: view }), (err: unknown) => ack(fail(err)));
+    });
+
+    const watch = (join: boolean) => (req: unknown, ack: (res: AckResult<true>) => void) => {
+      if (typeof ack !== 'function') return;
+      const parsed = WatchRequest.safeParse(req);
+      if (!parsed.success) return ack(fail(new HubError('BAD_REQUEST', 'expected { cameraId }')));
+      if (user.role === 'regulator' || !user.institutionId) return ack(fail(new HubError('FORBIDDEN')));
+      const room = rooms.camera(user.institutionId, parsed.data.cameraId);
+      if (join) void socket.join(room);
+      else void socket.leave(room);
+      ack({ data: true });
+    };
+    socket.on('camera:watch', watch(true));
+    socket.on('camera:unwatch', watch(false));
+  });
+
+  return {
+    io,
+    pushIncident(view) {
+      push('incident', view.institutionId, view.cameraId, (targets) => io.to(targets).emit('incident', view));
+    },
+    pushStatus(status) {
+      push('edge:status', status.institutionId, undefined, (targets) => io.to(targets).emit('edge:status', status));
+    },
+    invalidateInstitutions() {
+      lastLoad = 0;
+      regions = new Map();
+    },
+    async close() {
+      io.local.disconnectSockets(true);
+      await queue;
+      io.engine.close();
+    },
+  };
+}
