@@ -1,0 +1,174 @@
+/**
+ * The edge agent, composed in one place: per camera capture → health → vision → rules,
+ * incidents (with snapshots) through the durable publisher, status at least every 10 s.
+ * Without a vision pipeline it still captures, watches health and delivers.
+ */
+import { readFileSync } from 'node:fs';
+import { SCHEMA_VERSION, type EdgeStatus, type IncidentEvent } from '../protocol/index.ts';
+import { readFrames } from './capture/index.ts';
+import type { CameraConfig, EdgeConfig } from './config/schema.ts';
+import { IncidentLifecycle } from './incident-lifecycle.ts';
+import { createPublisher, type Publisher } from './publish/index.ts';
+import { CameraRunner, type CaptureFactory, type CameraEventContext } from './agent-camera.ts';
+import { makeSnapshot, type SnapshotRenderer } from './agent-snapshot.ts';
+import type { RuleEngine, VisionPipeline } from './types.ts';
+
+export type { CaptureFactory } from './agent-camera.ts';
+export type { SnapshotRenderer } from './agent-snapshot.ts';
+
+export interface AgentDeps {
+  config: EdgeConfig;
+  /** Default: ffmpeg through `readFrames` in live mode at the camera's analysis size and rate. */
+  capture?: CaptureFactory;
+  now?: () => number;
+  vision?: VisionPipeline;
+  /** One rule engine per camera; `lifecycle` makes its incident ids and seqs. */
+  rules?: (camera: CameraConfig, lifecycle: IncidentLifecycle) => RuleEngine;
+  /** Default: MQTT publisher with the on-disk outbox from the config. */
+  publisher?: Publisher;
+  render?: SnapshotRenderer;
+  log?: (msg: string) => void;
+  /** Rule tick and watchdog period, ms. */
+  tickMs?: number;
+  /** Called with every incident event after it is queued (tests, local display). */
+  onIncident?: (ev: IncidentEvent) => void;
+}
+
+export interface Agent {
+  readonly publisher: Publisher;
+  start(): void;
+  /** Current status (rates since the previous call). */
+  status(): EdgeStatus;
+  cameras(): CameraRunner[];
+  stop(): Promise<void>;
+}
+
+export function edgeVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+export const defaultCapture: CaptureFactory = (camera, signal, stats) =>
+  readFrames({
+    source: camera.source,
+    width: camera.width,
+    height: camera.height,
+    fps: camera.fps,
+    transport: camera.transport,
+    realtime: true,
+    signal,
+    stats,
+  });
+
+export function createAgent(deps: AgentDeps): Agent {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? ((msg: string) => console.error(msg));
+  const version = edgeVersion();
+  const startedAt = now();
+  const hub = config.hub;
+  const backend = deps.vision?.backend ?? 'none';
+
+  const baseStatus = (state: 'online' | 'offline'): Omit<EdgeStatus, 'cameras'> => ({
+    schema: SCHEMA_VERSION,
+    institutionId: hub.institutionId,
+    edgeId: hub.edgeId,
+    state,
+    version,
+    at: new Date(now()).toISOString(),
+    uptimeS: Math.round((now() - startedAt) / 1000),
+    backend,
+  });
+  const offlineStatus = (): EdgeStatus => ({
+    ...baseStatus('offline'),
+    cameras: config.cameras.map((c) => ({
+      id: c.id,
+      ...(c.name !== undefined ? { name: c.name } : {}),
+      state: 'offline' as const,
+      expectedFps: c.fps,
+      deliveredFps: 0,
+      analysedFps: 0,
+      reconnectsLastHour: 0,
+      stallsLastHour: 0,
+      lastFrameAt: null,
+      reason: 'edge agent offline',
+    })),
+  });
+
+  const publisher =
+    deps.publisher ??
+    createPublisher({
+      hub,
+      outboxDir: config.outboxDir,
+      willStatus: offlineStatus,
+      backoff: { initialMs: config.health.backoffInitialSeconds * 1000, maxMs: config.health.backoffMaxSeconds * 1000 },
+      now,
+      log,
+    });
+  const lifecycle = new IncidentLifecycle({ institutionId: hub.institutionId, edgeId: hub.edgeId, now });
+
+  const emitFor = (camera: CameraConfig) => (events: IncidentEvent[], ctx: CameraEventContext) => {
+    for (const ev of events) {
+      let snapshot: Uint8Array | null = null;
+      if (ev.type === 'open' && ctx.frame && ev.kind !== 'camera_offline') {
+        try {
+          const snap = makeSnapshot(ctx.frame, ctx.analysis, ev, camera.zones, deps.render);
+          ev.snapshot = snap.meta;
+          snapshot = snap.jpeg;
+        } catch (err) {
+          log(`camera ${camera.id}: snapshot of ${ev.id} failed: ${(err as Error).message}`);
+        }
+      }
+      publisher.publishIncident(ev);
+      if (snapshot) publisher.publishSnapshot(ev.id, snapshot);
+      deps.onIncident?.(ev);
+    }
+  };
+
+  const runners = config.cameras.map(
+    (camera) =>
+      new CameraRunner({
+        camera,
+        health: config.health,
+        lifecycle,
+        capture: deps.capture ?? defaultCapture,
+        now,
+        vision: deps.vision,
+        rules: deps.rules?.(camera, lifecycle),
+        emit: emitFor(camera),
+        log,
+      }),
+  );
+
+  const status = (): EdgeStatus => ({ ...baseStatus('online'), cameras: runners.map((r) => r.health.status()) });
+  const timers: NodeJS.Timeout[] = [];
+  let started = false;
+
+  return {
+    publisher,
+    start() {
+      if (started) return;
+      started = true;
+      for (const r of runners) r.start();
+      timers.push(
+        setInterval(() => {
+          const t = now();
+          for (const r of runners) {
+            r.watch();
+            r.tick(t);
+          }
+        }, deps.tickMs ?? 1000),
+        setInterval(() => publisher.publishStatus(status()), hub.statusIntervalSeconds * 1000),
+      );
+      publisher.publishStatus(status());
+    },
+    status,
+    cameras: () => runners,
+    async stop() {
+      for (const t of timers.splice(0)) clearInterval(t);
+      await Promise.all(runners.map((r) => r.stop()));
+      await deps.vision?.close();
+      await publisher.close(offlineStatus());
+    },
+  };
+}

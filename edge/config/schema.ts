@@ -1,0 +1,107 @@
+/**
+ * The edge agent's configuration: one site (institution), its hub connection and its
+ * cameras. Validated with zod; relative paths are resolved against the config file's
+ * folder by `loadConfig`.
+ */
+import { z } from 'zod';
+import { Id, ZoneConfig } from '../../protocol/index.ts';
+import { RulesConfig } from '../analytics/config.ts';
+
+export const TlsConfig = z
+  .object({
+    ca: z.string().min(1).optional(),
+    cert: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .strict();
+
+export const HubConfig = z
+  .object({
+    url: z
+      .string()
+      .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, 'must be an MQTT URL such as mqtt://host:1883 or mqtts://host:8883'),
+    institutionId: Id,
+    edgeId: Id,
+    username: z.string().min(1).optional(),
+    password: z.string().optional(),
+    /** A file holding the password (e.g. a mounted secret); trailing newline ignored. */
+    passwordFile: z.string().min(1).optional(),
+    tls: TlsConfig.optional(),
+    /** Status publish period; the contract asks for at most 10 s. */
+    statusIntervalSeconds: z.number().positive().max(10).default(10),
+  })
+  .strict()
+  .refine((h) => !(h.password !== undefined && h.passwordFile !== undefined), {
+    message: 'give either password or passwordFile, not both',
+    path: ['passwordFile'],
+  });
+
+export const CameraConfig = z
+  .object({
+    id: Id,
+    name: z.string().min(1).max(100).optional(),
+    /** `rtsp://…` or a local file (played in real time and looped, for demos). */
+    source: z.string().min(1),
+    transport: z.enum(['tcp', 'udp']).default('tcp'),
+    /** Analysis rate and size of the scaled sub-stream. */
+    fps: z.number().positive().max(30).default(5),
+    width: z.number().int().min(32).max(3840).default(640),
+    height: z.number().int().min(32).max(2160).default(360),
+    zones: z.array(ZoneConfig).default([]),
+  })
+  .strict();
+
+export const TamperConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** A condition must hold this long before `camera_tamper` opens, and be gone this long before it resolves. */
+    onSeconds: z.number().positive().default(5),
+    offSeconds: z.number().positive().default(5),
+    /** Grey mean (0–255) below which the view counts as dark, with `darkMaxStd`. */
+    darkMaxMean: z.number().min(0).max(255).default(20),
+    /** Grey standard deviation below which a view is uniform (covered or blacked out). */
+    uniformMaxStd: z.number().min(0).max(255).default(6),
+    /** Seconds of identical frames before the view counts as frozen. */
+    frozenSeconds: z.number().positive().default(10),
+    /** Blur: Laplacian variance below this fraction of the learned baseline. */
+    blurRatio: z.number().positive().max(1).default(0.25),
+    /** Frames used to learn a camera's sharpness baseline. */
+    baselineFrames: z.number().int().positive().default(25),
+  })
+  .strict();
+
+export const HealthConfig = z
+  .object({
+    /** No frame for this long → camera offline (the contract allows at most 10 s). */
+    offlineAfterSeconds: z.number().positive().max(10).default(10),
+    backoffInitialSeconds: z.number().positive().default(1),
+    backoffMaxSeconds: z.number().positive().max(300).default(30),
+    tamper: TamperConfig.default(TamperConfig.parse({})),
+  })
+  .strict();
+
+export const EdgeConfig = z
+  .object({
+    hub: HubConfig,
+    /** Folder of the durable outbox (SQLite file). */
+    outboxDir: z.string().min(1).default('./data/outbox'),
+    health: HealthConfig.default(HealthConfig.parse({})),
+    cameras: z.array(CameraConfig).min(1, 'at least one camera is needed'),
+    rules: RulesConfig.optional(),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.cameras.forEach((c, i) => {
+      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'id'], message: `duplicate camera id '${c.id}'` });
+      seen.add(c.id);
+    });
+  });
+
+export type EdgeConfig = z.infer<typeof EdgeConfig>;
+export type EdgeConfigInput = z.input<typeof EdgeConfig>;
+export type CameraConfig = z.infer<typeof CameraConfig>;
+export type HubConfig = z.infer<typeof HubConfig>;
+export type HealthConfig = z.infer<typeof HealthConfig>;
+export type TamperConfig = z.infer<typeof TamperConfig>;

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../edge/config/index.ts';
+import { run } from '../../edge/cli/edge.ts';
+
+function write(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'anyu-cfg-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  writeFileSync(join(dir, 'clip.mp4'), 'not really a video, but a file');
+  writeFileSync(join(dir, 'secret.txt'), 's3cret\n');
+  return file;
+}
+
+const GOOD = `
+hub:
+  url: mqtts://hub.example:8883
+  institutionId: inst-1
+  edgeId: edge-1
+  username: edge-1
+  passwordFile: secret.txt
+cameras:
+  - id: cam-a
+    source: rtsp://10.0.0.5:554/sub
+    transport: udp
+  - id: cam-b
+    source: clip.mp4
+    zones:
+      - { id: mat, type: play, polygon: [[0, 0], [1, 0], [1, 1]], classType: infant, capacity: 6 }
+`;
+
+describe('edge config', () => {
+  it('loads YAML, fills defaults and resolves relative paths', () => {
+    const file = write('edge.yaml', GOOD);
+    const cfg = loadConfig(file);
+    expect(cfg.hub.password).toBe('s3cret');
+    expect(cfg.cameras[0]).toMatchObject({ transport: 'udp', fps: 5, width: 640, height: 360 });
+    expect(cfg.cameras[1]!.transport).toBe('tcp');
+    expect(cfg.cameras[1]!.source).toBe(join(file, '..', 'clip.mp4'));
+    expect(cfg.health.offlineAfterSeconds).toBe(10);
+    expect(cfg.hub.statusIntervalSeconds).toBe(10);
+  });
+
+  it('loads the same config as JSON', () => {
+    const file = write('edge.json', JSON.stringify({
+      hub: { url: 'mqtt://127.0.0.1:1883', institutionId: 'i', edgeId: 'e' },
+      cameras: [{ id: 'c', source: 'rtsp://cam/1' }],
+    }));
+    expect(loadConfig(file).cameras[0]!.id).toBe('c');
+  });
+
+  it('names the field of every problem', () => {
+    const file = write('bad.yaml', `
+hub: { url: 'http://nope', institutionId: 'i', edgeId: 'e' }
+cameras:
+  - { id: a, source: 'rtsp://x/1' }
+  - { id: b, source: 'missing.mp4', fps: 0 }
+  - { id: c, source: 'http://cam/x' }
+`);
+    let err: unknown;
+    try {
+      loadConfig(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems).toContain('hub.url: must be an MQTT URL such as mqtt://host:1883 or mqtts://host:8883');
+    expect(problems.some((p) => p.startsWith('cameras[1].fps:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('cameras[1].source: must be rtsp://… or an existing file'))).toBe(true);
+    expect(problems).toContain('cameras[2].source: must be rtsp://… or an existing file');
+  });
+
+  it('rejects duplicate camera ids and a status period above 10 s', () => {
+    const file = write('dup.yaml', `
+hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e', statusIntervalSeconds: 30 }
+cameras: [{ id: a, source: 'rtsp://x/1' }, { id: a, source: 'rtsp://x/2' }]
+`);
+    expect(() => loadConfig(file)).toThrow(/cameras\[1\]\.id: duplicate camera id 'a'/);
+    expect(() => loadConfig(file)).toThrow(/hub\.statusIntervalSeconds/);
+  });
+
+  it('`anyu edge --config bad.yaml` exits 2 and names the field', async () => {
+    const file = write('bad.yaml', `
+hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e' }
+cameras: [{ id: a, source: 'rtsp://x/1' }, { id: b, source: 'ftp://x' }]
+`);
+    const errors: string[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => void errors.push(a.join(' '));
+    try {
+      expect(await run(['--config', file])).toBe(2);
+    } finally {
+      console.error = orig;
+    }
+    expect(errors.join('\n')).toContain('cameras[1].source: must be rtsp://… or an existing file');
+  });
+});
