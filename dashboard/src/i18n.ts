@@ -131,6 +131,11 @@ const zh = {
   lvl_level2: '二级',
   lvl_level3: '三级',
   lvl_unrated: '未评级',
+  count_adults: '成人',
+  count_children: '幼儿',
+  count_persons: '人数',
+  notAvailable: '此功能在当前服务器上尚未启用',
+  offlineStale: '与服务器的连接已断开：此页内容可能不是最新的，重连后会自动补齐。',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -261,6 +266,11 @@ const en: Record<MessageKey, string> = {
   lvl_level2: 'Level 2',
   lvl_level3: 'Level 3',
   lvl_unrated: 'Unrated',
+  count_adults: 'adults',
+  count_children: 'children',
+  count_persons: 'people',
+  notAvailable: 'This feature is not enabled on this server yet',
+  offlineStale: 'Connection to the server lost: this page may be out of date; it catches up after reconnecting.',
 };
 
 export const LANGS = ['zh-CN', 'en'] as const;
@@ -289,9 +299,16 @@ export function translator(lang: Lang): Translate {
 }
 
 /** Looks up an enum label such as `kind_fall`; unknown values are shown as they are. */
-export function enumLabel(t: Translate, prefix: 'kind' | 'sev' | 'st' | 'out' | 'cam' | 'lvl', value: string): string {
+export function enumLabel(t: Translate, prefix: 'kind' | 'sev' | 'st' | 'out' | 'cam' | 'lvl' | 'count', value: string): string {
   const key = `${prefix}_${value}`;
   return key in zh ? t(key as MessageKey) : value;
+}
+
+/** Evidence counts such as `{ adults: 1, children: 4 }` as "成人 1，幼儿 4". */
+export function countsText(t: Translate, counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([k, v]) => `${enumLabel(t, 'count', k)} ${v}`)
+    .join(', ');
 }
 
 export interface I18n {

@@ -132,10 +132,12 @@ export function snapshotJpeg(width = 320, height = 180): Buffer {
   return Buffer.from(jpeg.encode({ data, width, height }, 80).data);
 }
 
-export async function publishIncident(edge: MqttClient, ev: IncidentEvent, withSnapshot = false): Promise<void> {
-  const payload = withSnapshot ? { ...ev, snapshot: { contentType: 'image/jpeg' as const, width: 320, height: 180, bytes: snapshotJpeg().length } } : ev;
-  await edge.publishAsync(topics.incident(ev.institutionId, ev.edgeId), JSON.stringify(payload), { qos: 1 });
-  if (withSnapshot) await edge.publishAsync(topics.snapshot(ev.institutionId, ev.edgeId, ev.id), snapshotJpeg(), { qos: 1 });
+/** `jpegBytes` (from `snapshotJpeg()`) is published as the incident's snapshot right after it. */
+export async function publishIncident(edge: MqttClient, ev: IncidentEvent, jpegBytes: Buffer | null = null): Promise<void> {
+  const payload = jpegBytes ? { ...ev, snapshot: { contentType: 'image/jpeg' as const, width: 320, height: 180, bytes: jpegBytes.length } } : ev;
+  const incident = edge.publishAsync(topics.incident(ev.institutionId, ev.edgeId), JSON.stringify(payload), { qos: 1 });
+  const snapshot = jpegBytes ? edge.publishAsync(topics.snapshot(ev.institutionId, ev.edgeId, ev.id), jpegBytes, { qos: 1 }) : null;
+  await Promise.all([incident, snapshot]);
 }
 
 export async function publishStatus(edge: MqttClient, over: Partial<EdgeStatus['cameras'][number]> = {}): Promise<void> {

@@ -4,6 +4,7 @@ import type { CameraView } from '../../../protocol/api.ts';
 import { enumLabel, useI18n } from '../i18n.ts';
 import { roomName, useSession } from '../session.ts';
 import { formatTime } from '../format.ts';
+import { errorText } from './error-text.ts';
 
 const REFRESH_MS = 15_000;
 
@@ -18,7 +19,7 @@ export function CamerasPage() {
     const load = (): void => {
       api.cameras().then(
         (c) => (setCams(c), setError(null)),
-        (e: unknown) => setError(t('loadFailed', { msg: (e as Error).message })),
+        (e: unknown) => setError(errorText(t, e)),
       );
     };
     load();

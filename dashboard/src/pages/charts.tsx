@@ -7,6 +7,7 @@ import { enumLabel, useI18n } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { KIND_COLOUR } from '../format.ts';
 import { DateRangeForm, lastDays, type DateRange } from './date-range.tsx';
+import { errorText } from './error-text.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -30,7 +31,7 @@ export function ChartsPage() {
   useEffect(() => {
     api.stats(range.from, range.to).then(
       (s) => (setStats(s), setError(null)),
-      (e: unknown) => setError(t('loadFailed', { msg: (e as Error).message })),
+      (e: unknown) => setError(errorText(t, e)),
     );
   }, [range]);
 

@@ -5,6 +5,7 @@ import { enumLabel, useI18n, type MessageKey } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { percent } from '../format.ts';
 import { DateRangeForm, lastDays, type DateRange } from './date-range.tsx';
+import { errorText } from './error-text.ts';
 
 export function CoveragePage() {
   const { api } = useSession();
@@ -16,7 +17,7 @@ export function CoveragePage() {
   useEffect(() => {
     api.coverage(range.from, range.to).then(
       (r) => (setReport(r), setError(null)),
-      (e: unknown) => setError(t('loadFailed', { msg: (e as Error).message })),
+      (e: unknown) => setError(errorText(t, e)),
     );
   }, [range]);
 

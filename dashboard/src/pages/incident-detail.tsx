@@ -5,11 +5,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Outcome } from '../../../protocol/incident.ts';
 import type { IncidentDetail, TimelineEntry } from '../../../protocol/api.ts';
-import { enumLabel, useI18n, type MessageKey } from '../i18n.ts';
+import { countsText, enumLabel, useI18n, type MessageKey, type Translate } from '../i18n.ts';
 import { cameraName, canSeeSnapshots, roomName, useSession } from '../session.ts';
 import { SEVERITY_CLASS, formatTime } from '../format.ts';
 import { navigate } from '../router.ts';
 import { Snapshot } from './snapshot.tsx';
+import { errorText } from './error-text.ts';
 
 const TIMELINE_LABEL: Record<TimelineEntry['type'], MessageKey> = {
   opened: 'tlOpened',
@@ -20,14 +21,21 @@ const TIMELINE_LABEL: Record<TimelineEntry['type'], MessageKey> = {
   legal_hold: 'tlLegalHold',
 };
 
-function detailText(t: ReturnType<typeof useI18n>['t'], e: TimelineEntry): string {
-  if (!e.detail) return '';
+/**
+ * A timeline entry's detail in words: severity, message, counts, outcome and note. Keys
+ * the hub records for its own bookkeeping (seq, stale, zone id) are left out.
+ */
+function detailText(t: Translate, e: TimelineEntry): string {
+  const d = e.detail;
+  if (!d) return '';
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(e.detail)) {
-    if (v === null || v === undefined || v === '') continue;
-    if (k === 'outcome' && typeof v === 'string') parts.push(enumLabel(t, 'out', v));
-    else parts.push(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
-  }
+  if (typeof d.severity === 'string') parts.push(enumLabel(t, 'sev', d.severity));
+  if (typeof d.message === 'string' && d.message) parts.push(d.message);
+  const evidence = d.evidence as { counts?: Record<string, number> } | undefined;
+  if (evidence?.counts) parts.push(countsText(t, evidence.counts));
+  if (typeof d.outcome === 'string') parts.push(enumLabel(t, 'out', d.outcome));
+  if (typeof d.note === 'string' && d.note) parts.push(`${t('note')}: ${d.note}`);
+  if (typeof d.hold === 'boolean') parts.push(d.hold ? t('legalHold') : `${t('legalHold')} ✕`);
   return parts.join(' · ');
 }
 
@@ -44,7 +52,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
   useEffect(() => {
     api.incident(id).then(
       (d) => (setIncident(d), setError(null)),
-      (e: unknown) => setError(t('loadFailed', { msg: (e as Error).message })),
+      (e: unknown) => setError(errorText(t, e)),
     );
   }, [id, tick]);
   useEffect(() => live.on('incident', (i) => i.id === id && setTick((n) => n + 1)), [live, id]);
@@ -79,7 +87,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
     ['note', i.note || '–'],
   ];
   if (i.evidence.confidence !== undefined) facts.push(['confidence', `${Math.round(i.evidence.confidence * 100)} %`]);
-  if (i.evidence.counts) facts.push(['evidence', Object.entries(i.evidence.counts).map(([k, v]) => `${k}: ${v}`).join(', ')]);
+  if (i.evidence.counts) facts.push(['evidence', countsText(t, i.evidence.counts)]);
 
   return (
     <section class="incident-detail" data-incident={i.id} data-status={i.status}>

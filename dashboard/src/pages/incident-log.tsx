@@ -7,6 +7,7 @@ import { enumLabel, useI18n } from '../i18n.ts';
 import { cameraName, roomName, useSession } from '../session.ts';
 import { SEVERITY_CLASS, formatTime, localInputToIso } from '../format.ts';
 import { navigate } from '../router.ts';
+import { errorText } from './error-text.ts';
 
 const PAGE_SIZE = 25;
 
@@ -58,7 +59,7 @@ export function IncidentLog() {
     let cancelled = false;
     api.incidents({ ...toFilters(applied), limit: PAGE_SIZE, offset }).then(
       (p) => !cancelled && (setPage(p), setError(null)),
-      (e: unknown) => !cancelled && setError(t('loadFailed', { msg: (e as Error).message })),
+      (e: unknown) => !cancelled && setError(errorText(t, e)),
     );
     return () => {
       cancelled = true;
@@ -78,7 +79,7 @@ export function IncidentLog() {
     try {
       download(await api.exportCsv(toFilters(applied)), `anyu-incidents-${new Date().toISOString().slice(0, 10)}.csv`);
     } catch (e) {
-      setError(t('loadFailed', { msg: (e as Error).message }));
+      setError(errorText(t, e));
     }
   };
   const pages = page ? Math.max(1, Math.ceil(page.total / PAGE_SIZE)) : 1;

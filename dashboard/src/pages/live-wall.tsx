@@ -8,6 +8,7 @@ import { enumLabel, useI18n } from '../i18n.ts';
 import { cameraName, canSeeSnapshots, roomName, useSession } from '../session.ts';
 import { SEVERITY_CLASS, formatClock, formatTime, needsAlarm } from '../format.ts';
 import { Snapshot } from './snapshot.tsx';
+import type { ConnState } from '../live.ts';
 
 interface Entry {
   incident: IncidentView;
@@ -25,6 +26,7 @@ export function LiveWall() {
   const [missedCount, setMissedCount] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [audible, setAudible] = useState(alarm.audible());
+  const [conn, setConn] = useState<ConnState>(live.state());
 
   const upsert = (i: IncidentView): void =>
     setEntries((prev) => {
@@ -58,11 +60,13 @@ export function LiveWall() {
   useEffect(() => {
     reload(null, false).catch((e: unknown) => setError(String((e as Error).message)));
     const offIncident = live.on('incident', upsert);
+    const offState = live.on('state', setConn);
     const offResync = live.on('resync', (items, first) => {
       reload(items, !first).catch((e: unknown) => setError(String((e as Error).message)));
     });
     return () => {
       offIncident();
+      offState();
       offResync();
     };
   }, [live]);
@@ -93,7 +97,11 @@ export function LiveWall() {
   };
 
   return (
-    <section class={`live-wall ${alarming > 0 ? 'alarm-on' : ''}`} data-alarm={alarming > 0 ? 'on' : 'off'}>
+    <section
+      class={`live-wall ${alarming > 0 ? 'alarm-on' : ''} ${conn === 'disconnected' ? 'stale' : ''}`}
+      data-alarm={alarming > 0 ? 'on' : 'off'}
+    >
+      {conn === 'disconnected' && <div class="offline-banner" role="alert">{t('offlineStale')}</div>}
       <div class="wall-bar">
         {alarming > 0 && (
           <div class="critical-banner" role="alert">

@@ -27,6 +27,7 @@ export function Snapshot({ id, available }: { id: string; available: boolean }) 
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
   }, [id, available]);
-  if (!available || !url) return <div class="snapshot empty">{available ? t('loading') : t('noSnapshot')}</div>;
+  if (!available) return <div class="snapshot empty none">{t('noSnapshot')}</div>;
+  if (!url) return <div class="snapshot empty">{t('loading')}</div>;
   return <img class="snapshot" src={url} alt={t('snapshot')} data-snapshot={id} />;
 }
