@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    // Fails the run when any ffmpeg started by it is still alive at the end.
+    globalSetup: ['tests/global-setup.ts'],
   },
 });
