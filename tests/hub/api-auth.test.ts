@@ -1,0 +1,179 @@
+/**
+ * Access control over EVERY REST route, table-driven: without a session → 401, with a
+ * role outside the route's list → 403, another tenant's incident → 404, the listed roles
+ * → success. The table is checked against the routes the hub actually serves (its
+ * OpenAPI document), so a new route without a row fails this suite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../protocol/index.ts';
+import { createTenant, incidentEvent, login, startTestHub, type Tenant, type TestHub } from './hub-helpers.ts';
+
+interface RouteCase {
+  method: 'GET' | 'POST';
+  path: string;
+  url: (incidentId: string) => string;
+  roles: Role[] | 'public';
+  body?: unknown;
+  /** The route addresses one incident: another tenant's id must answer 404. */
+  incident?: boolean;
+}
+
+const ALL: Role[] = ['supervisor', 'institution_admin', 'regulator'];
+const ROUTES: RouteCase[] = [
+  { method: 'POST', path: '/api/auth/login', url: () => '/api/auth/login', roles: 'public' },
+  { method: 'POST', path: '/api/auth/logout', url: () => '/api/auth/logout', roles: ALL },
+  { method: 'GET', path: '/api/auth/me', url: () => '/api/auth/me', roles: ALL },
+  { method: 'GET', path: '/api/health', url: () => '/api/health', roles: 'public' },
+  { method: 'GET', path: '/api/incidents', url: () => '/api/incidents', roles: ALL },
+  { method: 'GET', path: '/api/incidents/export.csv', url: () => '/api/incidents/export.csv', roles: ['institution_admin', 'regulator'] },
+  { method: 'GET', path: '/api/incidents/{id}', url: (id) => `/api/incidents/${id}`, roles: ALL, incident: true },
+  { method: 'POST', path: '/api/incidents/{id}/ack', url: (id) => `/api/incidents/${id}/ack`, roles: ['supervisor', 'institution_admin'], incident: true },
+  { method: 'POST', path: '/api/incidents/{id}/close', url: (id) => `/api/incidents/${id}/close`, roles: ['institution_admin'], incident: true, body: { outcome: 'false_alarm', note: 'checked on camera' } },
+  { method: 'POST', path: '/api/incidents/{id}/legal-hold', url: (id) => `/api/incidents/${id}/legal-hold`, roles: ['institution_admin'], incident: true, body: { hold: true } },
+  { method: 'GET', path: '/api/incidents/{id}/snapshot', url: (id) => `/api/incidents/${id}/snapshot`, roles: ['supervisor', 'institution_admin'], incident: true },
+  { method: 'GET', path: '/api/cameras', url: () => '/api/cameras', roles: ALL },
+  { method: 'GET', path: '/api/rooms', url: () => '/api/rooms', roles: ALL },
+  { method: 'GET', path: '/api/institutions', url: () => '/api/institutions', roles: ALL },
+  { method: 'GET', path: '/api/coverage', url: () => '/api/coverage?from=2026-01-01&to=2026-01-31', roles: ['regulator', 'institution_admin'] },
+  { method: 'GET', path: '/api/stats', url: () => '/api/stats?from=2026-01-01&to=2026-01-31', roles: ALL },
+  { method: 'GET', path: '/api/audit', url: () => '/api/audit', roles: ['institution_admin', 'regulator'] },
+];
+
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(32, 7), Buffer.from([0xff, 0xd9])]);
+
+describe('REST access control, every route', () => {
+  let th: TestHub;
+  let a: Tenant;
+  let b: Tenant;
+  let incA: string;
+  let incB: string;
+  const tokens = {} as Record<Role, string>;
+
+  beforeAll(async () => {
+    th = await startTestHub({ listen: false, loginRateLimit: { max: 1000, windowMs: 60_000 } });
+    a = await createTenant(th.store, 'a');
+    b = await createTenant(th.store, 'b');
+    for (const [t, set] of [[a, (id: string) => (incA = id)], [b, (id: string) => (incB = id)]] as const) {
+      const ev = incidentEvent(t);
+      await th.store.applyIncidentEvent(ev);
+      await th.store.putSnapshot(t.institutionId, ev.id, JPEG);
+      set(ev.id);
+    }
+    for (const role of ALL) tokens[role] = await login(th, a.users[role]);
+  });
+  afterAll(async () => th?.close());
+
+  const call = (r: RouteCase, id: string, token?: string) =>
+    th.hub.app.inject({
+      method: r.method,
+      url: r.url(id),
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(r.body !== undefined ? { payload: r.body as object } : {}),
+    });
+
+  it('the table lists exactly the /api routes the hub serves', async () => {
+    const doc = (await th.hub.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const served = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith('/api/'))
+      .flatMap(([p, ops]) => Object.keys(ops).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${p}`))
+      .sort();
+    expect(served).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  describe.each(ROUTES.filter((r) => r.roles !== 'public'))('$method $path', (r) => {
+    it('401 without a session, and with a bogus token', async () => {
+      const res = await call(r, incA);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('UNAUTHENTICATED');
+      expect((await call(r, incA, 'x'.repeat(43))).statusCode).toBe(401);
+    });
+
+    it('403 for roles outside the route', async () => {
+      const denied = ALL.filter((role) => !(r.roles as Role[]).includes(role));
+      for (const role of denied) {
+        const res = await call(r, incA, tokens[role]);
+        expect(res.statusCode, role).toBe(403);
+        expect(res.json().error.code).toBe('FORBIDDEN');
+      }
+    });
+
+    if (r.incident) {
+      it("404 for another tenant's incident", async () => {
+        for (const role of r.roles as Role[]) {
+          const res = await call(r, incB, tokens[role]);
+          expect(res.statusCode, role).toBe(404);
+          expect(res.json().error.code).toBe('NOT_FOUND');
+        }
+      });
+    }
+
+    it('succeeds for the listed roles in their own tenant', async () => {
+      for (const role of r.roles as Role[]) {
+        // Logging out ends the session, so it gets a session of its own.
+        const token = r.path === '/api/auth/logout' ? await login(th, a.users[role]) : tokens[role];
+        const res = await call(r, incA, token);
+        // Coverage answers 503 only on a hub built without the coverage module.
+        const ok = res.statusCode < 300 || (r.path === '/api/coverage' && res.statusCode === 503 && th.hub.app.coverage === null);
+        expect(ok, `${role}: ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(true);
+      }
+    });
+  });
+
+  it('public routes answer without a session', async () => {
+    expect((await th.hub.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+    const bad = await th.hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: a.users.supervisor.username, password: 'nope' } });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.json().error.code).toBe('BAD_CREDENTIALS');
+  });
+
+  it('accepts the session cookie set by login, and logout ends it', async () => {
+    const res = await th.hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: a.users.supervisor });
+    const cookie = res.cookies.find((c) => c.name === 'anyu_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    const me = await th.hub.app.inject({ method: 'GET', url: '/api/auth/me', cookies: { anyu_session: cookie!.value } });
+    expect(me.json()).toMatchObject({ username: a.users.supervisor.username, role: 'supervisor' });
+    await th.hub.app.inject({ method: 'POST', url: '/api/auth/logout', cookies: { anyu_session: cookie!.value } });
+    expect((await th.hub.app.inject({ method: 'GET', url: '/api/auth/me', cookies: { anyu_session: cookie!.value } })).statusCode).toBe(401);
+  });
+
+  it('scopes lists: B sees none of A, the regulator of A sees A only', async () => {
+    const tokenB = await login(th, b.users.institution_admin);
+    const listB = (await th.hub.app.inject({ method: 'GET', url: '/api/incidents', headers: { authorization: `Bearer ${tokenB}` } })).json();
+    expect(listB.items.map((i: { id: string }) => i.id)).toEqual([incB]);
+    const listReg = (await th.hub.app.inject({ method: 'GET', url: '/api/incidents', headers: { authorization: `Bearer ${tokens.regulator}` } })).json();
+    expect(listReg.items.map((i: { id: string }) => i.id)).toEqual([incA]);
+  });
+
+  it('audits actions, snapshot views and exports', async () => {
+    const res = await th.hub.app.inject({ method: 'GET', url: '/api/audit?limit=200', headers: { authorization: `Bearer ${tokens.institution_admin}` } });
+    const actions = new Set((res.json() as Array<{ action: string }>).map((e) => e.action));
+    for (const action of ['incident.ack', 'incident.close', 'incident.legal_hold', 'snapshot.view', 'incident.export']) {
+      expect(actions.has(action), action).toBe(true);
+    }
+  });
+
+  it('exports CSV as UTF-8 with a BOM', async () => {
+    const res = await th.hub.app.inject({ method: 'GET', url: '/api/incidents/export.csv', headers: { authorization: `Bearer ${tokens.institution_admin}` } });
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toMatch(/^id,institutionId,edgeId/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(incA);
+  });
+
+  it('rate limits login attempts', async () => {
+    const strict = await startTestHub({ listen: false, loginRateLimit: { max: 3, windowMs: 60_000 } });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await strict.hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'wrong' } });
+        codes.push(res.statusCode);
+      }
+      expect(codes.slice(0, 3)).toEqual([401, 401, 401]);
+      expect(codes.slice(3)).toEqual([429, 429]);
+    } finally {
+      await strict.close();
+    }
+  });
+});
