@@ -204,6 +204,10 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await reg.goto(`${running.url}/#/charts`);
     await reg.waitForSelector('[data-stat=median]');
     expect(await reg.locator('img[data-snapshot]').count()).toBe(0);
+    await reg.click('[data-action=lang]');
+    await reg.waitForSelector('h3:text("Incidents per day by kind")');
+    await reg.waitForTimeout(300);
+    await shot(reg, '10b-charts-regulator-english');
 
     const tablet = await newPage({ width: 820, height: 1180 });
     await login(tablet, running.url, 'sup-a');
@@ -238,5 +242,9 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await publishIncident(edge, incidentEvent(afterId, 'ratio', 'warning'));
     await supA.waitForSelector(`[data-incident="${afterId}"]`, { timeout: 10_000 });
     await shot(supA, '13-live-wall-after-restart');
+
+    // The other institution's supervisor reconnected too, and still sees none of it.
+    await pages.supB.waitForSelector('[data-conn=connected]', { timeout: 15_000 });
+    expect(await pages.supB.locator('[data-incident]').count()).toBe(0);
   });
 });

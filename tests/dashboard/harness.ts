@@ -95,6 +95,15 @@ export async function connectEdge(mqttUrl: string): Promise<MqttClient> {
   });
 }
 
+const MESSAGES: Record<IncidentKind, string> = {
+  fall: '活动区有幼儿跌倒',
+  crowding: '区域人数超过上限',
+  ratio: '师幼比低于 1:5',
+  unattended: '有幼儿无成人看护',
+  camera_offline: '摄像头无画面',
+  camera_tamper: '摄像头画面被遮挡',
+};
+
 export function incidentEvent(id: string, kind: IncidentKind, severity: Severity, over: Partial<IncidentEvent> = {}): IncidentEvent {
   const now = new Date().toISOString();
   return {
@@ -110,7 +119,7 @@ export function incidentEvent(id: string, kind: IncidentKind, severity: Severity
     zoneId: ROOM_A,
     startedAt: now,
     at: now,
-    message: kind === 'fall' ? '活动区有幼儿跌倒' : '区域人数超过上限',
+    message: MESSAGES[kind],
     evidence: { counts: { adults: 1, children: 4 }, confidence: 0.91 },
     ...over,
   } as IncidentEvent;
