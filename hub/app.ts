@@ -10,7 +10,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createIncidentActions, type IncidentActions } from './actions.ts';
 import { apiPlugin } from './api/index.ts';
@@ -59,8 +59,13 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: logger ?? { level: 'info' } }),
     bodyLimit: config.bodyLimitBytes,
-    // 404 for `/api/incidents/` as for `/api/incidents` would surprise nobody; keep URLs strict.
     routerOptions: { maxParamLength: 200 },
+    // Bad URLs and over-long params are refused by the router before any handler: answer
+    // them with the same ErrorBody as everything else.
+    frameworkErrors: (err, _request, reply) => {
+      const { status, body } = toErrorResponse(err);
+      void (reply as FastifyReply).code(status).send(body);
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
