@@ -14,6 +14,8 @@ export interface CreateStoreOptions {
   sqlitePath?: string;
   /** PostgreSQL schema (search_path) to use; it must exist. */
   schema?: string;
+  /** PostgreSQL only: false trades the last commits on a database crash for speed (see postgres.ts). */
+  synchronousCommit?: boolean;
 }
 
 export async function createStore(opts: CreateStoreOptions): Promise<Store> {
@@ -37,7 +39,11 @@ function openStore(opts: CreateStoreOptions): Store {
       throw new StoreError('bad_url', `database URL is not a URL: ${redact(url)}`);
     }
     if (parsed.protocol === 'postgres:' || parsed.protocol === 'postgresql:') {
-      return createPostgresStore({ connectionString: url, ...(opts.schema ? { schema: opts.schema } : {}) });
+      return createPostgresStore({
+        connectionString: url,
+        ...(opts.schema ? { schema: opts.schema } : {}),
+        ...(opts.synchronousCommit !== undefined ? { synchronousCommit: opts.synchronousCommit } : {}),
+      });
     }
     if (parsed.protocol === 'sqlite:' || parsed.protocol === 'file:') {
       throw new StoreError('bad_url', `for SQLite, leave the database URL unset and pass a file path instead of ${redact(url)}`);

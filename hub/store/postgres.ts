@@ -16,6 +16,13 @@ export interface PostgresStoreOptions {
   /** Schema to work in (search_path); must exist. Default: the server's search_path. */
   schema?: string;
   maxConnections?: number;
+  /**
+   * false → `synchronous_commit = off`: commits return before the WAL reaches disk, so a
+   * database crash may lose the last few hundred milliseconds of commits (never corrupts).
+   * The same trade as SQLite's WAL + `synchronous=NORMAL`; about 5–10× more sequential
+   * ingest on a disk with slow fsync. Default true (durable).
+   */
+  synchronousCommit?: boolean;
   /** Errors of idle pooled connections (e.g. the server restarted); default: a process warning. */
   onError?: (err: Error) => void;
 }
@@ -38,10 +45,13 @@ class PgDb implements SqlDb {
     if (opts.schema !== undefined && !SCHEMA_RE.test(opts.schema)) {
       throw new StoreError('bad_url', `invalid PostgreSQL schema name ${JSON.stringify(opts.schema)}`);
     }
+    const settings: string[] = [];
+    if (opts.schema) settings.push(`-c search_path=${opts.schema}`);
+    if (opts.synchronousCommit === false) settings.push('-c synchronous_commit=off');
     this.#pool = new pg.Pool({
       connectionString: opts.connectionString,
       max: opts.maxConnections ?? 10,
-      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+      ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
     });
     const onError = opts.onError ?? ((err: Error) => process.emitWarning(`PostgreSQL pool: ${err.message}`));
     this.#pool.on('error', onError);

@@ -85,7 +85,12 @@ export async function applyIncidentEvent(db: SqlDb, ev: IncidentEvent): Promise<
   const at = isoTime(ev.at);
   return db.tx(async (q) => {
     await q.lockKey(`incident:${ev.id}`);
-    const cur = await q.get<IncidentRow>('SELECT * FROM incidents WHERE id = ?', [ev.id]);
+    // One round trip for the current state and whether this (id, seq) was seen before.
+    const cur = await q.get<IncidentRow & { seen: unknown }>(
+      `SELECT i.*, EXISTS (SELECT 1 FROM incident_events e WHERE e.incident_id = i.id AND e.seq = ?) AS seen
+       FROM incidents i WHERE i.id = ?`,
+      [ev.seq, ev.id],
+    );
     if (!cur) {
       // An update or resolved may overtake its open (or the open was lost): the event
       // carries every field, so it creates the incident.
@@ -94,8 +99,7 @@ export async function applyIncidentEvent(db: SqlDb, ev: IncidentEvent): Promise<
       return { outcome: 'applied', incident: toIncident(row) };
     }
     if (cur.institution_id !== ev.institutionId || cur.edge_id !== ev.edgeId) return { outcome: 'conflict' };
-    const seen = await q.get('SELECT 1 AS one FROM incident_events WHERE incident_id = ? AND seq = ?', [ev.id, ev.seq]);
-    if (seen) return { outcome: 'duplicate', incident: toIncident(cur) };
+    if (bool(cur.seen)) return { outcome: 'duplicate', incident: toIncident(cur) };
     if (ev.seq < Number(cur.seq)) {
       await insertEvent(q, ev, at, true);
       return { outcome: 'stale', incident: toIncident(cur) };
