@@ -6,7 +6,7 @@ import { createLive, type ConnState } from './live.ts';
 import { createAlarm } from './alarm.ts';
 import { I18nContext, loadLang, saveLang, translator, useI18n, type Lang, type MessageKey } from './i18n.ts';
 import { PAGES_BY_ROLE, SessionContext, type Page, type Session } from './session.ts';
-import { navigate, useRoute } from './router.ts';
+import { navigate, parseHash, useRoute } from './router.ts';
 import { LoginPage } from './pages/login.tsx';
 import { LiveWall } from './pages/live-wall.tsx';
 import { IncidentLog } from './pages/incident-log.tsx';
@@ -77,7 +77,9 @@ export function App() {
     localStorage.setItem(TOKEN_KEY, t);
     setToken(t);
     setUser(u);
-    navigate(PAGES_BY_ROLE[u.role][0] ?? 'live');
+    // Keep a deep link (e.g. an incident sent by message) when this role may open it.
+    const allowed: readonly string[] = PAGES_BY_ROLE[u.role];
+    if (!allowed.includes(parseHash(location.hash).page)) navigate(allowed[0] ?? 'live');
   };
 
   return (

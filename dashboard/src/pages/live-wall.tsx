@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { IncidentView } from '../../../protocol/api.ts';
-import { enumLabel, useI18n } from '../i18n.ts';
+import { countsText, enumLabel, useI18n } from '../i18n.ts';
 import { cameraName, canSeeSnapshots, roomName, useSession } from '../session.ts';
 import { SEVERITY_CLASS, formatClock, formatTime, needsAlarm } from '../format.ts';
 import { Snapshot } from './snapshot.tsx';
@@ -141,6 +141,7 @@ export function LiveWall() {
             </div>
             {canSeeSnapshots(user) && <Snapshot id={i.id} available={i.hasSnapshot} />}
             {i.message && <p class="message">{i.message}</p>}
+            {i.evidence.counts && <div class="counts">{t('evidence')}: {countsText(t, i.evidence.counts)}</div>}
             <footer>
               <span class={`state ${i.active ? 'active' : 'ended'}`}>{i.active ? t('active') : t('ended')}</span>
               {i.status === 'new' ? (
