@@ -1,0 +1,40 @@
+/** Loads what coverage needs from the store, within a scope, and computes the report. */
+import type { CoverageQuery, CoverageReport } from '../../protocol/index.ts';
+import { DAY_MS, dayStartMs } from '../store/days.ts';
+import type { Scope, Store } from '../store/types.ts';
+import { computeCoverage } from './compute.ts';
+import { coverageParams, type CoverageParams } from './params.ts';
+
+export interface CoverageOptions extends Partial<CoverageParams> {
+  /** Epoch ms; injected for tests. */
+  now?: () => number;
+}
+
+export async function coverageReport(
+  store: Store,
+  scope: Scope,
+  query: CoverageQuery,
+  opts: CoverageOptions = {},
+): Promise<CoverageReport> {
+  const { now: clock, ...raw } = opts;
+  const p = coverageParams(raw);
+  const now = (clock ?? Date.now)();
+  const institutions = (await store.listInstitutions(scope)).filter(
+    (i) => query.townId === undefined || i.townId === query.townId,
+  );
+  const ids = new Set(institutions.map((i) => i.id));
+  const cameras = (await store.listCameras(scope)).filter((c) => ids.has(c.institutionId));
+  const from = dayStartMs(query.from, p.tzOffsetMinutes);
+  // One extra day: a sample just after the period tells how long the last one in it held.
+  const to = Math.min(dayStartMs(query.to, p.tzOffsetMinutes) + 2 * DAY_MS, now + 1);
+  const samples =
+    to > from
+      ? (await store.cameraSamples(scope, new Date(from).toISOString(), new Date(to).toISOString())).filter((s) =>
+          ids.has(s.institutionId),
+        )
+      : [];
+  return computeCoverage({ institutions, cameras, samples, from: query.from, to: query.to, now }, p);
+}
+
+export { computeCoverage, type CoverageCamera, type CoverageInput } from './compute.ts';
+export { DEFAULT_COVERAGE_PARAMS, type CoverageParams } from './params.ts';
