@@ -10,6 +10,8 @@ export interface Alarm {
   audible(): boolean;
   /** Beeps played since creation (the page exposes it for tests and diagnostics). */
   beeps(): number;
+  /** Called after every beep that was actually played. */
+  onBeep(fn: (count: number) => void): () => void;
   dispose(): void;
 }
 
@@ -19,6 +21,7 @@ export function createAlarm(): Alarm {
   let ctx: AudioContext | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
   let count = 0;
+  const listeners = new Set<(count: number) => void>();
 
   const context = (): AudioContext | null => {
     if (ctx) return ctx;
@@ -44,6 +47,7 @@ export function createAlarm(): Alarm {
       osc.start(start + i * 0.3);
       osc.stop(start + i * 0.3 + 0.27);
     }
+    for (const fn of listeners) fn(count);
   };
 
   return {
@@ -62,9 +66,14 @@ export function createAlarm(): Alarm {
     },
     audible: () => ctx?.state === 'running',
     beeps: () => count,
+    onBeep(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
     dispose() {
       clearInterval(timer);
       timer = undefined;
+      listeners.clear();
       void ctx?.close();
       ctx = null;
     },

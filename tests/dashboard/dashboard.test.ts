@@ -125,11 +125,21 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await shot(supB, '03-live-wall-other-institution');
   });
 
-  it('acknowledges in one click; the alarm stops and the admin sees who acknowledged', async () => {
+  it('beeps repeatedly until acknowledged in one click; then the admin sees who acknowledged', async () => {
     const supA = pages.supA;
+    // The sound button is the user gesture browsers need before audio may play.
+    await supA.click('[data-action=sound]');
+    const beepsAt = async () => Number(await supA.getAttribute('.live-wall', 'data-beeps'));
+    const before = await beepsAt();
+    await supA.waitForFunction((n) => Number(document.querySelector('.live-wall')?.getAttribute('data-beeps')) >= n + 2,
+      before, { timeout: 10_000 });
+
     await supA.click(`[data-incident="${FALL_ID}"] [data-action=ack]`);
     await supA.waitForSelector(`[data-incident="${FALL_ID}"][data-status=acknowledged]`);
     expect(await supA.getAttribute('.live-wall', 'data-alarm')).toBe('off');
+    const afterAck = await beepsAt();
+    await supA.waitForTimeout(3_000);
+    expect(await beepsAt()).toBe(afterAck);
     await pages.adminA.waitForSelector(`[data-incident="${FALL_ID}"] [data-acked-by="sup-a"]`);
     await shot(supA, '04-live-wall-acknowledged');
   });

@@ -27,9 +27,14 @@ export function LiveWall() {
   const [error, setError] = useState<string | null>(null);
   const [audible, setAudible] = useState(alarm.audible());
   const [conn, setConn] = useState<ConnState>(live.state());
+  const [beeps, setBeeps] = useState(alarm.beeps());
+  useEffect(() => alarm.onBeep(setBeeps), [alarm]);
 
   const upsert = (i: IncidentView): void =>
     setEntries((prev) => {
+      // A late re-fetch result must not undo a newer edge update already on the wall.
+      const current = prev.get(i.id)?.incident;
+      if (current && i.seq < current.seq) return prev;
       const next = new Map(prev);
       if (onWall(i)) next.set(i.id, { incident: i, missed: prev.get(i.id)?.missed ?? false });
       else next.delete(i.id);
@@ -77,6 +82,14 @@ export function LiveWall() {
     alarm.setActive(alarming > 0);
     return () => alarm.setActive(false);
   }, [alarming > 0]);
+  // A nurse station often shows another tab: the title carries the count too.
+  useEffect(() => {
+    const base = `${t('appName')} · ${t('appTagline')}`;
+    document.title = alarming > 0 ? `(${alarming}) ${t('sev_critical')} · ${base}` : base;
+    return () => {
+      document.title = base;
+    };
+  }, [alarming, t]);
 
   const enableSound = async (): Promise<void> => {
     await alarm.unlock();
@@ -100,6 +113,7 @@ export function LiveWall() {
     <section
       class={`live-wall ${alarming > 0 ? 'alarm-on' : ''} ${conn === 'disconnected' ? 'stale' : ''}`}
       data-alarm={alarming > 0 ? 'on' : 'off'}
+      data-beeps={beeps}
     >
       {conn === 'disconnected' && <div class="offline-banner" role="alert">{t('offlineStale')}</div>}
       <div class="wall-bar">
