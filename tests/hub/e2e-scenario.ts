@@ -202,4 +202,24 @@ export function defineE2E(mode: { kind: 'embedded' } | { kind: 'external'; url: 
     // Clear the retained message so a shared broker does not keep it.
     await edgeA.publishAsync(topics.status(a.institutionId, a.edgeId), '', { qos: 1, retain: true });
   });
+
+  it('marks an edge offline through its Last Will when its link drops', async () => {
+    const statuses: Array<{ edgeId: string; state: string }> = [];
+    liveA.on('edge:status', (st) => statuses.push(st));
+    const at = new Date().toISOString();
+    const camera = { id: a.cameraId, expectedFps: 5, deliveredFps: 0, analysedFps: 0, reconnectsLastHour: 0, stallsLastHour: 0, lastFrameAt: null };
+    const offline = { schema: 1, institutionId: a.institutionId, edgeId: a.edgeId, state: 'offline', version: '0.1.0', at, uptimeS: 0, cameras: [{ ...camera, state: 'offline' }] };
+    const online = { ...offline, state: 'online', cameras: [{ ...camera, state: 'online', deliveredFps: 5, analysedFps: 5, lastFrameAt: at }] };
+    const willTopic = topics.status(a.institutionId, a.edgeId);
+    const mortal = await connectEdge(brokerUrl, a, { will: { topic: willTopic, payload: Buffer.from(JSON.stringify(offline)), qos: 1, retain: true } });
+    await mortal.publishAsync(willTopic, JSON.stringify(online), { qos: 1, retain: true });
+    await waitFor('online status', () => statuses.find((st) => st.edgeId === a.edgeId && st.state === 'online'));
+    // A dropped TCP link, not a clean DISCONNECT: the broker must publish the will.
+    mortal.stream.destroy();
+    await waitFor('will received', () => statuses.find((st) => st.edgeId === a.edgeId && st.state === 'offline'));
+    const cams = (await api(tokenA, '/api/cameras')).json();
+    expect(cams.find((c: { id: string }) => c.id === a.cameraId)).toMatchObject({ state: 'offline' });
+    await mortal.endAsync(true);
+    await edgeA.publishAsync(willTopic, '', { qos: 1, retain: true });
+  });
 }
