@@ -7,6 +7,7 @@ import { CaptureError, createCaptureStats, type CaptureStats } from './capture/i
 import type { CameraConfig, HealthConfig } from './config/schema.ts';
 import { CameraHealth } from './health/camera-health.ts';
 import { createBackoff } from './health/backoff.ts';
+import { FreshnessTracker } from './health/freshness.ts';
 import type { IncidentLifecycle } from './incident-lifecycle.ts';
 import type { FrameAnalysis, RgbFrame, RuleEngine, VisionPipeline } from './types.ts';
 
@@ -102,6 +103,7 @@ export class CameraRunner {
       const stats = createCaptureStats();
       let dropped = 0;
       let first = true;
+      const freshness = new FreshnessTracker();
       this.health.onConnect(attempt++);
       try {
         for await (const frame of d.capture(d.camera, ac.signal, stats)) {
@@ -114,7 +116,7 @@ export class CameraRunner {
             dropped = stats.dropped;
           }
           this.lastFrame = frame;
-          const healthEvents = this.health.onFrame(frame);
+          const healthEvents = this.health.onFrame(frame, freshness.isFresh(frame.at, frame.t));
           if (healthEvents.length > 0) d.emit(healthEvents, { frame, analysis: null });
           await this.#analyse(frame);
           this.health.onAnalysed();

@@ -66,6 +66,12 @@ function timing(opts: ReadFramesOptions, header: StreamHeader, k: number): { ind
   return { index, t: src ? index / src : index };
 }
 
+/** ffmpeg may end "cleanly" after read errors (a live source timing out): keep that line. */
+function errorLine(tail: readonly string[]): string {
+  const line = tail.findLast((l) => /error|timed? ?out|refused|failed/i.test(l));
+  return line ? `: ${line.trim()}` : '';
+}
+
 export async function* readFrames(opts: ReadFramesOptions): AsyncGenerator<RgbFrame, void, undefined> {
   const realtime = opts.realtime ?? true;
   const file = !isRtsp(opts.source);
@@ -163,7 +169,7 @@ export async function* readFrames(opts: ReadFramesOptions): AsyncGenerator<RgbFr
         const endless = realtime && (!file || (opts.loop ?? true));
         if (cleanEnd && !endless) return;
         const reason = cleanEnd
-          ? 'stream ended'
+          ? `stream ended${errorLine(tail)}`
           : (lastError(tail) ?? (failure as Error | null)?.message ?? `ffmpeg exited with code ${exit.code ?? exit.signal}`);
         throw new CaptureError(reason, tail, exit.code);
       }

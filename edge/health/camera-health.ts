@@ -85,11 +85,15 @@ export class CameraHealth {
     this.#attemptSince = null;
   }
 
-  /** A frame was delivered by capture. Returns the events it causes. */
-  onFrame(frame: { data: Uint8Array; width: number; height: number }): IncidentEvent[] {
+  /**
+   * A frame was delivered by capture. A stale frame (see FreshnessTracker) is counted but
+   * proves nothing about the camera being alive. Returns the events it causes.
+   */
+  onFrame(frame: { data: Uint8Array; width: number; height: number }, fresh = true): IncidentEvent[] {
     const now = this.#o.now();
     const events: IncidentEvent[] = [];
     this.#delivered += 1;
+    if (!fresh) return events;
     this.#lastFrameAt = now;
     this.#waitingSince = now;
     this.#attemptSince = now;

@@ -7,3 +7,4 @@ export { TamperDetector } from './tamper.ts';
 export type { TamperReason, TamperTransition } from './tamper.ts';
 export { imageStats, toGrey } from './image-stats.ts';
 export type { ImageStats } from './image-stats.ts';
+export { FreshnessTracker } from './freshness.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HealthConfig } from '../../edge/config/index.ts';
-import { CameraHealth, createBackoff, SlidingCounter } from '../../edge/health/index.ts';
+import { CameraHealth, createBackoff, FreshnessTracker, SlidingCounter } from '../../edge/health/index.ts';
 import { IncidentLifecycle } from '../../edge/incident-lifecycle.ts';
 
 describe('backoff', () => {
@@ -90,5 +90,17 @@ describe('CameraHealth watchdog (fake clock)', () => {
     }
     health.onDropped(3);
     expect(health.status()).toMatchObject({ deliveredFps: 5, analysedFps: 2.5, droppedFrames: 3 });
+  });
+});
+
+describe('FreshnessTracker', () => {
+  it('accepts frames whose media clock keeps pace and rejects ones released after a silence', () => {
+    const f = new FreshnessTracker(2000);
+    const t0 = 1_700_000_000_000;
+    for (let k = 0; k < 25; k++) expect(f.isFresh(t0 + 500 + k * 200 + (k % 3) * 40, k * 0.2)).toBe(true);
+    // The next frame in media time, but released 5 s late by a read timeout.
+    expect(f.isFresh(t0 + 500 + 25 * 200 + 5000, 25 * 0.2)).toBe(false);
+    // A live source that resumes keeps its clock: its frames are fresh again.
+    expect(f.isFresh(t0 + 500 + 60 * 200, 60 * 0.2)).toBe(true);
   });
 });

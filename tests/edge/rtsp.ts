@@ -22,6 +22,11 @@ export function freePort(): Promise<number> {
 export interface TestRtspServer {
   publishUrl(path: string): string;
   clientUrl(path: string): string;
+  /**
+   * Ends a mount whose publisher died. This server never notices a killed publisher (it
+   * only tears down on an RTSP TEARDOWN), while real servers expire such sessions.
+   */
+  dropMount(path: string): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +41,7 @@ export async function startRtspServer(): Promise<TestRtspServer> {
   return {
     publishUrl: (path) => `rtsp://127.0.0.1:${serverPort}/${path}`,
     clientUrl: (path) => `rtsp://127.0.0.1:${clientPort}/${path}`,
+    dropMount: (path) => void server.Mounts.deleteMount(`rtsp://127.0.0.1:${serverPort}/${path}`),
     close: async () => {
       for (const part of [server.PublishServer, server.ClientServer] as unknown as Closable[]) {
         await new Promise<void>((r) => (part.server ? part.server.close(() => r()) : r()));

@@ -1,0 +1,65 @@
+/**
+ * The real hub (`buildHub`: embedded aedes broker with per-edge auth, MQTT ingest, SQLite
+ * store) for edge tests, plus small helpers. Tests count at the hub what the edge
+ * delivered.
+ */
+import { hashPassword } from '../../hub/auth/passwords.ts';
+import { buildHub, type Hub } from '../../hub/app.ts';
+import type { IncidentDetail } from '../../protocol/index.ts';
+import { parseConfig, type EdgeConfig, type EdgeConfigInput } from '../../edge/config/index.ts';
+
+export const INSTITUTION = 'inst-edge-test';
+export const EDGE_PASSWORD = 'edge-test-password-1';
+
+export async function startHub(dataDir: string, mqttPort = 0): Promise<Hub> {
+  const hub = await buildHub({
+    dataDir,
+    http: { port: 0, host: '127.0.0.1' },
+    mqtt: { embedded: { port: mqttPort, host: '127.0.0.1' } },
+    mqttClientId: 'anyu-hub-edge-tests',
+    logger: false,
+  });
+  return hub;
+}
+
+export async function registerEdge(hub: Hub, edgeId: string, cameraIds: string[]): Promise<void> {
+  const store = hub.store;
+  await store.upsertInstitution({ id: INSTITUTION, name: 'Edge test centre', level: 'level2', townId: 'town-t', districtId: 'district-t', registered: true });
+  await store.upsertEdge({ id: edgeId, institutionId: INSTITUTION, passwordHash: await hashPassword(EDGE_PASSWORD) });
+  for (const id of cameraIds) {
+    await store.upsertCamera({ id, institutionId: INSTITUTION, edgeId, name: id, roomId: null, expectedFps: 5 });
+  }
+}
+
+export function edgeConfig(baseDir: string, input: Omit<EdgeConfigInput, 'hub'> & { hub: { url: string; edgeId: string } & Partial<EdgeConfigInput['hub']> }): EdgeConfig {
+  return parseConfig(
+    { ...input, hub: { institutionId: INSTITUTION, username: input.hub.edgeId, password: EDGE_PASSWORD, ...input.hub } },
+    baseDir,
+  );
+}
+
+export async function incidentsAt(hub: Hub, cameraId?: string): Promise<IncidentDetail[]> {
+  const scope = { kind: 'institution' as const, institutionId: INSTITUTION };
+  const { items } = await hub.store.listIncidents(scope, { limit: 500, offset: 0, ...(cameraId ? { cameraId } : {}) });
+  const out: IncidentDetail[] = [];
+  for (const i of items) {
+    const d = await hub.store.getIncident(scope, i.id);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
