@@ -155,6 +155,8 @@ export interface Store {
   recordEdgeStatus(s: EdgeStatus): Promise<void>;
   /** Samples in [from, to) plus the last sample before `from` for each camera. */
   cameraSamples(scope: Scope, from: string, to: string): Promise<CameraSample[]>;
+  /** Retention of status history: deletes samples taken before `before`; returns the count. */
+  purgeCameraSamples(before: string): Promise<number>;
 
   audit(e: AuditEntry): Promise<void>;
   listAudit(scope: Scope, limit: number): Promise<AuditEntry[]>;

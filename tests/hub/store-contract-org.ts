@@ -178,7 +178,7 @@ export function orgContract(get: GetStore): void {
     ]);
   });
 
-  it('scopes camera samples and bounds them by [from, to)', async () => {
+  it('scopes camera samples, bounds them by [from, to) and purges old ones', async () => {
     const { store } = get();
     await store.recordEdgeStatus(edgeStatus('2026-11-20T02:00:00Z', [camStatus('cam-1')]));
     await store.recordEdgeStatus(edgeStatus('2026-11-20T02:00:00Z', [camStatus('cam-1')], { institutionId: 'inst-b', edgeId: 'edge-b' }));
@@ -191,5 +191,9 @@ export function orgContract(get: GetStore): void {
       '2026-11-20T02:00:00.000Z',
     ]);
     expect(await store.cameraSamples(ALL, '2026-11-19T00:00:00Z', '2026-11-20T00:00:00Z')).toEqual([]);
+    expect(await store.purgeCameraSamples('2026-11-20T04:00:00Z')).toBe(2);
+    expect((await store.cameraSamples(ALL, '2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z')).map((s) => s.at)).toEqual([
+      '2026-11-20T05:00:00.000Z',
+    ]);
   });
 }

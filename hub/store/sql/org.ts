@@ -188,3 +188,7 @@ export async function cameraSamples(db: SqlExecutor, scope: Scope, from: string,
     analysedFps: Number(r.analysed_fps),
   }));
 }
+
+export async function purgeCameraSamples(db: SqlExecutor, before: string): Promise<number> {
+  return db.run('DELETE FROM camera_samples WHERE at < ?', [isoTime(before)]);
+}

@@ -136,6 +136,9 @@ export class SqlStore implements Store {
   cameraSamples(scope: Scope, from: string, to: string): Promise<CameraSample[]> {
     return org.cameraSamples(this.#db, scope, from, to);
   }
+  purgeCameraSamples(before: string): Promise<number> {
+    return org.purgeCameraSamples(this.#db, before);
+  }
 
   audit(e: AuditEntry): Promise<void> {
     return users.audit(this.#db, e);
