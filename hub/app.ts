@@ -12,6 +12,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { coverageReport } from './coverage/index.ts';
 import { createIncidentActions, type IncidentActions } from './actions.ts';
 import { apiPlugin } from './api/index.ts';
 import type { CoverageFn } from './api/catalog-routes.ts';
@@ -25,7 +26,8 @@ import { startMqttIngest, type MqttIngest } from './ingest/mqtt-ingest.ts';
 import { createLive, type Live } from './live/live.ts';
 import { createMetrics } from './metrics.ts';
 import { createStore } from './store/index.ts';
-import type { Store } from './store/types.ts';
+import type { Scope, Store } from './store/types.ts';
+import type { CoverageQuery } from '../protocol/index.ts';
 import { HUB_VERSION } from './version.ts';
 import { registerWeb } from './web/plugin.ts';
 
@@ -35,6 +37,7 @@ export interface BuildHubOptions extends HubConfigInput {
   /** Fastify logger options (`false` for silence), or a ready pino logger. */
   logger?: FastifyServerOptions['logger'];
   loggerInstance?: FastifyBaseLogger;
+  /** Defaults to hub/coverage's `coverageReport`; null turns `/api/coverage` into a 503. */
   coverage?: CoverageFn | null;
 }
 
@@ -130,7 +133,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     app.decorate('actions', actions);
     app.decorate('live', liveHub);
     app.decorate('broker', brokerInfo);
-    app.decorate('coverage', coverage ?? null);
+    app.decorate('coverage', coverage === undefined ? (s: Store, scope: Scope, q: CoverageQuery) => coverageReport(s, scope, q) : coverage);
     app.decorateRequest('user', null);
 
     app.setErrorHandler((err, request, reply) => {
