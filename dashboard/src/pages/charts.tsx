@@ -1,6 +1,6 @@
 /** Incidents per day by kind (stacked bars) and time to acknowledge, from `/api/stats`. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
+import type { Chart as ChartClass } from 'chart.js';
 import type { StatsResponse } from '../../../protocol/api.ts';
 import { IncidentKind } from '../../../protocol/incident.ts';
 import { enumLabel, useI18n } from '../i18n.ts';
@@ -9,7 +9,23 @@ import { KIND_COLOUR } from '../format.ts';
 import { DateRangeForm, lastDays, type DateRange } from './date-range.tsx';
 import { errorText } from './error-text.ts';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+/** Chart.js is loaded on first use so the live wall, the page that must be fast, never carries it. */
+function useChartJs(): typeof ChartClass | null {
+  const [chart, setChart] = useState<typeof ChartClass | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    import('./chart-setup.ts').then(
+      (m) => {
+        if (!cancelled) setChart(() => m.Chart);
+      },
+      (err: unknown) => console.error('chart.js failed to load', err),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  return chart;
+}
 
 function daysBetween(r: DateRange): string[] {
   const out: string[] = [];
@@ -27,6 +43,7 @@ export function ChartsPage() {
   const [error, setError] = useState<string | null>(null);
   const perDayRef = useRef<HTMLCanvasElement>(null);
   const ackRef = useRef<HTMLCanvasElement>(null);
+  const Chart = useChartJs();
 
   useEffect(() => {
     api.stats(range.from, range.to).then(
@@ -36,7 +53,7 @@ export function ChartsPage() {
   }, [range]);
 
   useEffect(() => {
-    if (!stats || !perDayRef.current) return;
+    if (!Chart || !stats || !perDayRef.current) return;
     const days = daysBetween(range);
     const datasets = IncidentKind.options
       .map((kind) => ({
@@ -56,10 +73,10 @@ export function ChartsPage() {
       },
     });
     return () => chart.destroy();
-  }, [stats, lang]);
+  }, [Chart, stats, lang]);
 
   useEffect(() => {
-    if (!stats || !ackRef.current) return;
+    if (!Chart || !stats || !ackRef.current) return;
     const chart = new Chart(ackRef.current, {
       type: 'bar',
       data: {
@@ -75,7 +92,7 @@ export function ChartsPage() {
       },
     });
     return () => chart.destroy();
-  }, [stats, lang]);
+  }, [Chart, stats, lang]);
 
   const fmt = (v: number | null): string => (v === null ? '–' : t('seconds', { n: Math.round(v) }));
   return (
