@@ -1,0 +1,58 @@
+/**
+ * What the pipeline remembers about each track between frames: its last pose (moved
+ * along with the box on frames where the pose is not re-estimated), posture and age vote.
+ */
+import type { AgeClass, Box, Posture } from '../../protocol/index.ts';
+import type { Keypoint } from '../types.ts';
+import { ageEvidence, decideAge, isFullBodyUpright, type AgeThresholds, type AgeVote, type PerspectiveModel } from './age.ts';
+import { classifyPosture, type PostureThresholds } from './posture.ts';
+
+export interface PersonMemory {
+  keypoints: Keypoint[] | null;
+  keypointsBox: Box | null;
+  /** Analysed-frame sequence number of the last pose estimate (-1: never). */
+  poseSeq: number;
+  posture: Posture;
+  vote: AgeVote;
+  age: AgeClass;
+}
+
+export function newMemory(): PersonMemory {
+  return { keypoints: null, keypointsBox: null, poseSeq: -1, posture: 'unknown', vote: { adult: 0, child: 0 }, age: 'unknown' };
+}
+
+/** Maps keypoints estimated in box `from` into box `to` (same relative place). */
+export function carryKeypoints(kps: Keypoint[], from: Box, to: Box): Keypoint[] {
+  const sx = to[2] / Math.max(from[2], 1);
+  const sy = to[3] / Math.max(from[3], 1);
+  return kps.map(([x, y, s]) => [to[0] + (x - from[0]) * sx, to[1] + (y - from[1]) * sy, s]);
+}
+
+function touchesEdge(box: Box, width: number, height: number): boolean {
+  const m = 2;
+  return box[0] <= m || box[1] <= m || box[0] + box[2] >= width - m || box[1] + box[3] >= height - m;
+}
+
+export interface FreshPoseContext {
+  frameWidth: number;
+  frameHeight: number;
+  perspective: PerspectiveModel;
+  postureThresholds?: PostureThresholds;
+  ageThresholds?: AgeThresholds;
+}
+
+/** Folds a newly estimated pose into the memory: posture, perspective sample, age vote. */
+export function applyFreshPose(mem: PersonMemory, kps: Keypoint[] | null, box: Box, seq: number, ctx: FreshPoseContext): void {
+  mem.keypoints = kps;
+  mem.keypointsBox = box;
+  mem.poseSeq = seq;
+  mem.posture = classifyPosture(kps, box, ctx.postureThresholds);
+  const whole = !touchesEdge(box, ctx.frameWidth, ctx.frameHeight);
+  if (whole && isFullBodyUpright(kps, mem.posture)) {
+    const footY = box[1] + box[3];
+    const evidence = ageEvidence(kps, box, mem.posture, ctx.perspective.expectedHeight(footY), ctx.ageThresholds);
+    if (evidence) mem.vote[evidence]++;
+    ctx.perspective.observe(footY, box[3]);
+  }
+  mem.age = decideAge(mem.vote);
+}

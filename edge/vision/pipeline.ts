@@ -1,0 +1,126 @@
+/**
+ * The vision pipeline: detection in a pool of inference threads, then per camera (in
+ * frame order) tracking, pose for a budget of tracks per frame (round-robin, stalest
+ * pose first), posture and age. Frames of one camera may be submitted concurrently: the
+ * detections run in parallel and the per-camera steps are chained in submission order.
+ */
+import type { Box } from '../../protocol/index.ts';
+import type { FrameAnalysis, RgbFrame, TrackedPerson, VisionPipeline } from '../types.ts';
+import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
+import { applyFreshPose, carryKeypoints, newMemory, type PersonMemory } from './person-state.ts';
+import type { PostureThresholds } from './posture.ts';
+import { createTracker, type Tracker, type TrackerOptions } from './tracker.ts';
+import { createInferencePool, type PoolOptions } from './worker-pool.ts';
+
+export interface VisionPipelineOptions extends PoolOptions {
+  tracker?: Partial<TrackerOptions>;
+  /** Pose estimates per frame and camera; Infinity = every tracked person on every frame. */
+  posesPerFrame?: number;
+  posture?: PostureThresholds;
+  age?: AgeThresholds;
+}
+
+/** Defaults chosen by measurement on vtest (see models/README.md). */
+export const defaultPipelineOptions = {
+  detector: { inputWidth: 384, minScore: 0.2 },
+  tracker: { highScore: 0.3, lowScore: 0.25, minHits: 3, coastMs: 300 },
+  posesPerFrame: 3,
+} as const;
+
+export interface StageStats {
+  frames: number;
+  poses: number;
+  detectMs: number;
+  poseMs: number;
+  trackMs: number;
+}
+
+export interface VisionPipelineWithStats extends VisionPipeline {
+  readonly workers: number;
+  stats(): StageStats;
+}
+
+interface CameraState {
+  tracker: Tracker;
+  perspective: PerspectiveModel | null;
+  memory: Map<number, PersonMemory>;
+  seq: number;
+  chain: Promise<unknown>;
+}
+
+export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Promise<VisionPipelineWithStats> {
+  const pool = await createInferencePool({
+    ...opts,
+    detector: { ...defaultPipelineOptions.detector, ...opts.detector },
+  });
+  const trackerOpts = { ...defaultPipelineOptions.tracker, ...opts.tracker };
+  const posesPerFrame = opts.posesPerFrame ?? defaultPipelineOptions.posesPerFrame;
+  const cameras = new Map<string, CameraState>();
+  const stats: StageStats = { frames: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0 };
+  opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
+
+  function camera(id: string): CameraState {
+    let c = cameras.get(id);
+    if (!c) {
+      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, chain: Promise.resolve() };
+      cameras.set(id, c);
+    }
+    return c;
+  }
+
+  async function step(cameraId: string, cam: CameraState, frame: RgbFrame, detected: ReturnType<typeof pool.detect>, key: string) {
+    const det = await detected;
+    stats.detectMs += det.ms;
+    const t0 = performance.now();
+    const tracks = cam.tracker.update(det.detections, frame.t * 1000);
+    const live = new Set(cam.tracker.tracks().map((t) => t.id));
+    for (const id of cam.memory.keys()) if (!live.has(id)) cam.memory.delete(id);
+    stats.trackMs += performance.now() - t0;
+    const seq = cam.seq++;
+    const mems = tracks.map((t) => {
+      let m = cam.memory.get(t.id);
+      if (!m) cam.memory.set(t.id, (m = newMemory()));
+      return m;
+    });
+    // Only people seen by the detector on this frame get a fresh pose; stalest first.
+    const candidates = tracks.map((t, i) => i).filter((i) => (tracks[i]?.detection ?? -1) >= 0);
+    candidates.sort((a, b) => (mems[a] as PersonMemory).poseSeq - (mems[b] as PersonMemory).poseSeq);
+    const chosen = candidates.slice(0, Number.isFinite(posesPerFrame) ? posesPerFrame : candidates.length);
+    if (chosen.length > 0) {
+      const boxes = chosen.map((i) => tracks[i]?.box as Box);
+      const res = await pool.pose(det.worker, key, frame, boxes);
+      stats.poseMs += res.ms;
+      stats.poses += chosen.length;
+      cam.perspective ??= createPerspectiveModel(frame.height);
+      const ctx = { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: opts.posture, ageThresholds: opts.age };
+      chosen.forEach((ti, k) => applyFreshPose(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, seq, ctx));
+    }
+    stats.frames++;
+    const persons: TrackedPerson[] = tracks.map((t, i) => {
+      const m = mems[i] as PersonMemory;
+      const keypoints = m.keypoints && m.keypointsBox ? carryKeypoints(m.keypoints, m.keypointsBox, t.box) : null;
+      return { track: t.id, box: t.box, score: t.score, keypoints, posture: m.posture, age: m.age };
+    });
+    const analysis: FrameAnalysis = {
+      cameraId,
+      frame: { index: frame.index, t: frame.t, at: frame.at, width: frame.width, height: frame.height },
+      persons,
+    };
+    return analysis;
+  }
+
+  return {
+    backend: pool.backend,
+    workers: pool.size,
+    analyse(cameraId, frame) {
+      const cam = camera(cameraId);
+      const key = `${cameraId}:${frame.index}`;
+      const detected = pool.detect(key, frame);
+      const result = cam.chain.then(() => step(cameraId, cam, frame, detected, key));
+      cam.chain = result.catch(() => undefined);
+      return result;
+    },
+    stats: () => ({ ...stats }),
+    close: () => pool.close(),
+  };
+}

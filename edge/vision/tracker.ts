@@ -1,0 +1,164 @@
+/**
+ * Multi-person tracker for one camera, ByteTrack style: confident detections start and
+ * continue tracks, weak ones may only continue tracks that already exist (a person half
+ * hidden behind another still scores low). Motion is a constant-velocity model on box
+ * centre and size; assignment is optimal (Hungarian) on IoU against predicted boxes, with
+ * a centre-distance fallback so a track survives a short occlusion. A track is reported
+ * once it has `minHits` hits and is forgotten `maxAgeMs` after its last hit.
+ */
+import type { Box } from '../../protocol/index.ts';
+import type { Detection } from '../types.ts';
+import { iou, matchBySimilarity } from './geometry.ts';
+
+export interface TrackerOptions {
+  /** Detections at or above this start tracks. */
+  highScore: number;
+  /** Detections between this and `highScore` only continue tracks. */
+  lowScore: number;
+  minHits: number;
+  maxAgeMs: number;
+  /** Report a confirmed track on its predicted box for this long after its last hit. */
+  coastMs: number;
+  minIou: number;
+  /** Velocity smoothing (0..1): weight of the newest measurement. */
+  velocityGain: number;
+}
+
+export const defaultTrackerOptions: TrackerOptions = {
+  highScore: 0.35,
+  lowScore: 0.2,
+  minHits: 2,
+  maxAgeMs: 5000,
+  coastMs: 300,
+  minIou: 0.25,
+  velocityGain: 0.4,
+};
+
+export interface TrackState {
+  id: number;
+  box: Box;
+  score: number;
+  hits: number;
+  confirmed: boolean;
+  lastSeenMs: number;
+  /** Index of the detection that updated the track this frame, or -1. */
+  detection: number;
+}
+
+interface Track extends TrackState {
+  cx: number;
+  cy: number;
+  w: number;
+  h: number;
+  vx: number;
+  vy: number;
+  lastUpdateMs: number;
+}
+
+export interface Tracker {
+  /** Feeds one frame's detections at media time `tMs`; returns the tracks to report. */
+  update(detections: Detection[], tMs: number): TrackState[];
+  /** All live tracks, reported or not (for tests and diagnostics). */
+  tracks(): readonly TrackState[];
+}
+
+function toBox(t: Pick<Track, 'cx' | 'cy' | 'w' | 'h'>): Box {
+  return [t.cx - t.w / 2, t.cy - t.h / 2, t.w, t.h];
+}
+
+function similarity(track: Track, predicted: Box, det: Detection): number {
+  const overlap = iou(predicted, det.box);
+  if (overlap > 0) return overlap;
+  // Fallback for fast or briefly hidden people: near centres and similar height.
+  const dx = det.box[0] + det.box[2] / 2 - track.cx;
+  const dy = det.box[1] + det.box[3] / 2 - track.cy;
+  const dist = Math.hypot(dx, dy) / Math.max(track.h, 1);
+  const sizeRatio = Math.min(det.box[3], track.h) / Math.max(det.box[3], track.h, 1);
+  return dist < 0.5 && sizeRatio > 0.7 ? 0.01 + 0.2 * (1 - dist) * sizeRatio : 0;
+}
+
+export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
+  const opts = { ...defaultTrackerOptions, ...options };
+  let live: Track[] = [];
+  let nextId = 1;
+
+  function predictBox(t: Track, nowMs: number): Box {
+    const dt = Math.min(nowMs - t.lastUpdateMs, 1000) / 1000;
+    return toBox({ cx: t.cx + t.vx * dt, cy: t.cy + t.vy * dt, w: t.w, h: t.h });
+  }
+
+  function correct(t: Track, det: Detection, index: number, nowMs: number): void {
+    const cx = det.box[0] + det.box[2] / 2;
+    const cy = det.box[1] + det.box[3] / 2;
+    const dt = (nowMs - t.lastUpdateMs) / 1000;
+    if (dt > 0 && t.lastSeenMs === t.lastUpdateMs) {
+      const g = opts.velocityGain;
+      t.vx = (1 - g) * t.vx + g * ((cx - t.cx) / dt);
+      t.vy = (1 - g) * t.vy + g * ((cy - t.cy) / dt);
+    }
+    t.cx = cx;
+    t.cy = cy;
+    // Sizes change slowly; smoothing them steadies boxes for pose crops and rendering.
+    t.w = t.hits > 0 ? 0.6 * det.box[2] + 0.4 * t.w : det.box[2];
+    t.h = t.hits > 0 ? 0.6 * det.box[3] + 0.4 * t.h : det.box[3];
+    t.box = toBox(t);
+    t.score = det.score;
+    t.hits++;
+    if (t.hits >= opts.minHits) t.confirmed = true;
+    t.lastSeenMs = nowMs;
+    t.lastUpdateMs = nowMs;
+    t.detection = index;
+  }
+
+  function assign(tracks: Track[], dets: { det: Detection; index: number }[], nowMs: number, minSim: number) {
+    const predicted = tracks.map((t) => predictBox(t, nowMs));
+    const sim = tracks.map((t, i) => dets.map((d) => similarity(t, predicted[i] as Box, d.det)));
+    const pairs = matchBySimilarity(sim, minSim);
+    for (const [ti, di] of pairs) {
+      const d = dets[di] as { det: Detection; index: number };
+      correct(tracks[ti] as Track, d.det, d.index, nowMs);
+    }
+    return {
+      unmatchedTracks: tracks.filter((_, i) => !pairs.some(([ti]) => ti === i)),
+      unmatchedDets: dets.filter((_, i) => !pairs.some(([, di]) => di === i)),
+    };
+  }
+
+  function update(detections: Detection[], tMs: number): TrackState[] {
+    for (const t of live) t.detection = -1;
+    const indexed = detections.map((det, index) => ({ det, index })).filter((d) => d.det.score >= opts.lowScore);
+    const high = indexed.filter((d) => d.det.score >= opts.highScore);
+    const low = indexed.filter((d) => d.det.score < opts.highScore);
+    // Confirmed tracks get first pick so a new tentative track cannot steal their person.
+    const confirmed = live.filter((t) => t.confirmed);
+    const tentative = live.filter((t) => !t.confirmed);
+    const first = assign(confirmed, high, tMs, 0.01);
+    const second = assign(tentative, first.unmatchedDets, tMs, opts.minIou);
+    assign(first.unmatchedTracks, low, tMs, opts.minIou);
+    for (const d of second.unmatchedDets) {
+      const b = d.det.box;
+      const t: Track = {
+        id: 0, box: b, score: d.det.score, hits: 0, confirmed: false, lastSeenMs: tMs, detection: -1,
+        cx: b[0] + b[2] / 2, cy: b[1] + b[3] / 2, w: b[2], h: b[3], vx: 0, vy: 0, lastUpdateMs: tMs,
+      };
+      correct(t, d.det, d.index, tMs);
+      live.push(t);
+    }
+    // Tentative tracks must be seen on consecutive frames; confirmed ones live maxAgeMs.
+    live = live.filter((t) => (t.confirmed ? tMs - t.lastSeenMs <= opts.maxAgeMs : t.lastSeenMs === tMs));
+    const reported: TrackState[] = [];
+    for (const t of live) {
+      if (!t.confirmed) continue;
+      if (t.id === 0) t.id = nextId++;
+      if (t.lastSeenMs === tMs) reported.push({ ...stateOf(t) });
+      else if (tMs - t.lastSeenMs <= opts.coastMs) reported.push({ ...stateOf(t), box: predictBox(t, tMs) });
+    }
+    return reported;
+  }
+
+  function stateOf(t: Track): TrackState {
+    return { id: t.id, box: t.box, score: t.score, hits: t.hits, confirmed: t.confirmed, lastSeenMs: t.lastSeenMs, detection: t.detection };
+  }
+
+  return { update, tracks: () => live.map(stateOf) };
+}

@@ -1,0 +1,16 @@
+/** Messages between the inference pool and its worker threads. */
+import type { Box } from '../../protocol/index.ts';
+import type { Detection, Keypoint, RgbFrame } from '../types.ts';
+
+export type WorkerRequest =
+  | { kind: 'detect'; id: number; frameKey: string; frame: RgbFrame }
+  | { kind: 'pose'; id: number; frameKey: string; frame?: RgbFrame; boxes: Box[] }
+  | { kind: 'close'; id: number };
+
+export type WorkerReply =
+  | { kind: 'ready'; backend: string }
+  | { kind: 'log'; msg: string }
+  | { kind: 'detect'; id: number; detections: Detection[]; ms: number }
+  | { kind: 'pose'; id: number; keypoints: (Keypoint[] | null)[]; ms: number }
+  | { kind: 'closed'; id: number }
+  | { kind: 'error'; id: number; message: string };

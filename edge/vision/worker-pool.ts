@@ -1,0 +1,128 @@
+/**
+ * A pool of inference worker threads (one per core by default). Detection goes to the
+ * least busy worker; the pose request for the same frame goes back to that worker,
+ * which still holds the frame. With `size: 0` the models run in the calling thread.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { Box } from '../../protocol/index.ts';
+import type { Detection, Keypoint, RgbFrame } from '../types.ts';
+import { createInferenceEngine, type EngineOptions, type InferenceEngine } from './inference-engine.ts';
+import type { WorkerReply, WorkerRequest } from './worker-messages.ts';
+
+export interface PoolOptions extends EngineOptions {
+  /** Worker threads; default one per core; 0 = run in the calling thread. */
+  size?: number;
+  log?: (msg: string) => void;
+}
+
+export interface DetectResult {
+  detections: Detection[];
+  ms: number;
+  /** Worker that holds the frame for a following pose request. */
+  worker: number;
+}
+
+export interface InferencePool {
+  readonly backend: string;
+  readonly size: number;
+  detect(frameKey: string, frame: RgbFrame): Promise<DetectResult>;
+  pose(worker: number, frameKey: string, frame: RgbFrame, boxes: Box[]): Promise<{ keypoints: (Keypoint[] | null)[]; ms: number }>;
+  close(): Promise<void>;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+  pending: Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>;
+}
+
+const bootstrap = new URL('./worker-bootstrap.mjs', import.meta.url);
+
+async function startSlot(opts: PoolOptions): Promise<{ slot: Slot; backend: string }> {
+  const { size: _size, log, ...engineOpts } = opts;
+  const worker = new Worker(bootstrap, { workerData: engineOpts });
+  const slot: Slot = { worker, busy: 0, pending: new Map() };
+  const backend = await new Promise<string>((resolve, reject) => {
+    worker.on('message', (msg: WorkerReply) => {
+      if (msg.kind === 'ready') return resolve(msg.backend);
+      if (msg.kind === 'log') return log?.(msg.msg);
+      const waiter = slot.pending.get(msg.id);
+      if (!waiter) return;
+      slot.pending.delete(msg.id);
+      if (msg.kind === 'error') waiter.reject(new Error(`inference worker: ${msg.message}`));
+      else waiter.resolve(msg);
+    });
+    worker.once('error', (err) => {
+      reject(err);
+      for (const w of slot.pending.values()) w.reject(err);
+      slot.pending.clear();
+    });
+  });
+  return { slot, backend };
+}
+
+function inProcessPool(engine: InferenceEngine): InferencePool {
+  return {
+    backend: engine.backend,
+    size: 0,
+    async detect(_key, frame) {
+      return { ...(await engine.detect(frame)), worker: -1 };
+    },
+    pose: (_w, _key, frame, boxes) => engine.pose(frame, boxes),
+    close: () => engine.dispose(),
+  };
+}
+
+export async function createInferencePool(opts: PoolOptions = {}): Promise<InferencePool> {
+  const size = opts.size ?? availableParallelism();
+  if (size === 0) return inProcessPool(await createInferenceEngine(opts, opts.log));
+  const started = await Promise.all(Array.from({ length: size }, () => startSlot(opts)));
+  const slots = started.map((s) => s.slot);
+  const backend = started[0]?.backend ?? 'unknown';
+  let nextId = 1;
+
+  function send<K extends WorkerReply['kind']>(slot: Slot, req: WorkerRequest): Promise<Extract<WorkerReply, { kind: K }>> {
+    slot.busy++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      slot.pending.set(req.id, { resolve, reject });
+      slot.worker.postMessage(req);
+    }).finally(() => {
+      slot.busy--;
+    }) as Promise<Extract<WorkerReply, { kind: K }>>;
+  }
+
+  return {
+    backend,
+    size,
+    async detect(frameKey, frame) {
+      let best = 0;
+      slots.forEach((s, i) => {
+        if (s.busy < (slots[best] as Slot).busy) best = i;
+      });
+      const r = await send<'detect'>(slots[best] as Slot, { kind: 'detect', id: nextId++, frameKey, frame });
+      return { detections: r.detections, ms: r.ms, worker: best };
+    },
+    async pose(worker, frameKey, frame, boxes) {
+      const slot = slots[worker];
+      if (!slot) throw new Error(`no inference worker ${worker}`);
+      try {
+        const r = await send<'pose'>(slot, { kind: 'pose', id: nextId++, frameKey, boxes });
+        return { keypoints: r.keypoints, ms: r.ms };
+      } catch (err) {
+        // The worker evicted the frame (many cameras in flight): send the pixels again.
+        opts.log?.(`pose retry with pixels: ${(err as Error).message}`);
+        const r = await send<'pose'>(slot, { kind: 'pose', id: nextId++, frameKey, frame, boxes });
+        return { keypoints: r.keypoints, ms: r.ms };
+      }
+    },
+    async close() {
+      await Promise.all(
+        slots.map(async (s) => {
+          await send<'closed'>(s, { kind: 'close', id: nextId++ });
+          await s.worker.terminate();
+        }),
+      );
+    },
+  };
+}
