@@ -98,6 +98,7 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
   function fallRules(now: number): IncidentEvent[] {
     const byZone = new Map<string | null, FallenInfo[]>();
     for (const [track, st] of falls) {
+      st.poll(now);
       st.expire(now);
       const f = st.fallen;
       if (!f) {

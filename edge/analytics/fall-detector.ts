@@ -45,6 +45,7 @@ export class TrackFallState {
   #fallen: FallenInfo | null = null;
   #uprightSince: number | null = null;
   #streakStart: number | null = null;
+  #lastPerson: TrackedPerson | null = null;
   /** Largest `falling` probability seen since the last upright sample. */
   #fallingProbSinceUpright: number | null = null;
   lastSeen = 0;
@@ -101,9 +102,22 @@ export class TrackFallState {
     } else {
       this.#candidate.maxFallingProb = this.#fallingProbSinceUpright;
     }
+    this.#lastPerson = p;
+    return this.poll(t);
+  }
+
+  /**
+   * Confirms a pending candidate once `confirmSeconds` passed without recovery. Also runs
+   * from the clock alone, because detectors often lose a person lying on the floor: a
+   * body that went down and then vanished has not got up.
+   */
+  poll(t: number): boolean {
     const c = this.#candidate;
-    if (t - c.since < cfg.confirmSeconds * 1000) return false;
+    const p = this.#lastPerson;
+    const cfg = this.cfg;
+    if (!c || !p || t - c.since < cfg.confirmSeconds * 1000) return false;
     this.#candidate = null;
+    if (t - this.lastSeen > cfg.lostSeconds * 1000) return false;
     if (cfg.model === 'veto' && c.maxFallingProb !== null && c.maxFallingProb < cfg.minModelProb) return false;
     const geometric = Math.min(1, c.drop);
     const confidence = c.maxFallingProb === null ? geometric : (geometric + c.maxFallingProb) / 2;
