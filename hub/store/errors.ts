@@ -10,13 +10,15 @@ export type StoreErrorCode =
   | 'username_taken'
   /** A time string that does not parse as an ISO-8601 date-time. */
   | 'bad_time'
-  | 'bad_url';
+  | 'bad_url'
+  /** The database could not be opened or migrated (unreachable server, unwritable file). */
+  | 'unavailable';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
 
-  constructor(code: StoreErrorCode, message: string) {
-    super(message);
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'StoreError';
     this.code = code;
   }

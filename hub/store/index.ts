@@ -19,12 +19,22 @@ export interface CreateStoreOptions {
 }
 
 export async function createStore(opts: CreateStoreOptions): Promise<Store> {
-  const store = openStore(opts);
+  const unavailable = (err: unknown) => {
+    const where = opts.url?.trim() ? `PostgreSQL at ${redact(opts.url.trim())}` : `SQLite at ${opts.sqlitePath}`;
+    const why = err instanceof Error ? err.message : String(err);
+    return new StoreError('unavailable', `cannot open the store (${where}): ${why}`, { cause: err });
+  };
+  let store: Store;
+  try {
+    store = openStore(opts);
+  } catch (err) {
+    throw err instanceof StoreError ? err : unavailable(err);
+  }
   try {
     await store.migrate();
   } catch (err) {
     await store.close();
-    throw err;
+    throw unavailable(err);
   }
   return store;
 }

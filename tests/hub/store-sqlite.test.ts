@@ -59,5 +59,14 @@ describe('sqlite specifics', () => {
     await expect(createStore({ url: 'sqlite:///tmp/x.db' })).rejects.toThrow(/file path/);
     await expect(createStore({})).rejects.toThrow(/no database/);
     await expect(createStore({ url: 'mysql://user:secret@y/z' })).rejects.not.toThrow(/secret/);
+    // Nothing listens on port 1 (and the password must not appear in the message).
+    await expect(createStore({ url: 'postgres://user:secret@127.0.0.1:1/x' })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/^cannot open the store \(PostgreSQL at postgres:\/\/\*\*\*@127\.0\.0\.1:1\/x\)/),
+    });
+    await expect(createStore({ sqlitePath: join(dir, 'no-such-dir', 'x.db') })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/^cannot open the store \(SQLite at .*no-such-dir/),
+    });
   });
 });
