@@ -202,8 +202,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     expect(await admin.textContent('[data-camera="cam-a1"] .fps')).toContain('4.8 / 5.0');
     await shot(admin, '08-cameras');
     await admin.goto(`${running.url}/#/charts`);
-    await admin.waitForSelector('[data-stat=median]');
-    await admin.waitForTimeout(300);
+    await admin.waitForSelector('canvas[data-chart=per-day][data-drawn]');
     await shot(admin, '09-charts');
 
     const reg = await newPage();
@@ -216,13 +215,18 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     expect(await reg.locator('img[data-snapshot]').count()).toBe(0);
     await reg.click('[data-action=lang]');
     await reg.waitForSelector('h3:text("Incidents per day by kind")');
-    await reg.waitForTimeout(300);
+    await reg.waitForSelector('canvas[data-chart=per-day][data-drawn]');
     await shot(reg, '10b-charts-regulator-english');
 
     const tablet = await newPage({ width: 820, height: 1180 });
     await login(tablet, running.url, 'sup-a');
     await tablet.waitForSelector(`[data-incident="${CROWD_ID}"]`);
     await shot(tablet, '11-live-wall-tablet');
+    const tabletAdmin = await newPage({ width: 820, height: 1180 });
+    await login(tabletAdmin, running.url, 'admin-a');
+    await tabletAdmin.goto(`${running.url}/#/incidents/${FALL_ID}`);
+    await tabletAdmin.waitForSelector('.incident-detail img[data-snapshot]');
+    await shot(tabletAdmin, '11b-incident-detail-tablet');
   });
 
   it('recovers after the hub restarts and shows what it missed', async () => {

@@ -62,7 +62,8 @@ export function ChartsPage() {
         data: days.map((d) => stats.perDay.find((p) => p.date === d && p.kind === kind)?.count ?? 0),
       }))
       .filter((ds) => ds.data.some((n) => n > 0));
-    const chart = new Chart(perDayRef.current, {
+    const canvas = perDayRef.current;
+    const chart = new Chart(canvas, {
       type: 'bar',
       data: { labels: days.map((d) => d.slice(5)), datasets },
       options: {
@@ -72,6 +73,7 @@ export function ChartsPage() {
         plugins: { legend: { position: 'bottom' } },
       },
     });
+    canvas.dataset.drawn = 'true';
     return () => chart.destroy();
   }, [Chart, stats, lang]);
 
