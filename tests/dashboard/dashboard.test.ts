@@ -153,6 +153,12 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await expect.poll(() => row.locator('[data-field=ackBy]').textContent()).toContain('sup-a');
     await admin.locator(`tr[data-incident="${CROWD_ID}"]`).waitFor();
     await shot(admin, '05-incident-log');
+    await admin.selectOption('select[name=status]', 'new');
+    await admin.click('form.filters button[type=submit]');
+    await admin.waitForFunction((id) => document.querySelectorAll('tbody tr[data-incident]').length === 1
+      && document.querySelector(`tr[data-incident="${id}"]`) !== null, CROWD_ID);
+    await admin.click('form.filters button[type=button]');
+    await row.waitFor();
 
     await row.click();
     await admin.waitForSelector(`.incident-detail[data-incident="${FALL_ID}"]`);
@@ -260,5 +266,21 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     // The other institution's supervisor reconnected too, and still sees none of it.
     await pages.supB.waitForSelector('[data-conn=connected]', { timeout: 15_000 });
     expect(await pages.supB.locator('[data-incident]').count()).toBe(0);
+  });
+
+  it('pages through a long incident log', async () => {
+    const admin = pages.adminA;
+    for (let n = 0; n < 26; n++) await publishIncident(edge, incidentEvent(`bulk-${n}-${Date.now().toString(36)}`, 'crowding', 'info'));
+    await admin.goto(`${running.url}/#/incidents`);
+    await admin.waitForFunction(() => document.querySelectorAll('tbody tr[data-incident]').length === 25);
+    const total = await admin.textContent('.pager span');
+    expect(total).toMatch(/共 3\d 条/);
+    await admin.click('.pager button:text("下一页")');
+    await admin.waitForFunction(() => {
+      const rows = document.querySelectorAll('tbody tr[data-incident]').length;
+      return rows > 0 && rows < 25;
+    });
+    expect(await admin.textContent('.pager')).toContain('第 2 / 2 页');
+    await shot(admin, '14-incident-log-page-2');
   });
 });
