@@ -214,7 +214,8 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     const reg = await newPage();
     await login(reg, running.url, 'reg-1');
     expect(await reg.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['coverage', 'charts']);
-    await reg.waitForSelector('.coverage .targets, .coverage .error');
+    await reg.waitForSelector('.coverage .targets');
+    for (const inst of ['inst-a', 'inst-b']) await reg.waitForSelector(`tr[data-institution="${inst}"]`);
     await shot(reg, '10-coverage-regulator');
     await reg.goto(`${running.url}/#/charts`);
     await reg.waitForSelector('[data-stat=median]');

@@ -77,7 +77,7 @@ export function CoveragePage() {
                     <td>{i.daysCovered} / {i.days}</td>
                     <td>{percent(i.share)}</td>
                     <td class="gaps">
-                      {i.gaps.slice(0, 5).map((g) => <div key={g.date}>{g.date}: {g.reasons.join('；')}</div>)}
+                      {i.gaps.slice(-5).reverse().map((g) => <div key={g.date}>{g.date}: {g.reasons.join('；')}</div>)}
                       {i.gaps.length > 5 && <div>… +{i.gaps.length - 5}</div>}
                     </td>
                   </tr>
