@@ -5,8 +5,9 @@
  * camera is mapped to a room, and every camera was online and analysing at
  * ≥ minFpsRatio × expected fps for ≥ minOnlineShare of the day.
  *
- * A sample's state holds until the camera's next sample; after its last sample it holds
- * for at most `staleAfterS`, then the state is unknown (not covered). Today counts up to
+ * A sample's state holds until the camera's next sample; after its last sample (the end
+ * of its run, `lastAt`) it holds for at most `staleAfterS`, then the state is unknown
+ * (not covered). Today counts up to
  * `now`; days that have not started are not covered.
  */
 import {
@@ -61,19 +62,20 @@ function spread(days: readonly Day[], a: number, b: number, acc: number[]): void
   }
 }
 
-/** A sample with its time parsed once. */
+/** A sample with its times parsed once: `t` its start, `last` its run's last status. */
 interface Timed {
   t: number;
+  last: number;
   s: CameraSample;
 }
 
 function goodMsPerDay(samples: readonly Timed[], days: readonly Day[], now: number, p: CoverageParams): number[] {
   const acc = days.map(() => 0);
-  for (const [i, { t, s }] of samples.entries()) {
+  for (const [i, { t, last, s }] of samples.entries()) {
     const good = s.state === 'online' && s.expectedFps > 0 && s.analysedFps >= p.minFpsRatio * s.expectedFps;
     if (!good) continue;
     const next = samples[i + 1];
-    const until = next ? next.t : Math.min(t + p.staleAfterS * 1000, now);
+    const until = next ? next.t : Math.min(last + p.staleAfterS * 1000, now);
     spread(days, t, until, acc);
   }
   return acc;
@@ -95,15 +97,22 @@ export function computeCoverage(input: CoverageInput, params: Partial<CoveragePa
 
   const samplesByCam = new Map<string, Timed[]>();
   const reported = new Map<string, Set<number>>();
-  const timed = input.samples.map((s) => ({ t: Date.parse(s.at), s })).sort((a, b) => a.t - b.t);
+  const timed = input.samples
+    .map((s) => {
+      const t = Date.parse(s.at);
+      return { t, last: s.lastAt === undefined ? t : Math.max(t, Date.parse(s.lastAt)), s };
+    })
+    .sort((a, b) => a.t - b.t);
   for (const ts of timed) {
     const { s } = ts;
     const k = camKey(s.institutionId, s.cameraId);
     const list = samplesByCam.get(k);
     if (list) list.push(ts);
     else samplesByCam.set(k, [ts]);
-    const i = dayIndex(days, ts.t);
-    if (i >= 0 && i < days.length) reported.set(s.institutionId, (reported.get(s.institutionId) ?? new Set()).add(i));
+    // A run of statuses reports on every day it spans.
+    const seen = reported.get(s.institutionId) ?? new Set<number>();
+    reported.set(s.institutionId, seen);
+    for (let i = Math.max(0, dayIndex(days, ts.t)); i <= Math.min(days.length - 1, dayIndex(days, ts.last)); i++) seen.add(i);
   }
 
   const institutions: CoverageInstitution[] = [...input.institutions]

@@ -99,6 +99,11 @@ export interface CameraSample {
   edgeId: string;
   cameraId: string;
   at: string;
+  /**
+   * Time of the last status of the run this sample stands for: consecutive statuses that
+   * say the same thing are stored once, covering [at, lastAt]. Absent means `at`.
+   */
+  lastAt?: string;
   /** `offline` also when the edge itself went offline (Last Will). */
   state: 'starting' | 'online' | 'offline';
   expectedFps: number;
@@ -151,7 +156,10 @@ export interface Store {
   /** Deletes incidents (and snapshots) that ended before `before`, except legal holds. */
   purgeIncidents(before: string): Promise<number>;
 
-  /** Updates latest camera state and appends history samples (for coverage). */
+  /**
+   * Updates latest camera state and records history samples (for coverage); a status
+   * that repeats the previous one extends that sample's run instead of adding a row.
+   */
   recordEdgeStatus(s: EdgeStatus): Promise<void>;
   /** Samples in [from, to) plus the last sample before `from` for each camera. */
   cameraSamples(scope: Scope, from: string, to: string): Promise<CameraSample[]>;

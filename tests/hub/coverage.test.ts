@@ -101,6 +101,29 @@ describe('computeCoverage', () => {
     ]);
   });
 
+  it('lets a stored run of statuses report for every day it spans, and go stale after its last status', () => {
+    const run = (lastAt: number): CameraSample[] =>
+      camsA.map((c) => ({
+        institutionId: 'a',
+        edgeId: 'edge-a',
+        cameraId: c.id,
+        at: new Date(BEFORE).toISOString(),
+        lastAt: new Date(lastAt).toISOString(),
+        state: 'online',
+        expectedFps: 5,
+        analysedFps: 4,
+      }));
+    const whole = computeCoverage({ institutions: [A], cameras: camsA, samples: run(AFTER), ...PERIOD, now: AFTER });
+    expect(whole.institutions[0]?.gaps).toEqual([]);
+    const stopped = computeCoverage({ institutions: [A], cameras: camsA, samples: run(local('2026-11-21', '20:00')), ...PERIOD, now: AFTER });
+    expect(stopped.institutions[0]?.gaps).toEqual([
+      {
+        date: '2026-11-21',
+        reasons: ['camera cam-1 online 83% of the day (needs 90%)', 'camera cam-2 online 83% of the day (needs 90%)'],
+      },
+    ]);
+  });
+
   it('judges today up to now and leaves days that have not started uncovered', () => {
     const now = local('2026-11-21', '12:00');
     const samples = camsA.flatMap((c) => series('a', c.id, BEFORE, now, () => ONLINE));
@@ -210,6 +233,16 @@ describe('coverageReport on a real store', () => {
       // cam-2 appeared from the edge, so it has no room yet.
       await store.upsertCamera({ id: 'cam-1', institutionId: 'a', edgeId: 'edge-a', name: 'c1', roomId: 'r1', expectedFps: 5 });
 
+      // ~3,000 statuses per camera are stored as three runs each: online, Last Will, online.
+      const stored = await store.cameraSamples({ kind: 'all' }, new Date(BEFORE).toISOString(), new Date(AFTER).toISOString());
+      expect(stored.map((x) => [x.cameraId, x.state])).toEqual([
+        ['cam-1', 'online'],
+        ['cam-1', 'offline'],
+        ['cam-1', 'online'],
+        ['cam-2', 'online'],
+        ['cam-2', 'offline'],
+        ['cam-2', 'online'],
+      ]);
       const r = await coverageReport(store, { kind: 'region', regionId: 'dist-1' }, PERIOD, { now: () => AFTER });
       expect(r.institutions.map((i) => i.institutionId)).toEqual(['a']);
       expect(r.institutions[0]?.gaps).toEqual([

@@ -144,6 +144,7 @@ export function orgContract(get: GetStore): void {
       edgeId: 'edge-a',
       cameraId: 'cam-1',
       at: '2026-11-20T02:00:10.000Z',
+      lastAt: '2026-11-20T02:00:10.000Z',
       state: 'online',
       expectedFps: 5,
       analysedFps: 4.5,
@@ -151,6 +152,34 @@ export function orgContract(get: GetStore): void {
     await expect(store.recordEdgeStatus(edgeStatus('2026-11-20T02:00:00Z', [], { institutionId: 'ghost' }))).rejects.toMatchObject({
       code: 'unknown_institution',
     });
+  });
+
+  it('stores a run of statuses that say the same thing as one sample, keeping its lowest fps', async () => {
+    const { store } = get();
+    const at = (s: number) => new Date(Date.parse('2026-11-20T02:00:00Z') + s * 1000).toISOString();
+    const fps = [4.5, 4.3, 4.5, 4.4];
+    for (const [i, analysedFps] of fps.entries()) {
+      await store.recordEdgeStatus(edgeStatus(at(i * 10), [camStatus('cam-1', { analysedFps })]));
+    }
+    await store.recordEdgeStatus(edgeStatus(at(40), [camStatus('cam-1', { analysedFps: 3 })]));
+    await store.recordEdgeStatus(edgeStatus(at(50), [camStatus('cam-1', { analysedFps: 3, state: 'starting' })]));
+    await store.recordEdgeStatus(edgeStatus(at(60), [camStatus('cam-1', { analysedFps: 3, state: 'starting' })]));
+    // Two minutes of silence: the next status starts a new run, so the gap stays visible.
+    await store.recordEdgeStatus(edgeStatus(at(180), [camStatus('cam-1', { analysedFps: 3, state: 'starting' })]));
+    const samples = await store.cameraSamples(inst('inst-a'), at(0), at(600));
+    expect(samples.map((s) => [s.at, s.lastAt, s.state, s.analysedFps])).toEqual([
+      [at(0), at(30), 'online', 4.3],
+      [at(40), at(40), 'online', 3],
+      [at(50), at(60), 'starting', 3],
+      [at(180), at(180), 'starting', 3],
+    ]);
+    // A run that started before `from` is the state the period starts in.
+    expect((await store.cameraSamples(inst('inst-a'), at(55), at(600))).map((s) => [s.at, s.lastAt])).toEqual([
+      [at(50), at(60)],
+      [at(180), at(180)],
+    ]);
+    expect(await store.purgeCameraSamples(at(45))).toBe(2);
+    expect(await store.cameraSamples(inst('inst-a'), at(0), at(600))).toHaveLength(2);
   });
 
   it('takes every camera of an edge offline on its Last Will', async () => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../hub/store/index.ts';
+import { postgresMigrations } from '../../hub/store/migrations/postgres.ts';
 import { describeStoreContract } from './store-contract.ts';
 
 const url = process.env.DATABASE_URL;
@@ -56,8 +57,10 @@ describe.skipIf(!url)('postgres store', () => {
     const [a, b] = await Promise.all([createStore({ url, schema }), createStore({ url, schema })]);
     expect(a.kind).toBe('postgres');
     await Promise.all([a.close(), b.close()]);
-    const rows = await withAdmin(async (c) => (await c.query(`SELECT version FROM ${schema}.schema_migrations`)).rows);
-    expect(rows).toEqual([{ version: 1 }]);
+    const rows = await withAdmin(
+      async (c) => (await c.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows,
+    );
+    expect(rows).toEqual(postgresMigrations.map((m) => ({ version: m.version })));
   });
 
   it('rejects TRUNCATE of the audit log', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../hub/store/index.ts';
+import { sqliteMigrations } from '../../hub/store/migrations/sqlite.ts';
 import { createSqliteStore } from '../../hub/store/sqlite.ts';
 import { describeStoreContract } from './store-contract.ts';
 
@@ -48,9 +49,37 @@ describe('sqlite specifics', () => {
     expect(await b.listInstitutions({ kind: 'all' })).toHaveLength(1);
     await b.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      sqliteMigrations.map((m) => ({ version: m.version })),
+    );
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
+  });
+
+  it('upgrades a version-1 database in place, keeping its history', async () => {
+    const path = join(dir, 'v1.db');
+    const v1 = new Database(path);
+    v1.exec(sqliteMigrations[0]!.sql);
+    v1.exec(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL);
+      INSERT INTO schema_migrations VALUES (1, 'initial', '2026-11-01T00:00:00.000Z');
+      INSERT INTO institutions VALUES ('i', 'n', 'level1', 't', 'd', 1);
+      INSERT INTO camera_samples (institution_id, edge_id, camera_id, at, state, expected_fps, analysed_fps)
+        VALUES ('i', 'e', 'c', '2026-11-01T00:00:00.000Z', 'online', 5, 4);`);
+    v1.close();
+    const store = await createStore({ sqlitePath: path });
+    expect(await store.cameraSamples({ kind: 'all' }, '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z')).toEqual([
+      {
+        institutionId: 'i',
+        edgeId: 'e',
+        cameraId: 'c',
+        at: '2026-11-01T00:00:00.000Z',
+        lastAt: '2026-11-01T00:00:00.000Z',
+        state: 'online',
+        expectedFps: 5,
+        analysedFps: 4,
+      },
+    ]);
+    await store.close();
   });
 
   it('explains bad database URLs', async () => {

@@ -163,4 +163,17 @@ CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
   FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 `,
   },
+  {
+    version: 2,
+    name: 'camera sample runs',
+    // Consecutive statuses that say the same thing become one sample row covering
+    // [at, last_at]; cameras point at their newest row so it can be extended.
+    sql: `
+ALTER TABLE camera_samples ADD COLUMN last_at text;
+UPDATE camera_samples SET last_at = at;
+ALTER TABLE camera_samples ALTER COLUMN last_at SET NOT NULL;
+ALTER TABLE cameras ADD COLUMN last_sample_id bigint REFERENCES camera_samples (id) ON DELETE SET NULL;
+CREATE INDEX camera_samples_last_at ON camera_samples (last_at);
+`,
+  },
 ];

@@ -157,4 +157,16 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'camera sample runs',
+    // Consecutive statuses that say the same thing become one sample row covering
+    // [at, last_at]; cameras point at their newest row so it can be extended.
+    sql: `
+ALTER TABLE camera_samples ADD COLUMN last_at TEXT;
+UPDATE camera_samples SET last_at = at;
+ALTER TABLE cameras ADD COLUMN last_sample_id INTEGER REFERENCES camera_samples (id) ON DELETE SET NULL;
+CREATE INDEX camera_samples_last_at ON camera_samples (last_at);
+`,
+  },
 ];

@@ -1,8 +1,9 @@
 /** Institutions, rooms, edges, cameras and camera status history. */
 import type { CameraView, EdgeStatus, InstitutionView, RoomView } from '../../../protocol/index.ts';
 import { StoreError } from '../errors.ts';
-import type { CameraRecord, CameraSample, EdgeRecord, Scope } from '../types.ts';
+import type { CameraRecord, EdgeRecord, Scope } from '../types.ts';
 import type { SqlDb, SqlExecutor } from './executor.ts';
+import { appendSample } from './samples.ts';
 import { scopeSql } from './scope.ts';
 import {
   isoTime,
@@ -90,11 +91,8 @@ export async function listCameras(db: SqlExecutor, scope: Scope): Promise<Camera
   return rows.map(toCamera);
 }
 
-const INSERT_SAMPLE = `INSERT INTO camera_samples (institution_id, edge_id, camera_id, at, state, expected_fps, analysed_fps)
-  VALUES (?, ?, ?, ?, ?, ?, ?)`;
-
 /**
- * Latest status per reported camera plus one history sample each. An edge that is
+ * Latest status per reported camera plus its history sample (see `appendSample`). An edge that is
  * offline (its Last Will) takes all its cameras offline, whatever the message lists.
  * A status older than the one already applied (a replayed retained message) only adds
  * history: the latest state never moves back in time.
@@ -115,7 +113,15 @@ export async function recordEdgeStatus(db: SqlDb, s: EdgeStatus): Promise<void> 
         [s.institutionId, s.edgeId],
       );
       for (const c of cams) {
-        await q.run(INSERT_SAMPLE, [s.institutionId, s.edgeId, c.id, at, 'offline', Number(c.expected_fps), 0]);
+        await appendSample(q, {
+          institutionId: s.institutionId,
+          edgeId: s.edgeId,
+          cameraId: c.id,
+          at,
+          state: 'offline',
+          expectedFps: Number(c.expected_fps),
+          analysedFps: 0,
+        });
       }
       return;
     }
@@ -146,49 +152,15 @@ export async function recordEdgeStatus(db: SqlDb, s: EdgeStatus): Promise<void> 
           at,
         ],
       );
-      await q.run(INSERT_SAMPLE, [s.institutionId, s.edgeId, c.id, at, c.state, c.expectedFps, c.analysedFps]);
+      await appendSample(q, {
+        institutionId: s.institutionId,
+        edgeId: s.edgeId,
+        cameraId: c.id,
+        at,
+        state: c.state,
+        expectedFps: c.expectedFps,
+        analysedFps: c.analysedFps,
+      });
     }
   });
-}
-
-interface SampleRow {
-  institution_id: string;
-  edge_id: string;
-  camera_id: string;
-  at: string;
-  state: CameraSample['state'];
-  expected_fps: number;
-  analysed_fps: number;
-}
-
-/** Samples in [from, to) plus, per camera, the last one before `from` (the state the period starts in). */
-export async function cameraSamples(db: SqlExecutor, scope: Scope, from: string, to: string): Promise<CameraSample[]> {
-  const f = isoTime(from);
-  const t = isoTime(to);
-  const s1 = scopeSql(scope, 's.institution_id');
-  const s2 = scopeSql(scope, 'c.institution_id');
-  const cols = 's.id, s.institution_id, s.edge_id, s.camera_id, s.at, s.state, s.expected_fps, s.analysed_fps';
-  const rows = await db.all<SampleRow>(
-    `SELECT ${cols} FROM camera_samples s WHERE ${s1.sql} AND s.at >= ? AND s.at < ?
-     UNION ALL
-     SELECT ${cols} FROM cameras c JOIN camera_samples s ON s.id = (
-       SELECT p.id FROM camera_samples p WHERE p.institution_id = c.institution_id AND p.camera_id = c.id AND p.at < ?
-       ORDER BY p.at DESC, p.id DESC LIMIT 1)
-     WHERE ${s2.sql}
-     ORDER BY institution_id, camera_id, at, id`,
-    [...s1.params, f, t, f, ...s2.params],
-  );
-  return rows.map((r) => ({
-    institutionId: r.institution_id,
-    edgeId: r.edge_id,
-    cameraId: r.camera_id,
-    at: r.at,
-    state: r.state,
-    expectedFps: Number(r.expected_fps),
-    analysedFps: Number(r.analysed_fps),
-  }));
-}
-
-export async function purgeCameraSamples(db: SqlExecutor, before: string): Promise<number> {
-  return db.run('DELETE FROM camera_samples WHERE at < ?', [isoTime(before)]);
 }

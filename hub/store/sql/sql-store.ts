@@ -33,6 +33,7 @@ import { applyIncidentEvent } from './apply.ts';
 import type { SqlDb } from './executor.ts';
 import * as inc from './incidents.ts';
 import * as org from './org.ts';
+import * as samples from './samples.ts';
 import { incidentStats } from './stats.ts';
 import * as users from './users.ts';
 
@@ -134,10 +135,10 @@ export class SqlStore implements Store {
     return org.recordEdgeStatus(this.#db, s);
   }
   cameraSamples(scope: Scope, from: string, to: string): Promise<CameraSample[]> {
-    return org.cameraSamples(this.#db, scope, from, to);
+    return samples.cameraSamples(this.#db, scope, from, to);
   }
   purgeCameraSamples(before: string): Promise<number> {
-    return org.purgeCameraSamples(this.#db, before);
+    return samples.purgeCameraSamples(this.#db, before);
   }
 
   audit(e: AuditEntry): Promise<void> {
