@@ -13,6 +13,7 @@ export type RejectReason =
   | 'not_jpeg'
   | 'too_large'
   | 'unknown_incident'
+  | 'unknown_institution'
   | 'store_error';
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {

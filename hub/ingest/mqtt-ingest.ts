@@ -36,6 +36,8 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
     clean: false,
     // Shared subscriptions are an MQTT v5 feature; plain hubs speak 3.1.1, which aedes serves best.
     protocolVersion: opts.share ? 5 : 4,
+    // In v5 a session ends at disconnect unless it has an expiry; keep it a day, like v3's kept session.
+    ...(opts.share ? { properties: { sessionExpiryInterval: 86_400 } } : {}),
     username: opts.username,
     password: opts.password,
     reconnectPeriod: 2_000,

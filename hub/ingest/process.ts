@@ -7,6 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { EdgeStatus, IncidentEvent, parseTopic, type IncidentView } from '../../protocol/index.ts';
 import type { HubMetrics, RejectReason } from '../metrics.ts';
+import { StoreError } from '../store/errors.ts';
 import type { Store } from '../store/types.ts';
 
 export type IngestOutcome =
@@ -97,6 +98,9 @@ export function createIngestProcessor(deps: IngestDeps) {
       sinks.status(st.data);
       return finish(topic, started, { outcome: 'applied', kind });
     } catch (err) {
+      // Store refusals of well-formed data are the sender's fault, not the hub's.
+      if (err instanceof StoreError && err.code === 'unknown_institution') return reject('unknown_institution', err.message);
+      if (err instanceof StoreError && err.code === 'bad_time') return reject('schema', err.message);
       log.error({ err, topic }, 'store failed while ingesting a message');
       return reject('store_error');
     }

@@ -172,6 +172,18 @@ export function defineE2E(mode: { kind: 'embedded' } | { kind: 'external'; url: 
     });
   }
 
+  if (mode.kind === 'external') {
+    it('rejects incidents of an institution the hub does not know (open broker)', async () => {
+      const before = await metricValue(th, 'anyu_ingest_rejected_total', { reason: 'unknown_institution' });
+      const stranger = { institutionId: `${a.institutionId}-unknown`, edgeId: a.edgeId, cameraId: a.cameraId };
+      const ev = incidentEvent(stranger);
+      await edgeA.publishAsync(topics.incident(stranger.institutionId, stranger.edgeId), JSON.stringify(ev), { qos: 1 });
+      await waitFor('unknown institution counted', async () =>
+        (await metricValue(th, 'anyu_ingest_rejected_total', { reason: 'unknown_institution' })) > before);
+      expect(await th.store.getIncident({ kind: 'all' }, ev.id)).toBeNull();
+    });
+  }
+
   it('never pushed institution A incidents to institution B', async () => {
     const own = incidentEvent(b, { kind: 'ratio' });
     await edgeB.publishAsync(topics.incident(b.institutionId, b.edgeId), JSON.stringify(own), { qos: 1 });

@@ -57,6 +57,12 @@ export async function startTestHub(opts: Partial<BuildHubOptions> & { listen?: b
     async close() {
       await hub.close();
       await store.close();
+      // On a shared external broker, end the hub's persistent session (clean: false) so
+      // it does not keep queueing messages for a client id that never returns.
+      if (!hub.broker) {
+        const purge = await mqtt.connectAsync(hub.mqttUrl, { clientId: hub.config.mqttClientId, clean: true, reconnectPeriod: 0 });
+        await purge.endAsync();
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
