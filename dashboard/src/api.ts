@@ -65,6 +65,7 @@ export interface ApiClient {
   incident(id: string): Promise<IncidentDetail>;
   ack(id: string): Promise<IncidentView>;
   close(id: string, body: CloseBody): Promise<IncidentView>;
+  legalHold(id: string, hold: boolean): Promise<IncidentView>;
   exportCsv(f: IncidentFilters): Promise<Blob>;
   snapshot(id: string): Promise<Blob>;
   cameras(): Promise<CameraView[]>;
@@ -109,6 +110,7 @@ export function createApi(getToken: () => string | null, onUnauthorized: () => v
     incident: (id) => json(`/api/incidents/${encodeURIComponent(id)}`, undefined, IncidentDetail),
     ack: (id) => json(`/api/incidents/${encodeURIComponent(id)}/ack`, { method: 'POST' }, IncidentView),
     close: (id, body) => json(`/api/incidents/${encodeURIComponent(id)}/close`, post(body), IncidentView),
+    legalHold: (id, hold) => json(`/api/incidents/${encodeURIComponent(id)}/legal-hold`, post({ hold }), IncidentView),
     exportCsv: async (f) => (await request(`/api/incidents/export.csv${queryString(f)}`)).blob(),
     snapshot: async (id) => (await request(`/api/incidents/${encodeURIComponent(id)}/snapshot`)).blob(),
     cameras: () => json('/api/cameras'),

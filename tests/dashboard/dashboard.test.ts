@@ -144,7 +144,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await shot(supA, '04-live-wall-acknowledged');
   });
 
-  it('lists it in the log with who acknowledged, closes it with an outcome, prints a report', async () => {
+  it('lists it in the log with who acknowledged, closes it with an outcome, puts it on legal hold, prints a report', async () => {
     const admin = pages.adminA;
     await publishIncident(edge, incidentEvent(CROWD_ID, 'crowding', 'warning'));
     await admin.goto(`${running.url}/#/incidents`);
@@ -169,6 +169,9 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await admin.waitForSelector(`.incident-detail[data-status=closed]`);
     expect(await admin.textContent('[data-timeline=closed]')).toContain('admin-a');
     expect(await admin.textContent('[data-fact=outcome]')).toContain('无受伤');
+    await admin.click('[data-action=hold]');
+    await admin.waitForSelector('.incident-detail .chip.hold');
+    await admin.waitForSelector('[data-timeline=legal_hold]');
     await admin.waitForSelector('.incident-detail img[data-snapshot]');
     await shot(admin, '06-incident-detail');
     await admin.emulateMedia({ media: 'print' });

@@ -35,7 +35,7 @@ function detailText(t: Translate, e: TimelineEntry): string {
   if (evidence?.counts) parts.push(countsText(t, evidence.counts));
   if (typeof d.outcome === 'string') parts.push(enumLabel(t, 'out', d.outcome));
   if (typeof d.note === 'string' && d.note) parts.push(`${t('note')}: ${d.note}`);
-  if (typeof d.hold === 'boolean') parts.push(d.hold ? t('legalHold') : `${t('legalHold')} ✕`);
+  if (d.hold === false) parts.push(t('holdOff'));
   return parts.join(' · ');
 }
 
@@ -130,6 +130,11 @@ export function IncidentDetailPage({ id }: { id: string }) {
           {i.status === 'new' && user.role !== 'regulator' && (
             <button class="primary no-print" data-action="ack" onClick={() => void act(() => api.ack(i.id))}>
               {t('acknowledge')}
+            </button>
+          )}
+          {user.role === 'institution_admin' && (
+            <button class="no-print hold" data-action="hold" onClick={() => void act(() => api.legalHold(i.id, !i.legalHold))}>
+              {i.legalHold ? t('holdOff') : t('holdOn')}
             </button>
           )}
           {i.status !== 'closed' && user.role === 'institution_admin' && (
