@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildHub, type BuildHubOptions, type Hub } from './app.ts';
-import { parseHubEnv } from './config.ts';
+import { parseHubConfig, parseHubEnv } from './config.ts';
 import { bootstrapAdmin, seedDemo, type DemoCredentials } from './seed.ts';
 
 const USAGE = `usage: anyu hub [options]
@@ -18,6 +18,7 @@ const USAGE = `usage: anyu hub [options]
   --mqtt-host <addr>      listen address of the embedded broker             default 0.0.0.0
   --mqtt-url <url>        use an external broker instead (e.g. mqtt://127.0.0.1:1883)
   --mqtt-share <group>    with --mqtt-url: MQTT v5 shared subscription group (several hubs)
+  --mqtt-client-id <id>   the hub's stable MQTT client id (unique per hub)    default anyu-hub-<host>
   --database-url <url>    PostgreSQL (postgres://…) instead of SQLite; also ANYU_DATABASE_URL
   --dashboard-dir <dir>   built dashboard to serve at /                     default dashboard/dist
   --seed-demo             create the demo institution, room, camera, edge and users
@@ -59,6 +60,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
         'mqtt-host': { type: 'string' },
         'mqtt-url': { type: 'string' },
         'mqtt-share': { type: 'string' },
+        'mqtt-client-id': { type: 'string' },
         'database-url': { type: 'string' },
         'dashboard-dir': { type: 'string' },
         'seed-demo': { type: 'boolean', default: false },
@@ -84,8 +86,16 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
       ? { url, share: values['mqtt-share'], username: env.ANYU_MQTT_USERNAME, password: env.ANYU_MQTT_PASSWORD }
       : { embedded: { port: mqttPort ?? 1884, host: values['mqtt-host'] ?? '0.0.0.0' } },
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(values['mqtt-client-id'] ? { mqttClientId: values['mqtt-client-id'] } : {}),
     ...(dashboardDir ? { dashboardDir } : {}),
   };
+  try {
+    // Validate now so a bad value is a usage error (exit 2), not a failed start.
+    parseHubConfig(build);
+    parseHubEnv(env);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   return { build, seedDemo: values['seed-demo'], help: values.help };
 }
 

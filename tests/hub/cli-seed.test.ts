@@ -50,6 +50,9 @@ describe('anyu hub flags', () => {
     [['--mqtt-url', 'mqtt://h:1', '--mqtt-port', '1884']],
     [['--mqtt-share', 'hubs']],
     [['stray-positional']],
+    [['--mqtt-url', 'http://not-mqtt']],
+    [['--database-url', 'mysql://x']],
+    [['--mqtt-client-id', 'has spaces']],
   ])('refuses %j with a usage error and exit code 2', async (args) => {
     expect(() => parseHubArgs(args, {})).toThrow(UsageError);
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
