@@ -17,11 +17,12 @@ import {
   startTestHub,
   waitFor,
   type LiveSocket,
+  type StoreFactory,
   type Tenant,
   type TestHub,
 } from './hub-helpers.ts';
 
-export function defineE2E(mode: { kind: 'embedded' } | { kind: 'external'; url: string }): void {
+export function defineE2E(mode: ({ kind: 'embedded' } | { kind: 'external'; url: string }) & { makeStore?: StoreFactory }): void {
   let th: TestHub;
   let a: Tenant;
   let b: Tenant;
@@ -42,7 +43,10 @@ export function defineE2E(mode: { kind: 'embedded' } | { kind: 'external'; url: 
     th.hub.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
-    th = await startTestHub(mode.kind === 'external' ? { mqtt: { url: mode.url } } : {});
+    th = await startTestHub({
+      ...(mode.kind === 'external' ? { mqtt: { url: mode.url } } : {}),
+      ...(mode.makeStore ? { makeStore: mode.makeStore } : {}),
+    });
     brokerUrl = th.hub.mqttUrl;
     a = await createTenant(th.store, 'a');
     b = await createTenant(th.store, 'b');

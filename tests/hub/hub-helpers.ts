@@ -35,10 +35,14 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(opts: Partial<BuildHubOptions> & { listen?: boolean } = {}): Promise<TestHub> {
-  const { listen = true, ...rest } = opts;
+export type StoreFactory = (dataDir: string) => Promise<Store>;
+
+export const sqliteStore: StoreFactory = (dataDir) => createStore({ sqlitePath: join(dataDir, 'anyu.db') });
+
+export async function startTestHub(opts: Partial<BuildHubOptions> & { listen?: boolean; makeStore?: StoreFactory } = {}): Promise<TestHub> {
+  const { listen = true, makeStore = sqliteStore, ...rest } = opts;
   const dataDir = mkdtempSync(join(tmpdir(), 'anyu-hub-test-'));
-  const store = await createStore({ sqlitePath: join(dataDir, 'anyu.db') });
+  const store = await makeStore(dataDir);
   const hub = await buildHub({
     store,
     dataDir,
