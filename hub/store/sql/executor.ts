@@ -1,6 +1,6 @@
 /**
  * The small SQL surface the shared store logic needs. SQLite and PostgreSQL each provide
- * one; statements are written once with `?` placeholders (the PostgreSQL side rewrites
+ * one; statements are written once with `?` parameters (the PostgreSQL side rewrites
  * them to `$n`).
  */
 export type SqlParam = string | number | boolean | null | Buffer;

@@ -25,7 +25,7 @@ interface LastRow {
   last_at: string;
 }
 
-function extends_(last: LastRow, s: NewSample): boolean {
+function continuesRun(last: LastRow, s: NewSample): boolean {
   const expected = Number(last.expected_fps);
   return (
     last.edge_id === s.edgeId &&
@@ -44,7 +44,7 @@ export async function appendSample(q: SqlExecutor, s: NewSample): Promise<void> 
      FROM cameras c JOIN camera_samples p ON p.id = c.last_sample_id WHERE c.institution_id = ? AND c.id = ?`,
     [s.institutionId, s.cameraId],
   );
-  if (last && extends_(last, s)) {
+  if (last && continuesRun(last, s)) {
     await q.run('UPDATE camera_samples SET last_at = ?, analysed_fps = ? WHERE id = ?', [
       s.at,
       Math.min(Number(last.analysed_fps), s.analysedFps),
