@@ -39,6 +39,11 @@ const FallAgeParams = z.object({
    * pick something up tilts the torso and lowers the head, but the hips stay high.
    */
   minHipDrop: z.number().nonnegative(),
+  /**
+   * Peak head descent speed (standing heights per second, over ≥ 0.2 s) between the last
+   * upright sample and "down": lying down on purpose is slow, a fall is not.
+   */
+  minHeadSpeed: z.number().nonnegative(),
 });
 
 export const FallConfig = z.object({
@@ -49,7 +54,7 @@ export const FallConfig = z.object({
    * the drop; 2 s keeps it well inside the 3 s target.
    */
   confirmSeconds: z.number().positive().max(10).default(2),
-  /** Torso angle from vertical (degrees) at or below which a person counts as upright. */
+  /** Torso angle from vertical (degrees) at or below which a person counts as upright (standing or sitting). */
   uprightTorsoDeg: z.number().min(0).max(90).default(30),
   /** Torso angle from vertical (degrees) at or above which a person counts as lying. */
   lyingTorsoDeg: z.number().min(0).max(90).default(55),
@@ -61,25 +66,27 @@ export const FallConfig = z.object({
   ignoreZoneTypes: z.array(z.enum(['room', 'play', 'nap', 'exit'])).default(['nap']),
   /** Keypoints below this score are ignored. */
   minKeypointScore: z.number().min(0).max(1).default(0.3),
-  adult: FallAgeParams.default({ descentWindowSeconds: 1.5, minHeadDrop: 0.35, minHipDrop: 0.2 }),
+  adult: FallAgeParams.default({ descentWindowSeconds: 1.5, minHeadDrop: 0.35, minHipDrop: 0.2, minHeadSpeed: 0.5 }),
   /**
    * Children drop to the floor on purpose all the time (crawling, kneeling, sitting down):
    * a child's fall must be faster and deeper to count.
    */
-  child: FallAgeParams.default({ descentWindowSeconds: 0.8, minHeadDrop: 0.45, minHipDrop: 0.25 }),
+  child: FallAgeParams.default({ descentWindowSeconds: 0.8, minHeadDrop: 0.45, minHipDrop: 0.25, minHeadSpeed: 0.8 }),
   /** Upright must last this long to count as standing before a fall. */
-  minUprightSeconds: z.number().nonnegative().default(0.3),
+  minUprightSeconds: z.number().nonnegative().default(0.1),
   /** A fallen person upright again for this long ends the incident. */
   recoverSeconds: z.number().positive().default(2),
   /** A fallen person not seen for this long ends the incident (left the view or was carried). */
   lostSeconds: z.number().positive().default(30),
   /**
-   * The activity model's role: `veto` drops a geometric fall candidate when the model's
-   * `falling`+`lying` probability never reached `minModelProb` between the last upright
-   * sample and confirmation; `off` ignores the model. Without a model the rules decide alone.
+   * The activity model's role (see fall-detector.ts): `veto` drops a geometric candidate
+   * whose `falling` probability never reached `minModelProb`; `assist` also lets the model
+   * start a candidate for a person who is down with `falling` ≥ `modelTriggerProb`; `off`
+   * ignores it. Without a model on the frames the geometry decides alone.
    */
-  model: z.enum(['veto', 'off']).default('veto'),
+  model: z.enum(['assist', 'veto', 'off']).default('veto'),
   minModelProb: z.number().min(0).max(1).default(0.3),
+  modelTriggerProb: z.number().min(0).max(1).default(0.8),
   cooldownSeconds: z.number().nonnegative().default(10),
   updateMinSeconds: z.number().positive().default(5),
 });

@@ -1,28 +1,35 @@
 /**
  * Per-track fall logic. Who decides what:
- * - Geometry finds the candidate: the track was upright, then is down (torso ≥
- *   `lyingTorsoDeg` or a wide box) within `descentWindowSeconds`, with the head dropping by
- *   ≥ `minHeadDrop` of the standing height. Slow transitions (lying down on purpose, which
- *   passes through sitting) and drops without a horizontal body (sitting down, kneeling)
- *   never become candidates.
- * - Geometry confirms: no recovery to upright within `confirmSeconds`.
- * - The activity model, when present and `model: 'veto'`, may veto a candidate whose
- *   `falling` probability never reached `minModelProb` during the descent and
- *   confirmation; it never raises a fall on its own, because it has seen few scenes.
- * - Age class picks the parameter set (`adult` or the stricter `child`; `unknown` uses
- *   `adult`, the more sensitive one, since a missed fall costs more than a false one).
- * - Zones whose type is in the ignore list (`nap` by default) never yield a candidate.
+ * - Geometry finds the candidate: within `descentWindowSeconds` before the person is
+ *   down (torso ≥ `lyingTorsoDeg`, or a wide box when the torso is not visible) there was
+ *   a torso-upright sample (standing or sitting: falls from chairs count) from which the
+ *   head dropped ≥ `minHeadDrop` and the hips ≥ `minHipDrop` of the body height, and the
+ *   head came down at ≥ `minHeadSpeed` body heights per second at some point. Lying down
+ *   on purpose is slow; sitting down, kneeling and bending keep the torso up or the hips
+ *   high, so they never become candidates.
+ * - The activity model, when the frame carries its output: with `model: 'veto'` or
+ *   `'assist'` a geometric candidate whose `falling` probability never reached
+ *   `minModelProb` is dropped. With `'assist'` the model may also start a candidate on its
+ *   own for a person who is down with `falling` ≥ `modelTriggerProb` (adults and unknown
+ *   age only): it catches falls whose start the tracker never saw upright.
+ * - Geometry confirms: no recovery (torso upright again) within `confirmSeconds`.
+ * - Age class picks the parameters (`child` is stricter; `unknown` uses `adult`, the more
+ *   sensitive set, since a missed fall costs more than a false one).
+ * - Zones whose type is in `ignoreZoneTypes` (`nap` by default) never yield a candidate.
  */
 import type { AgeClass } from '../../protocol/index.ts';
 import type { TrackedPerson } from '../types.ts';
 import type { FallConfig } from './config.ts';
 import { bodyState } from './pose-geometry.ts';
 
-interface Upright {
+interface Sample {
   t: number;
   headY: number;
   hipY: number | null;
-  height: number;
+  /** Body height estimate in pixels (box height, or torso length / 0.3 if larger). */
+  scale: number;
+  /** Torso upright and part of a streak of ≥ `minUprightSeconds`. */
+  ref: boolean;
 }
 
 interface Candidate {
@@ -34,20 +41,22 @@ interface Candidate {
 export interface FallenInfo {
   track: number;
   since: number;
-  /** Head drop in standing heights, capped to 1, used as the rule's confidence. */
+  /** Head drop in body heights (capped at 1), averaged with the model's probability when present. */
   confidence: number;
   person: TrackedPerson;
 }
 
+/** The torso is about 0.3 of a standing adult's height (0.32 for a toddler). */
+const TORSO_SHARE = 0.3;
+
 export class TrackFallState {
-  #lastUpright: Upright | null = null;
+  #history: Sample[] = [];
   #candidate: Candidate | null = null;
   #fallen: FallenInfo | null = null;
   #uprightSince: number | null = null;
   #streakStart: number | null = null;
   #lastPerson: TrackedPerson | null = null;
-  /** Largest `falling` probability seen since the last upright sample. */
-  #fallingProbSinceUpright: number | null = null;
+  #probs: { t: number; p: number }[] = [];
   lastSeen = 0;
 
   constructor(
@@ -64,25 +73,29 @@ export class TrackFallState {
     this.lastSeen = t;
     const cfg = this.cfg;
     const st = bodyState(p.keypoints, p.box, cfg);
+    const params = paramsFor(cfg, p.age);
+    const keepMs = (params.descentWindowSeconds + cfg.confirmSeconds) * 1000;
     const prob = fallingProb(p);
-    if (st.upright) {
-      // One stray upright-looking sample (a leg swinging past vertical while lying down)
-      // must not count as standing: the streak must last `minUprightSeconds`.
-      this.#streakStart ??= t;
-      if (t - this.#streakStart >= cfg.minUprightSeconds * 1000) {
-        this.#lastUpright = { t, headY: st.headY, hipY: st.hipY, height: Math.max(1, p.box[3]) };
-      }
+    if (prob !== null) this.#probs.push({ t, p: prob });
+    this.#probs = this.#probs.filter((s) => t - s.t <= keepMs);
+    if (st.torsoUpright) this.#streakStart ??= t;
+    else this.#streakStart = null;
+    const ref = st.torsoUpright && t - (this.#streakStart ?? t) >= cfg.minUprightSeconds * 1000;
+    this.#history.push({ t, headY: st.headY, hipY: st.hipY, scale: Math.max(1, p.box[3], (st.torsoLength ?? 0) / TORSO_SHARE), ref });
+    this.#history = this.#history.filter((s) => t - s.t <= keepMs);
+    this.#lastPerson = p;
+
+    if (st.torsoUpright) {
+      // Sitting or standing back up within the confirmation window is a recovery; a
+      // confirmed fall ends only when the person stands again.
       this.#candidate = null;
-      this.#fallingProbSinceUpright = prob;
-      if (this.#fallen) {
+      if (this.#fallen && st.upright) {
         this.#uprightSince ??= t;
         if (t - this.#uprightSince >= cfg.recoverSeconds * 1000) this.#fallen = null;
-      }
+      } else this.#uprightSince = null;
       return false;
     }
     this.#uprightSince = null;
-    this.#streakStart = null;
-    if (prob !== null) this.#fallingProbSinceUpright = Math.max(this.#fallingProbSinceUpright ?? 0, prob);
     if (this.#fallen) {
       this.#fallen = { ...this.#fallen, person: p };
       return false;
@@ -91,19 +104,27 @@ export class TrackFallState {
       this.#candidate = null;
       return false;
     }
-    if (!this.#candidate) {
-      const up = this.#lastUpright;
-      if (!st.down || !up) return false;
-      const params = paramsFor(cfg, p.age);
-      const drop = (st.headY - up.headY) / up.height;
-      if (t - up.t > params.descentWindowSeconds * 1000 || drop < params.minHeadDrop) return false;
-      if (st.hipY !== null && up.hipY !== null && (st.hipY - up.hipY) / up.height < params.minHipDrop) return false;
-      this.#candidate = { since: t, drop, maxFallingProb: this.#fallingProbSinceUpright };
-    } else {
-      this.#candidate.maxFallingProb = this.#fallingProbSinceUpright;
+    if (!this.#candidate && st.down) {
+      const drop = this.#geometricDrop(t, st.headY, st.hipY, params);
+      const modelTrigger = cfg.model === 'assist' && p.age !== 'child' && prob !== null && prob >= cfg.modelTriggerProb;
+      if (drop !== null || modelTrigger) this.#candidate = { since: t, drop: drop ?? 0.5, maxFallingProb: null };
     }
-    this.#lastPerson = p;
     return this.poll(t);
+  }
+
+  /** Head drop (body heights) of a fast descent from a recent upright sample, or null. */
+  #geometricDrop(t: number, headY: number, hipY: number | null, params: FallConfig['adult']): number | null {
+    const windowMs = params.descentWindowSeconds * 1000;
+    let best: Sample | null = null;
+    for (const s of this.#history) {
+      if (s.ref && t - s.t <= windowMs && (!best || s.headY < best.headY)) best = s;
+    }
+    if (!best) return null;
+    const drop = (headY - best.headY) / best.scale;
+    if (drop < params.minHeadDrop) return null;
+    if (hipY !== null && best.hipY !== null && (hipY - best.hipY) / best.scale < params.minHipDrop) return null;
+    const since = this.#history.filter((s) => s.t >= (best as Sample).t);
+    return peakSpeed(since) / best.scale >= params.minHeadSpeed ? drop : null;
   }
 
   /**
@@ -118,9 +139,12 @@ export class TrackFallState {
     if (!c || !p || t - c.since < cfg.confirmSeconds * 1000) return false;
     this.#candidate = null;
     if (t - this.lastSeen > cfg.lostSeconds * 1000) return false;
-    if (cfg.model === 'veto' && c.maxFallingProb !== null && c.maxFallingProb < cfg.minModelProb) return false;
+    const windowMs = (paramsFor(cfg, p.age).descentWindowSeconds + cfg.confirmSeconds) * 1000;
+    const recent = this.#probs.filter((s) => t - s.t <= windowMs);
+    const maxProb = recent.length ? Math.max(...recent.map((s) => s.p)) : null;
+    if (cfg.model !== 'off' && maxProb !== null && maxProb < cfg.minModelProb) return false;
     const geometric = Math.min(1, c.drop);
-    const confidence = c.maxFallingProb === null ? geometric : (geometric + c.maxFallingProb) / 2;
+    const confidence = maxProb === null || cfg.model === 'off' ? geometric : (geometric + maxProb) / 2;
     this.#fallen = { track: this.track, since: t, confidence, person: p };
     return true;
   }
@@ -129,6 +153,22 @@ export class TrackFallState {
   expire(now: number): void {
     if (this.#fallen && now - this.lastSeen >= this.cfg.lostSeconds * 1000) this.#fallen = null;
   }
+}
+
+/** Fastest head descent (pixels per second) over spans of ≥ 0.2 s. */
+function peakSpeed(trail: readonly { t: number; headY: number }[]): number {
+  let best = 0;
+  for (let i = 0; i < trail.length; i += 1) {
+    const a = trail[i];
+    if (!a) continue;
+    for (let j = i + 1; j < trail.length; j += 1) {
+      const b = trail[j];
+      if (!b || b.t - a.t < 200) continue;
+      best = Math.max(best, ((b.headY - a.headY) * 1000) / (b.t - a.t));
+      break;
+    }
+  }
+  return best;
 }
 
 function paramsFor(cfg: FallConfig, age: AgeClass): FallConfig['adult'] {

@@ -66,7 +66,12 @@ export function headY(kps: readonly Keypoint[] | null, box: Box, minScore: numbe
 }
 
 export interface BodyState {
+  /** Standing: torso vertical and legs extended. */
   upright: boolean;
+  /** Torso vertical, standing or sitting. */
+  torsoUpright: boolean;
+  /** Shoulder-to-hip length in pixels, null when not visible. */
+  torsoLength: number | null;
   down: boolean;
   torsoDeg: number | null;
   headY: number;
@@ -92,10 +97,13 @@ export function bodyState(kps: readonly Keypoint[] | null, box: Box, th: BodyThr
   const [, , w, h] = box;
   const wide = h > 0 && w / h >= th.lyingBoxAspect;
   const tall = w > 0 && h / w >= th.uprightBoxAspect;
-  const upright = torsoDeg !== null ? torsoDeg <= th.uprightTorsoDeg && !wide && legsExtended(kps, th.minKeypointScore) : tall;
+  const torsoUpright = torsoDeg !== null ? torsoDeg <= th.uprightTorsoDeg && !wide : tall;
+  const upright = torsoUpright && legsExtended(kps, th.minKeypointScore);
   const down = torsoDeg !== null ? torsoDeg >= th.lyingTorsoDeg : wide;
   const hip = kps ? meanPoint(kps, [KP.leftHip, KP.rightHip], th.minKeypointScore) : null;
-  return { upright, down, torsoDeg, headY: headY(kps, box, th.minKeypointScore), hipY: hip ? hip[1] : null };
+  const sh = kps ? meanPoint(kps, [KP.leftShoulder, KP.rightShoulder], th.minKeypointScore) : null;
+  const torsoLength = hip && sh ? Math.hypot(sh[0] - hip[0], sh[1] - hip[1]) : null;
+  return { upright, torsoUpright, torsoLength, down, torsoDeg, headY: headY(kps, box, th.minKeypointScore), hipY: hip ? hip[1] : null };
 }
 
 /**

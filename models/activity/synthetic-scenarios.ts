@@ -1,0 +1,103 @@
+/**
+ * Random synthetic scenarios for training: falls, and the moves a fall detector must not
+ * confuse with one (sitting down on a chair or the floor, lying down slowly, bending over,
+ * kneeling, crawling, rolling), with adult or toddler bodies in random views.
+ */
+import type { Rng } from './augment.ts';
+import { uniform } from './augment.ts';
+import { ADULT, TODDLER, renderClip, type BodySpec, type Keyframe, type PoseName, type SyntheticFrame } from './synthetic.ts';
+
+export const SCENARIOS = ['fall', 'sitChair', 'sitFloor', 'lieDownSlowly', 'bend', 'kneel', 'crawl', 'roll', 'walk'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+function pick<T>(rng: Rng, xs: readonly T[]): T {
+  return xs[Math.floor(rng() * xs.length)] as T;
+}
+
+/** Keyframes of one scenario; `child` makes descents to sitting faster (toddlers plop down). */
+export function scenarioKeys(kind: Scenario, rng: Rng, child: boolean): Keyframe[] {
+  const keys: Keyframe[] = [];
+  let t = 0;
+  let x = uniform(rng, 150, 450);
+  const dx = uniform(rng, -40, 40);
+  const add = (dt: number, pose: PoseName, label: Keyframe['label'], fall = false) => {
+    t += dt;
+    x += dx * dt;
+    keys.push({ t, pose, x, label, fall });
+  };
+  const walk = (seconds: number) => {
+    for (let s = 0; s < seconds; s += 0.5) add(0.5, s % 1 < 0.5 ? 'walkA' : 'walkB', 'upright');
+  };
+  keys.push({ t: 0, pose: 'standing', x, label: 'upright' });
+  switch (kind) {
+    case 'fall':
+      if (rng() < 0.6) walk(uniform(rng, 1, 2.5));
+      else add(uniform(rng, 1, 2.5), 'standing', 'upright');
+      add(uniform(rng, 0.4, 1.0), pick(rng, ['lying', 'lyingCurled', 'lyingBack'] as const), 'lying', true);
+      add(uniform(rng, 2, 4), keys[keys.length - 1]?.pose ?? 'lying', 'lying');
+      break;
+    case 'sitChair':
+      add(uniform(rng, 0.5, 2), 'standing', 'upright');
+      add(uniform(rng, 0.6, 1.8), 'sittingChair', 'sitting');
+      add(uniform(rng, 1.5, 3), 'sittingChair', 'sitting');
+      if (rng() < 0.5) add(uniform(rng, 0.8, 1.5), 'standing', 'upright');
+      break;
+    case 'sitFloor':
+      add(uniform(rng, 0.5, 2), 'standing', 'upright');
+      add(child ? uniform(rng, 0.3, 0.7) : uniform(rng, 1, 2.2), 'sittingFloor', 'sitting');
+      add(uniform(rng, 1.5, 3), 'sittingFloor', 'sitting');
+      break;
+    case 'lieDownSlowly':
+      add(uniform(rng, 0.5, 2), 'standing', 'upright');
+      add(uniform(rng, 1, 2), 'sittingFloor', 'sitting');
+      add(uniform(rng, 1.5, 3), 'lyingBack', 'lying');
+      add(uniform(rng, 1, 3), 'lyingBack', 'lying');
+      break;
+    case 'bend':
+      add(uniform(rng, 0.5, 2), 'standing', 'upright');
+      add(uniform(rng, 0.6, 1.2), 'bending', 'upright');
+      add(uniform(rng, 0.5, 3), 'bending', 'upright');
+      add(uniform(rng, 0.6, 1.2), 'standing', 'upright');
+      break;
+    case 'kneel':
+      add(uniform(rng, 0.5, 2), 'standing', 'upright');
+      add(uniform(rng, 0.6, 1.5), 'kneeling', 'sitting');
+      add(uniform(rng, 1, 3), 'kneeling', 'sitting');
+      break;
+    case 'crawl':
+      keys[0] = { t: 0, pose: 'kneeling', x, label: 'sitting' };
+      for (let i = 0; i < 10; i += 1) add(uniform(rng, 0.35, 0.6), i % 2 ? 'crawlA' : 'crawlB', 'sitting');
+      break;
+    case 'roll':
+      keys[0] = { t: 0, pose: 'lying', x, label: 'lying' };
+      add(uniform(rng, 2, 4), 'lyingCurled', 'lying');
+      add(uniform(rng, 2, 4), 'lying', 'lying');
+      break;
+    case 'walk':
+      walk(uniform(rng, 3, 6));
+      break;
+  }
+  return keys;
+}
+
+export interface SyntheticSequence {
+  scenario: Scenario;
+  child: boolean;
+  frames: SyntheticFrame[];
+}
+
+export function randomSequence(rng: Rng, fps: number, childP: number): SyntheticSequence {
+  const scenario = pick(rng, SCENARIOS);
+  const child = rng() < childP;
+  const height = child ? uniform(rng, 60, 200) : uniform(rng, 100, 380);
+  const body: BodySpec = {
+    proportions: child ? TODDLER : ADULT,
+    height,
+    groundY: uniform(rng, height + 20, 480),
+    facing: rng() < 0.5 ? 1 : -1,
+    yawDeg: uniform(rng, 0, 90),
+  };
+  const keys = scenarioKeys(scenario, rng, child);
+  const frames = renderClip(keys, body, { fps, rollPeriodSeconds: scenario === 'roll' ? uniform(rng, 1.5, 4) : 0 });
+  return { scenario, child, frames };
+}

@@ -1,0 +1,117 @@
+/**
+ * `npm run train:activity [-- options]`: trains the activity model and writes its weights,
+ * topology and meta (with the weights' sha256) to `models/activity/model/` (or
+ * `model-permissive/` with `--permissive-only`).
+ *
+ * Data: the `fit` side of `split.json` from `$ANYU_DATA_DIR/falls` (keypoints extracted by
+ * the project's own vision pipeline, cached under data/cache/activity/) plus synthetic
+ * skeletons. `--permissive-only` drops URFD (CC BY-NC-SA) and trains on GMDCSA24 (MIT) and
+ * synthetic data only. `--synthetic-only` is a smoke test of the pipeline, never shipped.
+ */
+import { parseArgs } from 'node:util';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { ACTIVITIES, FEATURES_PER_FRAME, WINDOW_FRAMES } from '../../edge/analytics/activity-features.ts';
+import { createRng } from './augment.ts';
+import { dataDir, loadClips } from './clips.ts';
+import { buildDataset, concatDatasets, type Dataset, type LabelledSample } from './dataset.ts';
+import { realSequences } from './real-sequences.ts';
+import { buildModel, saveModel } from './model.ts';
+import { randomSequence } from './synthetic-scenarios.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'permissive-only': { type: 'boolean', default: false },
+      'synthetic-only': { type: 'boolean', default: false },
+      epochs: { type: 'string', default: '14' },
+      synthetic: { type: 'string', default: '500' },
+      copies: { type: 'string', default: '3' },
+      seed: { type: 'string', default: '7' },
+      out: { type: 'string' },
+    },
+  });
+  const permissive = values['permissive-only'] === true;
+  const syntheticOnly = values['synthetic-only'] === true;
+  const seed = Number(values.seed);
+  const rng = createRng(seed);
+  const out = resolve(values.out ?? join(HERE, syntheticOnly ? 'model-synthetic' : permissive ? 'model-permissive' : 'model'));
+  await tf.setBackend('cpu');
+  const started = Date.now();
+
+  const parts: Dataset[] = [];
+  const trainedOn: string[] = [];
+  if (!syntheticOnly) {
+    const root = dataDir();
+    if (!root) {
+      console.error('train:activity needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
+      return 2;
+    }
+    const clips = loadClips(root).filter((c) => c.part === 'fit' && (c.dataset === 'gmdcsa24' || (c.dataset === 'urfd' && !permissive)));
+    const seqs = await realSequences(clips, (m) => console.log(m));
+    parts.push(buildDataset(seqs, { rng, copies: Number(values.copies), childP: 0.3 }));
+    trainedOn.push(...(permissive ? [] : ['URFD fit split (CC BY-NC-SA 4.0)']), 'GMDCSA24 subjects 1–2 (MIT)');
+    console.log(`real windows: ${JSON.stringify(parts[0]?.counts)}`);
+  }
+  const synth: LabelledSample[][] = [];
+  for (let i = 0; i < Number(values.synthetic); i += 1) {
+    synth.push(randomSequence(rng, 10, 0.4).frames.map((f) => ({ keypoints: f.keypoints, label: f.label })));
+  }
+  parts.push(buildDataset(synth, { rng, copies: 1, childP: 0 }));
+  trainedOn.push(`${values.synthetic} synthetic sequences (models/activity/synthetic*.ts)`);
+  const data = concatDatasets(parts);
+  console.log(`windows: ${data.n} ${JSON.stringify(data.counts)}`);
+
+  // Shuffle, then hold out 10 % of windows to watch over-fitting.
+  const order = Array.from({ length: data.n }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
+  }
+  const per = WINDOW_FRAMES * FEATURES_PER_FRAME;
+  const x = new Float32Array(data.n * per);
+  const y = new Int32Array(data.n);
+  order.forEach((src, dst) => {
+    x.set(data.x.subarray(src * per, (src + 1) * per), dst * per);
+    y[dst] = data.y[src] ?? 0;
+  });
+  const nVal = Math.floor(data.n * 0.1);
+  const xs = tf.tensor3d(x, [data.n, WINDOW_FRAMES, FEATURES_PER_FRAME]);
+  const ys = tf.oneHot(tf.tensor1d(y, 'int32'), ACTIVITIES.length);
+  const classWeight = Object.fromEntries(ACTIVITIES.map((a, i) => [i, data.n / (ACTIVITIES.length * Math.max(1, data.counts[a]))]));
+
+  const model = buildModel(seed);
+  model.compile({ optimizer: tf.train.adam(0.003), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  await model.fit(xs.slice(nVal), ys.slice(nVal), {
+    epochs: Number(values.epochs),
+    batchSize: 128,
+    shuffle: true,
+    classWeight,
+    validationData: [xs.slice(0, nVal), ys.slice(0, nVal)],
+    verbose: 0,
+    callbacks: {
+      onEpochEnd: (epoch, logs) =>
+        console.log(`epoch ${epoch + 1}: loss ${logs?.loss?.toFixed(3)} acc ${logs?.acc?.toFixed(3)} val_loss ${logs?.val_loss?.toFixed(3)} val_acc ${logs?.val_acc?.toFixed(3)}`),
+    },
+  });
+  const command = `npm run train:activity --${permissive ? ' --permissive-only' : syntheticOnly ? ' --synthetic-only' : ''} --epochs ${values.epochs} --synthetic ${values.synthetic} --copies ${values.copies} --seed ${seed}`;
+  const meta = await saveModel(model, out, {
+    name: `anyu-activity-tcn${permissive ? '-permissive' : ''}`,
+    trainedOn,
+    licence: permissive || syntheticOnly ? 'MIT-derived (GMDCSA24) and synthetic: usable commercially' : 'CC BY-NC-SA 4.0 (inherits URFD): non-commercial use only',
+    command,
+  });
+  console.log(`saved ${out} (${meta.parameters} parameters, sha256 ${meta.weightsSha256}) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

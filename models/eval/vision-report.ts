@@ -1,0 +1,40 @@
+/** Markdown for the vision evaluation, and its insertion into models/README.md between markers. */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { MulticamResult, RunResult } from './vision-runs.ts';
+
+export const START_MARKER = '<!-- eval:vision:start -->';
+export const END_MARKER = '<!-- eval:vision:end -->';
+
+const f = (n: number | null, d = 2) => (n === null || Number.isNaN(n) ? 'n/a' : n.toFixed(d));
+const pct = (n: number, total: number) => (total > 0 ? `${((100 * n) / total).toFixed(1)} %` : 'n/a');
+
+export function resultsTable(runs: RunResult[]): string {
+  const head =
+    '| system | backend | frames | count MAE | mean count error | precision | recall | MOTA | IDF1 | ID switches | detect ms/frame | pose ms/person (poses/frame) | wall fps | adult / child / unknown labels |';
+  const sep = '|' + '---|'.repeat(14);
+  const rows = runs.map((r) => {
+    const m = r.metrics;
+    const ages = r.ages;
+    const total = ages ? ages.adult + ages.child + ages.unknown : 0;
+    return [
+      r.system, r.backend, String(r.frames), f(m.countMae), f(m.meanCountError), f(m.precision, 3), f(m.recall, 3),
+      r.tracked ? f(m.mota, 3) : 'n/a (no tracker)', r.tracked ? f(m.idf1, 3) : 'n/a', r.tracked ? String(m.idSwitches) : 'n/a',
+      f(r.detectMsPerFrame, 0), r.poseMsPerPerson === null ? 'n/a' : `${f(r.poseMsPerPerson, 1)} (${f(r.posesPerFrame, 1)})`,
+      f(r.frames / r.wallSeconds, 2),
+      ages ? `${pct(ages.adult, total)} / ${pct(ages.child, total)} (${ages.child} person-frames) / ${pct(ages.unknown, total)}` : 'n/a',
+    ].join(' | ');
+  });
+  return [head, sep, ...rows.map((r) => `| ${r} |`)].join('\n');
+}
+
+export function multicamLine(m: MulticamResult): string {
+  return `All stages, ${m.cameras} cameras of ${m.width}×${m.height} at once: ${m.framesPerCamera} frames each in ${m.wallSeconds.toFixed(1)} s = **${m.perCameraFps.toFixed(2)} analysed fps per camera** (target ≥ 5).`;
+}
+
+export async function writeIntoReadme(path: string, body: string): Promise<void> {
+  const text = await readFile(path, 'utf8');
+  const a = text.indexOf(START_MARKER);
+  const b = text.indexOf(END_MARKER);
+  if (a < 0 || b < a) throw new Error(`${path} lacks the ${START_MARKER} … ${END_MARKER} markers`);
+  await writeFile(path, `${text.slice(0, a + START_MARKER.length)}\n${body}\n${text.slice(b)}`);
+}
