@@ -40,7 +40,9 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
     ...(opts.share ? { properties: { sessionExpiryInterval: 86_400 } } : {}),
     username: opts.username,
     password: opts.password,
-    reconnectPeriod: 2_000,
+    // Reconnects are ours (capped exponential backoff with jitter, below): MQTT.js would
+    // retry at a fixed period, and N hubs would hammer a recovering broker in lockstep.
+    reconnectPeriod: 0,
     connectTimeout: opts.connectTimeoutMs ?? 10_000,
     manualConnect: true,
   });
@@ -66,7 +68,21 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
       });
     }
   });
-  client.on('reconnect', () => log.warn({ url: opts.url }, 'hub MQTT client reconnecting'));
+  let closing = false;
+  let attempt = 0;
+  let retry: NodeJS.Timeout | undefined;
+  client.on('connect', () => {
+    attempt = 0;
+  });
+  client.on('close', () => {
+    if (closing || retry) return;
+    const delay = backoffMs(attempt++);
+    log.warn({ url: opts.url, delayMs: Math.round(delay) }, 'hub MQTT client disconnected; reconnecting');
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (!closing) client.reconnect();
+    }, delay);
+  });
   client.on('error', (err) => log.warn({ err: err.message, url: opts.url }, 'hub MQTT client error'));
 
   await new Promise<void>((resolve, reject) => {
@@ -93,6 +109,8 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
     client.on('error', onError);
     client.connect();
   }).catch(async (err: unknown) => {
+    closing = true;
+    clearTimeout(retry);
     await client.endAsync(true);
     throw err;
   });
@@ -103,6 +121,16 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
     client,
     subscription,
     connected: () => client.connected,
-    close: () => client.endAsync(),
+    close: async () => {
+      closing = true;
+      clearTimeout(retry);
+      await client.endAsync();
+    },
   };
+}
+
+/** 1 s doubling to 30 s, each delay drawn from its upper half (jitter). */
+export function backoffMs(attempt: number, baseMs = 1_000, capMs = 30_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 16));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
 }
