@@ -1,0 +1,14 @@
+/** Real footage for the vision suites: skip with a printed reason without it, fail when CI requires it. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.ANYU_DATA_DIR;
+export const VTEST = dir ? join(dir, 'media', 'vtest.avi') : null;
+export const VTEST_GT = dir ? join(dir, 'media', 'vtest-gt.txt') : null;
+export const HAVE_VTEST = VTEST !== null && VTEST_GT !== null && existsSync(VTEST) && existsSync(VTEST_GT);
+
+export function requireFootageOrWarn(suite: string): void {
+  if (HAVE_VTEST) return;
+  if (process.env.ANYU_REQUIRE_DATA === '1') throw new Error(`${suite}: ANYU_REQUIRE_DATA=1 but vtest footage is missing under ANYU_DATA_DIR`);
+  console.warn(`${suite}: ANYU_DATA_DIR/media/vtest.avi (+ vtest-gt.txt) not found; skipping footage tests`);
+}
