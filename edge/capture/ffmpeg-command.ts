@@ -4,8 +4,8 @@
  * as the failure reason and reads the stream header (source fps, output size) from it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
+import { FrameSink } from './frame-sink.ts';
 
 export interface Crop {
   width: number;
@@ -104,8 +104,8 @@ export class HeaderParser {
 }
 
 export interface RunningDecode {
-  /** Raw RGB24 bytes; pauses ffmpeg when not read (pipe back-pressure). */
-  stdout: PassThrough;
+  /** Raw RGB24 bytes; `pause()` stops reading ffmpeg (pipe back-pressure). */
+  stdout: FrameSink;
   /** Resolves once ffmpeg has been spawned. */
   started: Promise<ChildProcess>;
   /** Resolves when ffmpeg has exited and its stderr is read: exit code (null when killed by a signal). */
@@ -170,12 +170,16 @@ export function startDecode(spec: DecodeSpec): RunningDecode {
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
   let child: ChildProcess | null = null;
   const finish = (fallback: Error | null) => {
-    // fluent-ffmpeg may emit before our own `exit` listener ran: read the process state.
-    if (child && (child.exitCode !== null || child.signalCode !== null)) {
-      exitInfo = { code: child.exitCode, signal: child.signalCode };
-    }
     if (!gotHeader) rejectHeader(new Error(lastError(tail) ?? fallback?.message ?? 'ffmpeg ended before any output'));
-    resolveExit(exitInfo);
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) {
+      if (proc) exitInfo = { code: proc.exitCode, signal: proc.signalCode };
+      resolveExit(exitInfo);
+      return;
+    }
+    // fluent-ffmpeg reported an error (e.g. a stream problem) while ffmpeg still runs:
+    // the decode is over only when the process is.
+    proc.once('exit', (code, signal) => resolveExit({ code, signal }));
   };
   command.on('start', () => {
     const proc = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
@@ -201,7 +205,7 @@ export function startDecode(spec: DecodeSpec): RunningDecode {
     }
     finish(err);
   });
-  const stdout = new PassThrough({ highWaterMark: 1 << 20 });
+  const stdout = new FrameSink();
   command.pipe(stdout, { end: true });
   return {
     stdout,

@@ -141,8 +141,8 @@ export async function* readFrames(opts: ReadFramesOptions): AsyncGenerator<RgbFr
       notify();
     },
   );
-  decode.stdout.on('data', onData);
-  decode.stdout.on('end', () => {
+  decode.stdout.onChunk = onData;
+  decode.stdout.on('finish', () => {
     ended = true;
     notify();
   });
@@ -180,7 +180,7 @@ export async function* readFrames(opts: ReadFramesOptions): AsyncGenerator<RgbFr
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    decode.stdout.off('data', onData);
+    decode.stdout.onChunk = null;
     const proc = await decode.started.catch(() => null);
     if (proc) await stopFfmpeg(proc);
     decode.stdout.resume();

@@ -4,20 +4,29 @@
  * exits 2 with the failing field named.
  */
 import { parseArgs } from 'node:util';
-import { createAgent } from '../agent.ts';
+import { createEdgeRuntime } from '../compose.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 
-const USAGE = `usage: anyu edge --config <file.yaml|file.json>
+const USAGE = `usage: anyu edge --config <file.yaml|file.json> [--no-vision]
 
-Runs an edge agent: captures every configured camera, watches camera health, and
-delivers incidents and status to the hub over MQTT (durable outbox on disk).`;
+Runs an edge agent: captures every configured camera, watches camera health, runs
+person detection, pose and the safety rules, and delivers incidents and status to the
+hub over MQTT (durable outbox on disk).
+
+  -c, --config <file>  edge configuration (see edge/README.md)
+  --no-vision          capture, camera health and delivery only (no models)
+  -h, --help           this text`;
 
 export async function run(args: string[]): Promise<number> {
-  let values: { config?: string | undefined; help?: boolean | undefined };
+  let values: { config?: string | undefined; help?: boolean | undefined; 'no-vision'?: boolean | undefined };
   try {
     ({ values } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        'no-vision': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -43,13 +52,15 @@ export async function run(args: string[]): Promise<number> {
     throw err;
   }
   const log = (msg: string) => console.error(`[edge ${config.hub.edgeId}] ${msg}`);
-  const agent = createAgent({ config, log });
-  agent.start();
-  log(`started with ${config.cameras.length} camera(s), hub ${config.hub.url}`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Signals that arrive while models load must still stop the agent cleanly.
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  const agent = await createEdgeRuntime({ config, vision: !values['no-vision'], log });
+  agent.start();
+  log(`started with ${config.cameras.length} camera(s), hub ${config.hub.url}`);
+  const signal = await stopRequested;
   log(`${signal}: stopping`);
   await agent.stop();
   return 0;

@@ -21,7 +21,7 @@ const EDGE = 'edge-crash';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 function startEdge(configFile: string): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'anyu.mjs'), 'edge', '--config', configFile], {
+  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'anyu.mjs'), 'edge', '--config', configFile, '--no-vision'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
