@@ -40,7 +40,8 @@ export class CameraRunner {
   #sleep: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   #done: Promise<void> | null = null;
   lastFrame: RgbFrame | null = null;
-  lastAnalysis: FrameAnalysis | null = null;
+  /** The last analysed frame with its analysis: snapshots of tick events must match. */
+  lastAnalysed: { frame: RgbFrame; analysis: FrameAnalysis } | null = null;
 
   constructor(d: CameraRunnerDeps) {
     this.#d = d;
@@ -76,7 +77,9 @@ export class CameraRunner {
   tick(nowMs: number): void {
     if (!this.#d.rules) return;
     const events = this.#d.rules.tick(nowMs);
-    if (events.length > 0) this.#d.emit(events, { frame: this.lastFrame, analysis: this.lastAnalysis });
+    if (events.length === 0) return;
+    const a = this.lastAnalysed;
+    this.#d.emit(events, a ? { frame: a.frame, analysis: a.analysis } : { frame: this.lastFrame, analysis: null });
   }
 
   async stop(): Promise<void> {
@@ -140,7 +143,7 @@ export class CameraRunner {
     if (!d.vision) return;
     try {
       const analysis = await d.vision.analyse(d.camera.id, frame);
-      this.lastAnalysis = analysis;
+      this.lastAnalysed = { frame, analysis };
       if (d.rules) {
         const events = d.rules.onFrame(analysis);
         if (events.length > 0) d.emit(events, { frame, analysis });

@@ -1,10 +1,11 @@
 /**
  * Snapshot of an incident frame: masked zones are painted black first (toilets and
- * changing areas never leave the edge), then an optional renderer from `edge/render/`
- * draws boxes and skeletons and blurs bystanders' faces, then JPEG encoding.
+ * changing areas never leave the edge), then a renderer (default `renderEvidence`, built
+ * on `edge/render/`) blurs bystanders' faces and draws boxes and skeletons, then JPEG.
  */
 import type { IncidentEvent, ZoneConfig } from '../protocol/index.ts';
 import { encodeSnapshot, type EncodedSnapshot } from './publish/snapshot.ts';
+import { blurFaces, drawPersons } from './render/index.ts';
 import type { FrameAnalysis, RgbFrame } from './types.ts';
 
 /** Draws evidence on a copy of the frame; returns packed RGB of the same size. */
@@ -19,6 +20,20 @@ function inside(x: number, y: number, poly: readonly (readonly [number, number])
   }
   return hit;
 }
+
+/**
+ * Default renderer: pixelates the faces of everyone not named in the incident's evidence
+ * (all faces when it names nobody: privacy first), then draws every person's box and
+ * skeleton. Works on a copy; the caller's frame is untouched.
+ */
+export const renderEvidence: SnapshotRenderer = (frame, analysis, incident) => {
+  const out: RgbFrame = { ...frame, data: new Uint8Array(frame.data) };
+  if (!analysis) return out.data;
+  const involved = new Set((incident.evidence.persons ?? []).map((p) => p.track));
+  blurFaces(out, analysis.persons.filter((p) => !involved.has(p.track)));
+  drawPersons(out, analysis.persons);
+  return out.data;
+};
 
 export function maskZones(frame: RgbFrame, zones: readonly ZoneConfig[]): RgbFrame {
   const masked = zones.filter((z) => z.type === 'masked');
@@ -45,6 +60,6 @@ export function makeSnapshot(
 ): EncodedSnapshot {
   const safe = maskZones(frame, zones);
   // The renderer draws on the masked frame, so it can never bring masked pixels back.
-  const pixels = render ? render(safe, analysis, incident) : safe.data;
+  const pixels = (render ?? renderEvidence)(safe, analysis, incident);
   return encodeSnapshot(pixels, frame.width, frame.height);
 }

@@ -1,0 +1,65 @@
+/**
+ * Snapshots that leave the edge: masked zones black, bystanders' faces pixelated, the
+ * people named in the incident left readable; decoded back from the JPEG bytes.
+ */
+import jpeg from 'jpeg-js';
+import { describe, expect, it } from 'vitest';
+import { makeSnapshot } from '../../edge/agent-snapshot.ts';
+import { readFrames } from '../../edge/capture/index.ts';
+import { IncidentLifecycle } from '../../edge/incident-lifecycle.ts';
+import type { FrameAnalysis, RgbFrame, TrackedPerson } from '../../edge/types.ts';
+import { HAVE_VTEST, vtest } from './footage.ts';
+
+function regionStd(rgb: Uint8Array, width: number, x0: number, y0: number, w: number, h: number, step = 3): number {
+  let s = 0;
+  let s2 = 0;
+  let n = 0;
+  for (let y = y0; y < y0 + h; y++) {
+    for (let x = x0; x < x0 + w; x++) {
+      const v = rgb[(y * width + x) * step + 1]!;
+      s += v;
+      s2 += v * v;
+      n++;
+    }
+  }
+  return Math.sqrt(s2 / n - (s / n) ** 2);
+}
+
+describe.skipIf(!HAVE_VTEST)('incident snapshots', () => {
+  it('blacks out masked zones, pixelates bystanders, keeps the people involved readable', async () => {
+    let frame: RgbFrame | null = null;
+    for await (const f of readFrames({ source: vtest(), realtime: false, every: 100 })) {
+      frame = f;
+      if (f.index >= 300) break;
+    }
+    const f = frame!;
+    const person = (track: number, box: [number, number, number, number]): TrackedPerson => ({
+      track, box, score: 0.9, keypoints: null, posture: 'upright', age: 'adult',
+    });
+    // Two person-sized regions with texture in the real frame (face = top fifth of the box).
+    const involved = person(1, [100, 200, 80, 200]);
+    const bystander = person(2, [400, 200, 80, 200]);
+    const analysis: FrameAnalysis = { cameraId: 'c', frame: f, persons: [involved, bystander] };
+    const lc = new IncidentLifecycle({ institutionId: 'i', edgeId: 'e', now: () => 0 });
+    const incident = lc.open('k', {
+      kind: 'fall', severity: 'critical', cameraId: 'c', zoneId: null,
+      evidence: { persons: [{ track: 1, box: involved.box, score: 0.9 }] },
+    });
+    const zones = [{ id: 'wc', type: 'masked' as const, polygon: [[0.8, 0], [1, 0], [1, 0.3], [0.8, 0.3]] as [number, number][] }];
+    const snap = makeSnapshot(f, analysis, incident, zones);
+    expect(snap.meta).toMatchObject({ contentType: 'image/jpeg', width: 768, height: 576, bytes: snap.jpeg.byteLength });
+    const img = jpeg.decode(snap.jpeg, { useTArray: true });
+
+    // Masked: top-right corner is black (JPEG noise aside).
+    expect(regionStd(img.data, 768, 640, 10, 100, 140, 4)).toBeLessThan(3);
+    let sum = 0;
+    for (let y = 10; y < 150; y++) for (let x = 640; x < 740; x++) sum += img.data[(y * 768 + x) * 4 + 1]!;
+    expect(sum / (140 * 100)).toBeLessThan(8);
+
+    // Face regions: inside the box, away from the drawn outline and label.
+    const faceStd = (x: number) => regionStd(img.data, 768, x + 12, 212, 56, 28, 4);
+    const origStd = (x: number) => regionStd(f.data, 768, x + 12, 212, 56, 28, 3);
+    expect(faceStd(400)).toBeLessThan(origStd(400) * 0.8);
+    expect(faceStd(100)).toBeGreaterThan(origStd(100) * 0.8);
+  });
+});
