@@ -24,6 +24,7 @@ import type { BrokerInfo } from './fastify-types.ts';
 import { createIngestProcessor } from './ingest/process.ts';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt-ingest.ts';
 import { createLive, type Live } from './live/live.ts';
+import { createRedisAdapter } from './live/redis-adapter.ts';
 import { createMetrics } from './metrics.ts';
 import { createStore } from './store/index.ts';
 import type { Scope, Store } from './store/types.ts';
@@ -94,9 +95,21 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     }
     const metrics = createMetrics();
 
+    let adapter: Awaited<ReturnType<typeof createRedisAdapter>> | null = null;
+    if (config.redisUrl) {
+      adapter = await createRedisAdapter(config.redisUrl, config.redisStream, app.log);
+      const redis = adapter;
+      cleanups.push(() => redis.close());
+    }
     let live: Live | null = null;
     const actions: IncidentActions = createIncidentActions({ store, metrics, notify: (v) => live?.pushIncident(v) });
-    const liveHub = createLive(app.server, { store, metrics, logger: app.log, actions: () => actions });
+    const liveHub = createLive(app.server, {
+      store,
+      metrics,
+      logger: app.log,
+      actions: () => actions,
+      ...(adapter ? { adapter: adapter.adapter } : {}),
+    });
     live = liveHub;
     cleanups.push(() => liveHub.close());
 

@@ -20,6 +20,7 @@ const USAGE = `usage: anyu hub [options]
   --mqtt-share <group>    with --mqtt-url: MQTT v5 shared subscription group (several hubs)
   --mqtt-client-id <id>   the hub's stable MQTT client id (unique per hub)    default anyu-hub-<host>
   --database-url <url>    PostgreSQL (postgres://…) instead of SQLite; also ANYU_DATABASE_URL
+  --redis-url <url>       Redis for live push across several hubs; also ANYU_REDIS_URL
   --dashboard-dir <dir>   built dashboard to serve at /                     default dashboard/dist
   --seed-demo             create the demo institution, room, camera, edge and users
   -h, --help              this text
@@ -62,6 +63,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
         'mqtt-share': { type: 'string' },
         'mqtt-client-id': { type: 'string' },
         'database-url': { type: 'string' },
+        'redis-url': { type: 'string' },
         'dashboard-dir': { type: 'string' },
         'seed-demo': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -79,6 +81,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
   const mqttPort = port('mqtt-port', values['mqtt-port']);
   const dashboardDir = values['dashboard-dir'] ?? (existsSync(DEFAULT_DASHBOARD) ? DEFAULT_DASHBOARD : undefined);
   const databaseUrl = values['database-url'] ?? env.ANYU_DATABASE_URL;
+  const redisUrl = values['redis-url'] ?? env.ANYU_REDIS_URL;
   const build: BuildHubOptions = {
     dataDir: values.data ?? './data',
     http: { port: httpPort ?? 8080, host: values.host ?? '0.0.0.0' },
@@ -86,6 +89,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
       ? { url, share: values['mqtt-share'], username: env.ANYU_MQTT_USERNAME, password: env.ANYU_MQTT_PASSWORD }
       : { embedded: { port: mqttPort ?? 1884, host: values['mqtt-host'] ?? '0.0.0.0' } },
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
     ...(values['mqtt-client-id'] ? { mqttClientId: values['mqtt-client-id'] } : {}),
     ...(dashboardDir ? { dashboardDir } : {}),
   };

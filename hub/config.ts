@@ -36,6 +36,13 @@ export const HubConfig = z.object({
   mqttClientId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default(`anyu-hub-${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}`),
   /** `postgres://…` selects PostgreSQL; otherwise SQLite in `<dataDir>/anyu.db`. */
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\/.+/, 'database url must start with postgres://').optional(),
+  /**
+   * Redis for the Socket.IO streams adapter: with several hubs, a client on hub A also
+   * gets what hub B ingested. Unset on a single hub (in-memory adapter).
+   */
+  redisUrl: z.string().regex(/^rediss?:\/\/.+/, 'redis url must start with redis://').optional(),
+  /** Name of the Redis stream (and prefix of the channels and keys) the hubs of one deployment share. */
+  redisStream: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default('anyu-live'),
   /** A built dashboard (Vite `dist`); when missing, `/` serves the minimal live page. */
   dashboardDir: z.string().optional(),
   sessionTtlHours: z.number().positive().max(24 * 30).default(12),

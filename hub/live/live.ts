@@ -5,7 +5,7 @@
  * institution, a regulator the room of their region; `camera:watch` adds a camera room.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   AckRequest,
@@ -37,6 +37,8 @@ export interface LiveDeps {
   actions: () => IncidentActions;
   /** How long a disconnected client's missed events are kept for recovery. */
   recoveryWindowMs?: number;
+  /** A cluster adapter (Redis streams) when several hubs serve one deployment. */
+  adapter?: ServerOptions['adapter'];
 }
 
 export interface Live {
@@ -61,6 +63,7 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
     serveClient: true,
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: deps.recoveryWindowMs ?? 2 * 60_000, skipMiddlewares: true },
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
   // Regulators watch a town or a district, so each push also goes to the rooms of the
@@ -151,6 +154,8 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
       io.local.disconnectSockets(true);
       await queue;
       io.engine.close();
+      // Stops the adapter's stream reader (a no-op for the in-memory adapter).
+      await io.of('/').adapter.close();
     },
   };
 }
