@@ -31,6 +31,7 @@ import type { Scope, Store } from './store/types.ts';
 import type { CoverageQuery } from '../protocol/index.ts';
 import { HUB_VERSION } from './version.ts';
 import { registerWeb } from './web/plugin.ts';
+import { startRetention, type Retention } from './retention.ts';
 
 export interface BuildHubOptions extends HubConfigInput {
   /** A ready store (tests, `anyu start`); the hub then leaves closing it to the caller. */
@@ -51,6 +52,8 @@ export interface Hub {
   readonly ingest: MqttIngest;
   /** `mqtt://host:port` that edges (and tests) connect to. */
   readonly mqttUrl: string;
+  /** The daily purge of ended incidents; `runOnce(now)` runs it on demand. */
+  readonly retention: Retention;
   /** Starts HTTP (and Socket.IO) on the configured port; returns `http://host:port`. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -94,6 +97,8 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       store = created;
     }
     const metrics = createMetrics();
+    const retention = startRetention({ store, metrics, logger: app.log, days: config.retentionDays });
+    cleanups.push(() => retention.stop());
 
     let adapter: Awaited<ReturnType<typeof createRedisAdapter>> | null = null;
     if (config.redisUrl) {
@@ -180,6 +185,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       broker,
       ingest,
       mqttUrl,
+      retention,
       async listen() {
         return app.listen({ port: config.http.port, host: config.http.host });
       },

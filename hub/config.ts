@@ -45,6 +45,8 @@ export const HubConfig = z.object({
   redisStream: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default('anyu-live'),
   /** A built dashboard (Vite `dist`); when missing, `/` serves the minimal live page. */
   dashboardDir: z.string().optional(),
+  /** Ended incidents older than this are deleted daily, except legal holds. */
+  retentionDays: z.number().int().min(1).max(36_500).default(365),
   sessionTtlHours: z.number().positive().max(24 * 30).default(12),
   snapshotMaxBytes: z.number().int().positive().max(10_000_000).default(2_000_000),
   bodyLimitBytes: z.number().int().positive().max(10_000_000).default(64 * 1024),

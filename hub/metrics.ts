@@ -51,6 +51,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       help: 'Connected Socket.IO clients',
       registers: [registry],
     }),
+    retentionPurged: new Counter({
+      name: 'anyu_retention_purged_total',
+      help: 'Ended incidents deleted by retention (legal holds are never deleted)',
+      registers: [registry],
+    }),
     auditWrites: new Counter({
       name: 'anyu_audit_writes_total',
       help: 'Audit log entries written, by action',
