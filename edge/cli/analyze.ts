@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { RuleEngine } from '../types.ts';
 import { createVisionPipeline } from '../vision/pipeline.ts';
+import { createOfflineRuleEngine } from '../analytics/offline.ts';
 import { analyzeSource, type AnalyzeSummary } from './analyze-session.ts';
 
 const HELP = `usage: anyu analyze --input <video file | rtsp://…> --out <file.jsonl> [options]
@@ -127,7 +128,8 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
   const pipeline = await createVisionPipeline({ size: workers, log: (m) => (values.quiet ? undefined : process.stderr.write(`${m}\n`)) });
   let summary: AnalyzeSummary | null = null;
   try {
-    const ruleEngine = deps.ruleEngineFactory ? await deps.ruleEngineFactory(cameraId) : undefined;
+    // Safety rules on media time (analytics); incidents become {"event": …} lines.
+    const ruleEngine = await (deps.ruleEngineFactory ?? ((id: string) => createOfflineRuleEngine(id)))(cameraId);
     summary = await analyzeSource({
       source: values.input,
       out,
