@@ -11,11 +11,12 @@ import { parseConfig, type EdgeConfig, type EdgeConfigInput } from '../../edge/c
 export const INSTITUTION = 'inst-edge-test';
 export const EDGE_PASSWORD = 'edge-test-password-1';
 
-export async function startHub(dataDir: string, mqttPort = 0): Promise<Hub> {
+/** The hub with its embedded broker on `mqttPort`, or as a client of an external broker URL. */
+export async function startHub(dataDir: string, mqtt: number | string = 0): Promise<Hub> {
   const hub = await buildHub({
     dataDir,
     http: { port: 0, host: '127.0.0.1' },
-    mqtt: { embedded: { port: mqttPort, host: '127.0.0.1' } },
+    mqtt: typeof mqtt === 'string' ? { url: mqtt } : { embedded: { port: mqtt, host: '127.0.0.1' } },
     mqttClientId: 'anyu-hub-edge-tests',
     logger: false,
   });
