@@ -28,6 +28,8 @@ export interface IngestDeps {
 }
 
 const JPEG_SOI = Buffer.from([0xff, 0xd8, 0xff]);
+/** Valid incidents and statuses are a few kB (≤ 64 persons, ≤ 256 cameras); far above is abuse. */
+const JSON_MAX_BYTES = 256 * 1024;
 
 function parseJson(payload: Buffer): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -78,6 +80,7 @@ export function createIngestProcessor(deps: IngestDeps) {
         return finish(topic, started, { outcome: 'applied', kind });
       }
 
+      if (payload.length > JSON_MAX_BYTES) return reject('too_large', `${payload.length} bytes`);
       const json = parseJson(payload);
       if (!json.ok) return reject('json');
 

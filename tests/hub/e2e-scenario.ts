@@ -116,6 +116,9 @@ export function defineE2E(mode: ({ kind: 'embedded' } | { kind: 'external'; url:
     const spoof = incidentEvent({ ...a, institutionId: b.institutionId });
     await edgeA.publishAsync(topic, JSON.stringify(spoof), { qos: 1 });
 
+    const large0 = await metricValue(th, 'anyu_ingest_rejected_total', { reason: 'too_large' });
+    await edgeA.publishAsync(topic, JSON.stringify({ ...incidentEvent(a), message: 'x'.repeat(300_000) }), { qos: 1 });
+    await waitFor('oversized counted', async () => (await metricValue(th, 'anyu_ingest_rejected_total', { reason: 'too_large' })) > large0);
     await waitFor('json rejection counted', async () => (await metricValue(th, 'anyu_ingest_rejected_total', { reason: 'json' })) > json0);
     await waitFor('schema rejection counted', async () => (await metricValue(th, 'anyu_ingest_rejected_total', { reason: 'schema' })) > schema0);
     await waitFor('id mismatch counted', async () => (await metricValue(th, 'anyu_ingest_rejected_total', { reason: 'id_mismatch' })) > mismatch0);
