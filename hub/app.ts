@@ -66,6 +66,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: logger ?? { level: 'info' } }),
     bodyLimit: config.bodyLimitBytes,
+    disableRequestLogging: !config.logRequests,
     routerOptions: { maxParamLength: 200 },
     // Bad URLs and over-long params are refused by the router before any handler: answer
     // them with the same ErrorBody as everything else.

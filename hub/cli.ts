@@ -26,7 +26,7 @@ const USAGE = `usage: anyu hub [options]
   -h, --help              this text
 
 environment: ANYU_ADMIN_PASSWORD (first-run admin), ANYU_DEMO_PASSWORD (demo users),
-ANYU_LOG_LEVEL (info), ANYU_MQTT_USERNAME / ANYU_MQTT_PASSWORD (external broker login)`;
+ANYU_LOG_LEVEL (info), ANYU_LOG_REQUESTS=1 (a line per HTTP request), ANYU_MQTT_USERNAME / ANYU_MQTT_PASSWORD (external broker login)`;
 
 const DEFAULT_DASHBOARD = fileURLToPath(new URL('../dashboard/dist', import.meta.url));
 
@@ -113,7 +113,8 @@ export interface StartedHub {
 export async function startHub(build: BuildHubOptions, opts: { seedDemo: boolean; log?: (line: string) => void }): Promise<StartedHub> {
   const env = parseHubEnv(process.env);
   const log = opts.log ?? ((line: string) => console.log(line));
-  const hub = await buildHub({ logger: { level: env.ANYU_LOG_LEVEL }, ...build });
+  const logRequests = env.ANYU_LOG_REQUESTS === '1' || env.ANYU_LOG_REQUESTS === 'true';
+  const hub = await buildHub({ logger: { level: env.ANYU_LOG_LEVEL }, logRequests, ...build });
   try {
     let demo: DemoCredentials | null = null;
     if (opts.seedDemo) {

@@ -45,6 +45,8 @@ export const HubConfig = z.object({
   redisStream: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default('anyu-live'),
   /** A built dashboard (Vite `dist`); when missing, `/` serves the minimal live page. */
   dashboardDir: z.string().optional(),
+  /** One log line per HTTP request; off by default so the console stays readable. */
+  logRequests: z.boolean().default(false),
   /** Ended incidents older than this are deleted daily, except legal holds. */
   retentionDays: z.number().int().min(1).max(36_500).default(365),
   sessionTtlHours: z.number().positive().max(24 * 30).default(12),
@@ -73,6 +75,7 @@ export const HubEnv = z.object({
   ANYU_ADMIN_PASSWORD: z.string().min(8, 'ANYU_ADMIN_PASSWORD needs at least 8 characters').optional(),
   DATABASE_URL: z.string().optional(),
   ANYU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ANYU_LOG_REQUESTS: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 export type HubEnv = z.infer<typeof HubEnv>;
 
