@@ -16,6 +16,11 @@ export interface VisionPipelineOptions extends PoolOptions {
   tracker?: Partial<TrackerOptions>;
   /** Pose estimates per frame and camera; Infinity = every tracked person on every frame. */
   posesPerFrame?: number;
+  /**
+   * Run the detector on every k-th analysed frame of a camera; frames in between move
+   * the tracks on their motion model (and get no new pose). 1 = detect every frame.
+   */
+  detectEvery?: number;
   posture?: PostureThresholds;
   age?: AgeThresholds;
 }
@@ -25,6 +30,7 @@ export const defaultPipelineOptions = {
   detector: { inputWidth: 384, minScore: 0.2 },
   tracker: { highScore: 0.3, lowScore: 0.25, minHits: 3, coastMs: 300 },
   posesPerFrame: 3,
+  detectEvery: 1,
 } as const;
 
 export interface StageStats {
@@ -45,6 +51,8 @@ interface CameraState {
   perspective: PerspectiveModel | null;
   memory: Map<number, PersonMemory>;
   seq: number;
+  /** Analysed frames submitted, for the detect-every-k schedule. */
+  submitted: number;
   chain: Promise<unknown>;
 }
 
@@ -55,6 +63,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   });
   const trackerOpts = { ...defaultPipelineOptions.tracker, ...opts.tracker };
   const posesPerFrame = opts.posesPerFrame ?? defaultPipelineOptions.posesPerFrame;
+  const detectEvery = Math.max(1, opts.detectEvery ?? defaultPipelineOptions.detectEvery);
   const cameras = new Map<string, CameraState>();
   const stats: StageStats = { frames: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0 };
   opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
@@ -62,17 +71,17 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   function camera(id: string): CameraState {
     let c = cameras.get(id);
     if (!c) {
-      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, chain: Promise.resolve() };
+      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve() };
       cameras.set(id, c);
     }
     return c;
   }
 
-  async function step(cameraId: string, cam: CameraState, frame: RgbFrame, detected: ReturnType<typeof pool.detect>, key: string) {
-    const det = await detected;
-    stats.detectMs += det.ms;
+  async function step(cameraId: string, cam: CameraState, frame: RgbFrame, detected: ReturnType<typeof pool.detect> | null, key: string) {
+    const det = detected ? await detected : null;
+    if (det) stats.detectMs += det.ms;
     const t0 = performance.now();
-    const tracks = cam.tracker.update(det.detections, frame.t * 1000);
+    const tracks = det ? cam.tracker.update(det.detections, frame.t * 1000) : cam.tracker.predict(frame.t * 1000);
     const live = new Set(cam.tracker.tracks().map((t) => t.id));
     for (const id of cam.memory.keys()) if (!live.has(id)) cam.memory.delete(id);
     stats.trackMs += performance.now() - t0;
@@ -86,7 +95,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     const candidates = tracks.map((t, i) => i).filter((i) => (tracks[i]?.detection ?? -1) >= 0);
     candidates.sort((a, b) => (mems[a] as PersonMemory).poseSeq - (mems[b] as PersonMemory).poseSeq);
     const chosen = candidates.slice(0, Number.isFinite(posesPerFrame) ? posesPerFrame : candidates.length);
-    if (chosen.length > 0) {
+    if (det && chosen.length > 0) {
       const boxes = chosen.map((i) => tracks[i]?.box as Box);
       const res = await pool.pose(det.worker, key, frame, boxes);
       stats.poseMs += res.ms;
@@ -115,7 +124,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     analyse(cameraId, frame) {
       const cam = camera(cameraId);
       const key = `${cameraId}:${frame.index}`;
-      const detected = pool.detect(key, frame);
+      const detected = cam.submitted++ % detectEvery === 0 ? pool.detect(key, frame) : null;
       const result = cam.chain.then(() => step(cameraId, cam, frame, detected, key));
       cam.chain = result.catch(() => undefined);
       return result;

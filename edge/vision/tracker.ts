@@ -58,6 +58,11 @@ interface Track extends TrackState {
 export interface Tracker {
   /** Feeds one frame's detections at media time `tMs`; returns the tracks to report. */
   update(detections: Detection[], tMs: number): TrackState[];
+  /**
+   * Frames without detection (detect every k-th frame): reports the tracks seen at the
+   * last detection, moved along their motion, without counting a miss.
+   */
+  predict(tMs: number): TrackState[];
   /** All live tracks, reported or not (for tests and diagnostics). */
   tracks(): readonly TrackState[];
 }
@@ -160,5 +165,12 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
     return { id: t.id, box: t.box, score: t.score, hits: t.hits, confirmed: t.confirmed, lastSeenMs: t.lastSeenMs, detection: t.detection };
   }
 
-  return { update, tracks: () => live.map(stateOf) };
+  function predict(tMs: number): TrackState[] {
+    const lastSeen = live.reduce((m, t) => Math.max(m, t.lastSeenMs), -Infinity);
+    return live
+      .filter((t) => t.confirmed && t.id !== 0 && t.lastSeenMs === lastSeen)
+      .map((t) => ({ ...stateOf(t), box: predictBox(t, tMs), detection: -1 }));
+  }
+
+  return { update, predict, tracks: () => live.map(stateOf) };
 }

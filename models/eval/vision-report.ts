@@ -10,8 +10,8 @@ const pct = (n: number, total: number) => (total > 0 ? `${((100 * n) / total).to
 
 export function resultsTable(runs: RunResult[]): string {
   const head =
-    '| system | backend | frames | count MAE | mean count error | precision | recall | MOTA | IDF1 | ID switches | detect ms/frame | pose ms/person (poses/frame) | wall fps | adult / child / unknown labels |';
-  const sep = '|' + '---|'.repeat(14);
+    '| system | backend | frames | count MAE | mean count error | precision | recall | MOTA | IDF1 | ID switches | detect ms/frame | pose ms/person (poses/frame) | wall fps | CPU ms/frame (all threads) | adult / child / unknown labels |';
+  const sep = '|' + '---|'.repeat(15);
   const rows = runs.map((r) => {
     const m = r.metrics;
     const ages = r.ages;
@@ -21,14 +21,18 @@ export function resultsTable(runs: RunResult[]): string {
       r.tracked ? f(m.mota, 3) : 'n/a (no tracker)', r.tracked ? f(m.idf1, 3) : 'n/a', r.tracked ? String(m.idSwitches) : 'n/a',
       f(r.detectMsPerFrame, 0), r.poseMsPerPerson === null ? 'n/a' : `${f(r.poseMsPerPerson, 1)} (${f(r.posesPerFrame, 1)})`,
       f(r.frames / r.wallSeconds, 2),
+      f(r.cpuMsPerFrame, 0),
       ages ? `${pct(ages.adult, total)} / ${pct(ages.child, total)} (${ages.child} person-frames) / ${pct(ages.unknown, total)}` : 'n/a',
     ].join(' | ');
   });
   return [head, sep, ...rows.map((r) => `| ${r} |`)].join('\n');
 }
 
-export function multicamLine(m: MulticamResult): string {
-  return `All stages, ${m.cameras} cameras of ${m.width}×${m.height} at once: ${m.framesPerCamera} frames each in ${m.wallSeconds.toFixed(1)} s = **${m.perCameraFps.toFixed(2)} analysed fps per camera** (target ≥ 5).`;
+export function multicamLine(m: MulticamResult, cores: number): string {
+  const total = m.cameras * m.framesPerCamera;
+  // What the same work would reach with both cores to itself, from the CPU it consumed.
+  const cpuBound = total / m.cameras / (m.cpuSeconds / cores);
+  return `All stages (${m.settings}), ${m.cameras} cameras of ${m.width}×${m.height} at once: ${m.framesPerCamera} frames each in ${m.wallSeconds.toFixed(1)} s wall = **${m.perCameraFps.toFixed(2)} analysed fps per camera** (target ≥ 5); CPU ${((1000 * m.cpuSeconds) / total).toFixed(0)} ms per frame, i.e. ${cpuBound.toFixed(2)} fps per camera if the ${cores} cores were not shared.`;
 }
 
 export async function writeIntoReadme(path: string, body: string): Promise<void> {

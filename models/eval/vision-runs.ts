@@ -16,6 +16,8 @@ export interface RunResult {
   tracked: boolean;
   frames: number;
   wallSeconds: number;
+  /** Process CPU time (all threads) per frame: robust to other load on a shared machine. */
+  cpuMsPerFrame: number;
   detectMsPerFrame: number;
   poseMsPerPerson: number | null;
   posesPerFrame: number | null;
@@ -41,6 +43,7 @@ export async function runOurs(src: SourceSpec, opts: VisionPipelineOptions, labe
     for (const p of a.persons) ages[p.age]++;
   };
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   let n = 0;
   try {
     for await (const frame of readFrames({ source: src.video, every: src.every, realtime: false })) {
@@ -54,6 +57,7 @@ export async function runOurs(src: SourceSpec, opts: VisionPipelineOptions, labe
     await pipeline.close();
   }
   const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const s = pipeline.stats();
   return {
     system: label,
@@ -62,6 +66,7 @@ export async function runOurs(src: SourceSpec, opts: VisionPipelineOptions, labe
     tracked: true,
     frames: n,
     wallSeconds,
+    cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / Math.max(1, n),
     detectMsPerFrame: s.detectMs / Math.max(1, s.frames),
     poseMsPerPerson: s.poses > 0 ? s.poseMs / s.poses : null,
     posesPerFrame: s.poses / Math.max(1, s.frames),
@@ -76,6 +81,7 @@ export async function runPeer(src: SourceSpec, model: 'centernet' | 'nanodet'): 
   let detectMs = 0;
   let n = 0;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   for await (const frame of readFrames({ source: src.video, every: src.every, realtime: false })) {
     const t0 = performance.now();
     const dets = await peer.detect(frame);
@@ -83,6 +89,7 @@ export async function runPeer(src: SourceSpec, model: 'centernet' | 'nanodet'): 
     acc.add(src.gt.get(frame.index) ?? [], dets.map((d, i) => ({ id: i, box: d.box })));
     if (++n >= src.maxFrames) break;
   }
+  const cpu = process.cpuUsage(cpu0);
   return {
     system: `peer: ${peer.name}`,
     backend: `${peer.backend} ×1 thread`,
@@ -90,6 +97,7 @@ export async function runPeer(src: SourceSpec, model: 'centernet' | 'nanodet'): 
     tracked: false,
     frames: n,
     wallSeconds: (performance.now() - started) / 1000,
+    cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / Math.max(1, n),
     detectMsPerFrame: detectMs / Math.max(1, n),
     poseMsPerPerson: null,
     posesPerFrame: null,
@@ -105,12 +113,15 @@ export interface MulticamResult {
   framesPerCamera: number;
   wallSeconds: number;
   perCameraFps: number;
+  cpuSeconds: number;
+  settings: string;
 }
 
 /** N cameras of WxH analysed at once (all stages), as fast as the machine allows. */
 export async function runMulticam(video: string, cameras: number, width: number, height: number, framesPerCamera: number, opts: VisionPipelineOptions): Promise<MulticamResult> {
   const pipeline = await createVisionPipeline(opts);
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     await Promise.all(
       Array.from({ length: cameras }, async (_, c) => {
@@ -129,5 +140,7 @@ export async function runMulticam(video: string, cameras: number, width: number,
     await pipeline.close();
   }
   const wallSeconds = (performance.now() - started) / 1000;
-  return { cameras, width, height, framesPerCamera, wallSeconds, perCameraFps: framesPerCamera / wallSeconds };
+  const cpu = process.cpuUsage(cpu0);
+  const settings = `detect every ${opts.detectEvery ?? 1}, ${opts.posesPerFrame ?? 3} poses/frame`;
+  return { cameras, width, height, framesPerCamera, wallSeconds, perCameraFps: framesPerCamera / wallSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, settings };
 }

@@ -19,6 +19,10 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     peer: { type: 'string' },
     'multicam-frames': { type: 'string' },
+    'detect-every': { type: 'string' },
+    poses: { type: 'string' },
+    'multicam-detect-every': { type: 'string' },
+    'multicam-poses': { type: 'string' },
     'no-readme': { type: 'boolean' },
   },
 });
@@ -40,7 +44,11 @@ const src = { video, gt, maxFrames, every };
 
 const runs: RunResult[] = [];
 log(`eval:vision: ours (${workers} workers)…`);
-runs.push(await runOurs(src, { size: workers, log }, 'anyu: centernet@384 + tracker + movenet-lightning'));
+const detectEvery = Number(values['detect-every'] ?? 1);
+const poses = Number(values.poses ?? 3);
+runs.push(
+  await runOurs(src, { size: workers, log, detectEvery, posesPerFrame: poses }, `anyu: centernet@384 (every ${detectEvery}) + tracker + movenet-lightning ×${poses}/frame`),
+);
 for (const p of peers) {
   log(`eval:vision: peer human ${p}…`);
   runs.push(await runPeer(src, p));
@@ -48,7 +56,8 @@ for (const p of peers) {
 let multicam = '';
 if (multicamFrames > 0) {
   log(`eval:vision: 4 cameras of 640×360, ${multicamFrames} frames each…`);
-  multicam = multicamLine(await runMulticam(video, 4, 640, 360, multicamFrames, { size: workers }));
+  const mc = { size: workers, detectEvery: Number(values['multicam-detect-every'] ?? 2), posesPerFrame: Number(values['multicam-poses'] ?? 2) };
+  multicam = multicamLine(await runMulticam(video, 4, 640, 360, multicamFrames, mc), availableParallelism());
 }
 
 const command = `ANYU_DATA_DIR=… nice -n 10 npm run eval:vision --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`;

@@ -72,4 +72,16 @@ describe('tracker', () => {
     expect(weak.map((t) => t.id)).toEqual([1]);
     expect(tr.tracks()).toHaveLength(1);
   });
+
+  it('moves tracks on their motion between detection frames without counting a miss', () => {
+    const tr = createTracker({ minHits: 2, coastMs: 0 });
+    tr.update([det([100, 100, 30, 80])], 0);
+    tr.update([det([110, 100, 30, 80])], 100);
+    const predicted = tr.predict(200);
+    expect(predicted).toHaveLength(1);
+    expect(predicted[0]?.box[0]).toBeGreaterThan(110);
+    expect(predicted[0]?.box[0]).toBeLessThan(125);
+    // The next detection continues the same track.
+    expect(tr.update([det([130, 100, 30, 80])], 300).map((t) => t.id)).toEqual([1]);
+  });
 });
