@@ -93,7 +93,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     let store = givenStore;
     if (!store) {
       if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-      const created = await createStore({ url: config.databaseUrl, sqlitePath: join(config.dataDir, 'anyu.db') });
+      const created = await createStore({ url: config.databaseUrl, sqlitePath: config.sqlitePath ?? join(config.dataDir, 'anyu.db') });
       cleanups.push(() => created.close());
       store = created;
     }

@@ -34,6 +34,8 @@ export const HubConfig = z.object({
   mqtt: MqttConfig.default({ embedded: { port: 1884, host: '0.0.0.0' } }),
   /** Stable MQTT client id of this hub (with `clean: false` the broker keeps its queue). */
   mqttClientId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default(`anyu-hub-${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}`),
+  /** SQLite file when no database URL is given; default `<dataDir>/anyu.db`. */
+  sqlitePath: z.string().min(1).optional(),
   /** `postgres://…` selects PostgreSQL; otherwise SQLite in `<dataDir>/anyu.db`. */
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\/.+/, 'database url must start with postgres://').optional(),
   /**
