@@ -10,7 +10,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { coverageReport } from './coverage/index.ts';
 import { createIncidentActions, type IncidentActions } from './actions.ts';
@@ -66,7 +66,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: logger ?? { level: 'info' } }),
     bodyLimit: config.bodyLimitBytes,
-    disableRequestLogging: !config.logRequests,
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
     routerOptions: { maxParamLength: 200 },
     // Bad URLs and over-long params are refused by the router before any handler: answer
     // them with the same ErrorBody as everything else.
