@@ -6,6 +6,7 @@
  */
 import type { Box } from '../../protocol/index.ts';
 import type { FrameAnalysis, RgbFrame, TrackedPerson, VisionPipeline } from '../types.ts';
+import { appearanceOf } from './appearance.ts';
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
@@ -81,7 +82,9 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     const det = detected ? await detected : null;
     if (det) stats.detectMs += det.ms;
     const t0 = performance.now();
-    const tracks = det ? cam.tracker.update(det.detections, frame.t * 1000) : cam.tracker.predict(frame.t * 1000);
+    const tracks = det
+      ? cam.tracker.update(det.detections, frame.t * 1000, det.detections.map((d) => appearanceOf(frame, d.box)))
+      : cam.tracker.predict(frame.t * 1000);
     const live = new Set(cam.tracker.tracks().map((t) => t.id));
     for (const id of cam.memory.keys()) if (!live.has(id)) cam.memory.delete(id);
     stats.trackMs += performance.now() - t0;

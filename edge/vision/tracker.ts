@@ -8,6 +8,7 @@
  */
 import type { Box } from '../../protocol/index.ts';
 import type { Detection } from '../types.ts';
+import { appearanceSimilarity, blendAppearance } from './appearance.ts';
 import { iou, matchBySimilarity } from './geometry.ts';
 
 export interface TrackerOptions {
@@ -22,6 +23,8 @@ export interface TrackerOptions {
   minIou: number;
   /** Velocity smoothing (0..1): weight of the newest measurement. */
   velocityGain: number;
+  /** Share of the association score given to clothing colours when signatures are supplied. */
+  appearanceWeight: number;
 }
 
 export const defaultTrackerOptions: TrackerOptions = {
@@ -32,6 +35,7 @@ export const defaultTrackerOptions: TrackerOptions = {
   coastMs: 300,
   minIou: 0.25,
   velocityGain: 0.4,
+  appearanceWeight: 0.3,
 };
 
 export interface TrackState {
@@ -53,11 +57,15 @@ interface Track extends TrackState {
   vx: number;
   vy: number;
   lastUpdateMs: number;
+  appearance: Float32Array | null;
 }
 
 export interface Tracker {
-  /** Feeds one frame's detections at media time `tMs`; returns the tracks to report. */
-  update(detections: Detection[], tMs: number): TrackState[];
+  /**
+   * Feeds one frame's detections at media time `tMs`; returns the tracks to report.
+   * `appearances` (optional, same order as detections) are colour signatures.
+   */
+  update(detections: Detection[], tMs: number, appearances?: (Float32Array | null)[]): TrackState[];
   /**
    * Frames without detection (detect every k-th frame): reports the tracks seen at the
    * last detection, moved along their motion, without counting a miss.
@@ -71,15 +79,23 @@ function toBox(t: Pick<Track, 'cx' | 'cy' | 'w' | 'h'>): Box {
   return [t.cx - t.w / 2, t.cy - t.h / 2, t.w, t.h];
 }
 
-function similarity(track: Track, predicted: Box, det: Detection): number {
+interface Candidate {
+  det: Detection;
+  index: number;
+  appearance: Float32Array | null;
+}
+
+function similarity(track: Track, predicted: Box, c: Candidate, appearanceWeight: number): number {
+  const det = c.det;
+  const app = track.appearance && c.appearance ? appearanceSimilarity(track.appearance, c.appearance) : null;
   const overlap = iou(predicted, det.box);
-  if (overlap > 0) return overlap;
+  if (overlap > 0) return app === null ? overlap : (1 - appearanceWeight) * overlap + appearanceWeight * app * Math.min(1, overlap * 4);
   // Fallback for fast or briefly hidden people: near centres and similar height.
   const dx = det.box[0] + det.box[2] / 2 - track.cx;
   const dy = det.box[1] + det.box[3] / 2 - track.cy;
   const dist = Math.hypot(dx, dy) / Math.max(track.h, 1);
   const sizeRatio = Math.min(det.box[3], track.h) / Math.max(det.box[3], track.h, 1);
-  return dist < 0.5 && sizeRatio > 0.7 ? 0.01 + 0.2 * (1 - dist) * sizeRatio : 0;
+  return dist < 0.5 && sizeRatio > 0.7 ? 0.01 + 0.2 * (1 - dist) * sizeRatio * (app ?? 1) : 0;
 }
 
 export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
@@ -92,7 +108,12 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
     return toBox({ cx: t.cx + t.vx * dt, cy: t.cy + t.vy * dt, w: t.w, h: t.h });
   }
 
-  function correct(t: Track, det: Detection, index: number, nowMs: number): void {
+  function correct(t: Track, c: Candidate, nowMs: number): void {
+    const { det, index } = c;
+    if (c.appearance) {
+      if (t.appearance) blendAppearance(t.appearance, c.appearance, 0.2);
+      else t.appearance = Float32Array.from(c.appearance);
+    }
     const cx = det.box[0] + det.box[2] / 2;
     const cy = det.box[1] + det.box[3] / 2;
     const dt = (nowMs - t.lastUpdateMs) / 1000;
@@ -115,23 +136,22 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
     t.detection = index;
   }
 
-  function assign(tracks: Track[], dets: { det: Detection; index: number }[], nowMs: number, minSim: number) {
+  function assign(tracks: Track[], dets: Candidate[], nowMs: number, minSim: number) {
     const predicted = tracks.map((t) => predictBox(t, nowMs));
-    const sim = tracks.map((t, i) => dets.map((d) => similarity(t, predicted[i] as Box, d.det)));
+    const sim = tracks.map((t, i) => dets.map((d) => similarity(t, predicted[i] as Box, d, opts.appearanceWeight)));
     const pairs = matchBySimilarity(sim, minSim);
-    for (const [ti, di] of pairs) {
-      const d = dets[di] as { det: Detection; index: number };
-      correct(tracks[ti] as Track, d.det, d.index, nowMs);
-    }
+    for (const [ti, di] of pairs) correct(tracks[ti] as Track, dets[di] as Candidate, nowMs);
     return {
       unmatchedTracks: tracks.filter((_, i) => !pairs.some(([ti]) => ti === i)),
       unmatchedDets: dets.filter((_, i) => !pairs.some(([, di]) => di === i)),
     };
   }
 
-  function update(detections: Detection[], tMs: number): TrackState[] {
+  function update(detections: Detection[], tMs: number, appearances?: (Float32Array | null)[]): TrackState[] {
     for (const t of live) t.detection = -1;
-    const indexed = detections.map((det, index) => ({ det, index })).filter((d) => d.det.score >= opts.lowScore);
+    const indexed: Candidate[] = detections
+      .map((det, index) => ({ det, index, appearance: appearances?.[index] ?? null }))
+      .filter((d) => d.det.score >= opts.lowScore);
     const high = indexed.filter((d) => d.det.score >= opts.highScore);
     const low = indexed.filter((d) => d.det.score < opts.highScore);
     // Confirmed tracks get first pick so a new tentative track cannot steal their person.
@@ -144,9 +164,9 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
       const b = d.det.box;
       const t: Track = {
         id: 0, box: b, score: d.det.score, hits: 0, confirmed: false, lastSeenMs: tMs, detection: -1,
-        cx: b[0] + b[2] / 2, cy: b[1] + b[3] / 2, w: b[2], h: b[3], vx: 0, vy: 0, lastUpdateMs: tMs,
+        cx: b[0] + b[2] / 2, cy: b[1] + b[3] / 2, w: b[2], h: b[3], vx: 0, vy: 0, lastUpdateMs: tMs, appearance: null,
       };
-      correct(t, d.det, d.index, tMs);
+      correct(t, d, tMs);
       live.push(t);
     }
     // Tentative tracks must be seen on consecutive frames; confirmed ones live maxAgeMs.

@@ -84,4 +84,23 @@ describe('tracker', () => {
     // The next detection continues the same track.
     expect(tr.update([det([130, 100, 30, 80])], 300).map((t) => t.id)).toEqual([1]);
   });
+
+  it('uses clothing colours to keep identities when overlapping boxes swap places', () => {
+    const colour = (bin: number) => {
+      const h = new Float32Array(128);
+      h[bin] = 1;
+      h[64 + bin] = 1;
+      return h;
+    };
+    const red = colour(0);
+    const blue = colour(1);
+    const tr = createTracker({ minHits: 2, appearanceWeight: 0.3, velocityGain: 0 });
+    for (let i = 0; i < 3; i++) tr.update([det([100, 100, 30, 80]), det([110, 100, 30, 80])], i * FRAME_MS, [red, blue]);
+    const before = tr.update([det([100, 100, 30, 80]), det([110, 100, 30, 80])], 300, [red, blue]);
+    const redId = before.find((t) => t.box[0] < 105)?.id;
+    // Red steps right and blue left: by overlap alone the ids would swap.
+    const after = tr.update([det([108, 100, 30, 80]), det([102, 100, 30, 80])], 400, [red, blue]);
+    expect(after.find((t) => t.detection === 0)?.id).toBe(redId);
+  });
 });
+
