@@ -18,6 +18,12 @@ function rssKiB(pid: number | 'self'): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** Proportional set size: shared library pages split between the processes using them. */
+function pssKiB(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
 function ffmpegChildren(): number[] {
   const pids: number[] = [];
   for (const e of readdirSync('/proc')) {
@@ -51,11 +57,12 @@ export async function measureMemory(source: string, log: (m: string) => void): P
   const before = rssKiB('self');
   const agent = createAgent({ config, log: () => undefined });
   agent.start();
-  const samples: { node: number; ffmpeg: number[] }[] = [];
+  const samples: { node: number; ffmpeg: number[]; pss: number[] }[] = [];
   await new Promise((r) => setTimeout(r, 8000));
   for (let i = 0; i < 10; i++) {
     await new Promise((r) => setTimeout(r, 1000));
-    samples.push({ node: rssKiB('self') - before, ffmpeg: ffmpegChildren().map((p) => rssKiB(p)) });
+    const pids = ffmpegChildren();
+    samples.push({ node: rssKiB('self') - before, ffmpeg: pids.map((p) => rssKiB(p)), pss: pids.map((p) => pssKiB(p)) });
   }
   const status = agent.status();
   await agent.stop();
@@ -66,10 +73,11 @@ export async function measureMemory(source: string, log: (m: string) => void): P
   const nodeDelta = median(samples.map((s) => s.node)) / 1024;
   const ff = median(samples.map((s) => s.ffmpeg.reduce((a, b) => a + b, 0))) / 1024;
   const nFf = median(samples.map((s) => s.ffmpeg.length));
+  const ffPss = median(samples.map((s) => s.pss.reduce((a, b) => a + b, 0))) / 1024;
   const fps = status.cameras.map((c) => c.deliveredFps);
   log(`memory: node +${nodeDelta.toFixed(1)} MiB, ffmpeg ${ff.toFixed(1)} MiB over ${nFf} processes, fps ${fps.join(', ')}`);
   return markdownTable(
-    ['cameras', 'ffmpeg processes', 'Σ ffmpeg RSS MiB', 'Node RSS growth MiB', 'per camera MiB', 'delivered fps per camera'],
-    [['4', String(nFf), fmt(ff), fmt(nodeDelta), fmt((ff + nodeDelta) / 4), fps.map((f) => fmt(f, 1)).join(', ')]],
+    ['cameras', 'ffmpeg processes', 'Σ ffmpeg RSS MiB', 'Σ ffmpeg PSS MiB', 'Node RSS growth MiB', 'per camera MiB (RSS)', 'per camera MiB (PSS)', 'delivered fps per camera'],
+    [['4', String(nFf), fmt(ff), fmt(ffPss), fmt(nodeDelta), fmt((ff + nodeDelta) / 4), fmt((ffPss + nodeDelta) / 4), fps.map((f) => fmt(f, 1)).join(', ')]],
   );
 }

@@ -108,6 +108,8 @@ export async function run(ctx: Ctx): Promise<BenchSection> {
     '',
     mem,
     '',
+    'RSS counts the shared libraries (libav*, codecs) again in every ffmpeg; PSS splits shared pages between the processes that map them, so Σ PSS is what the 4 ffmpeg processes really add. Node growth = RSS of this process after 8 s of capture minus before the agent started (median of 10 samples).',
+    '',
     '### Source killed → `camera_offline` incident stored at the hub',
     '',
     offline,
