@@ -36,6 +36,8 @@ export const defaultPipelineOptions = {
 
 export interface StageStats {
   frames: number;
+  /** Frames refused (malformed) or failed in inference. */
+  errors: number;
   poses: number;
   detectMs: number;
   poseMs: number;
@@ -66,7 +68,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   const posesPerFrame = opts.posesPerFrame ?? defaultPipelineOptions.posesPerFrame;
   const detectEvery = Math.max(1, opts.detectEvery ?? defaultPipelineOptions.detectEvery);
   const cameras = new Map<string, CameraState>();
-  const stats: StageStats = { frames: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0 };
+  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0 };
   opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
 
   function camera(id: string): CameraState {
@@ -125,11 +127,20 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     backend: pool.backend,
     workers: pool.size,
     analyse(cameraId, frame) {
+      if (frame.data.length !== frame.width * frame.height * 3 || frame.width <= 0 || frame.height <= 0) {
+        stats.errors++;
+        const err = new Error(`camera ${cameraId}: frame ${frame.index} has ${frame.data.length} bytes, expected ${frame.width}×${frame.height}×3 RGB`);
+        opts.log?.(err.message);
+        return Promise.reject(err);
+      }
       const cam = camera(cameraId);
       const key = `${cameraId}:${frame.index}`;
       const detected = cam.submitted++ % detectEvery === 0 ? pool.detect(key, frame) : null;
       const result = cam.chain.then(() => step(cameraId, cam, frame, detected, key));
-      cam.chain = result.catch(() => undefined);
+      cam.chain = result.catch((err: unknown) => {
+        stats.errors++;
+        opts.log?.(`camera ${cameraId}: analysis of frame ${frame.index} failed: ${(err as Error).message}`);
+      });
       return result;
     },
     stats: () => ({ ...stats }),

@@ -64,6 +64,12 @@ describe.skipIf(!HAVE_VTEST)('vision pipeline on real vtest frames', () => {
     expect(persons.filter((p) => p.age === 'child')).toHaveLength(0);
   });
 
+  it('refuses a malformed frame with a clear error and goes on', async () => {
+    const bad = { data: new Uint8Array(10), width: 768, height: 576, index: 999, t: 99.9, at: 0 };
+    await expect(pipeline.analyse('vtest', bad)).rejects.toThrow(/10 bytes, expected 768×576×3/);
+    expect(pipeline.stats().errors).toBe(1);
+  });
+
   it('keeps track ids stable between consecutive frames', () => {
     const last = analyses.at(-1) as FrameAnalysis;
     const prev = analyses.at(-2) as FrameAnalysis;
