@@ -144,6 +144,8 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     });
     // Closed before the broker (cleanups run in reverse) so the hub's session ends cleanly.
     cleanups.push(() => ingest.close());
+    // Only now does a subscriber exist for what edges publish.
+    broker?.openToEdges();
 
     const brokerInfo: BrokerInfo = { mode: broker ? 'embedded' : 'external', url: mqttUrl, connected: ingest.connected };
     app.decorate('store', store);

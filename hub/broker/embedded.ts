@@ -14,6 +14,7 @@ import type { Store } from '../store/types.ts';
 
 /** Not a valid protocol Id, so no edge can ever own this username. */
 const HUB_USERNAME = '$anyu-hub';
+const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 
 type Principal = { kind: 'hub' } | { kind: 'edge'; institutionId: string; edgeId: string; prefix: string };
@@ -25,6 +26,11 @@ export interface EmbeddedBroker {
   /** Credential of the hub's own client, valid until this broker closes. */
   readonly hubCredentials: { username: string; password: string };
   readonly aedes: Aedes;
+  /**
+   * Lets edges in. Until then they are refused with "server unavailable" and retry:
+   * with no hub subscription yet, aedes would PUBACK their QoS1 messages and drop them.
+   */
+  openToEdges(): void;
   close(): Promise<void>;
 }
 
@@ -36,8 +42,8 @@ export interface EmbeddedBrokerOptions {
   logger: FastifyBaseLogger;
 }
 
-function authError(message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode: BAD_USERNAME_OR_PASSWORD }) as AuthenticateError;
+function authError(message: string, returnCode = BAD_USERNAME_OR_PASSWORD): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
 /** True when `topic` (or a subscription filter) lies inside the edge's own subtree. */
@@ -50,6 +56,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const log = logger.child({ component: 'broker' });
   const principals = new WeakMap<Client, Principal>();
   const hubPassword = newToken();
+  let open = false;
 
   const refuse = (action: 'connect' | 'publish' | 'subscribe', client: Client | null, detail: Record<string, unknown>) => {
     metrics.brokerRefused.inc({ action });
@@ -66,6 +73,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       if (!username || username === HUB_USERNAME) {
         refuse('connect', client, { username });
         return done(authError('bad username or password'), false);
+      }
+      if (!open) {
+        log.info({ username }, 'edge connection refused: hub ingest not subscribed yet');
+        return done(authError('hub starting', SERVER_UNAVAILABLE), false);
       }
       store
         .getEdge(username)
@@ -124,6 +135,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     url: `mqtt://${dialHost}:${port}`,
     hubCredentials: { username: HUB_USERNAME, password: hubPassword },
     aedes,
+    openToEdges: () => {
+      open = true;
+    },
     close: async () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
