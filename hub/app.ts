@@ -146,6 +146,15 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     cleanups.push(() => ingest.close());
     // Only now does a subscriber exist for what edges publish.
     broker?.openToEdges();
+    // Shutdown starts here (cleanups run in reverse): edges out first, then the messages
+    // the broker already acknowledged to them are ingested before the broker goes away.
+    if (broker) {
+      const b = broker;
+      cleanups.push(async () => {
+        await b.closeToEdges();
+        await ingest.drain();
+      });
+    }
 
     const brokerInfo: BrokerInfo = { mode: broker ? 'embedded' : 'external', url: mqttUrl, connected: ingest.connected };
     app.decorate('store', store);

@@ -31,6 +31,8 @@ export interface EmbeddedBroker {
    * with no hub subscription yet, aedes would PUBACK their QoS1 messages and drop them.
    */
   openToEdges(): void;
+  /** Refuses new edges and disconnects the connected ones (first step of a shutdown). */
+  closeToEdges(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const principals = new WeakMap<Client, Principal>();
   const hubPassword = newToken();
   let open = false;
+  const edgeClients = new Set<Client>();
 
   const refuse = (action: 'connect' | 'publish' | 'subscribe', client: Client | null, detail: Record<string, unknown>) => {
     metrics.brokerRefused.inc({ action });
@@ -88,6 +91,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
           }
           const prefix = `${TOPIC_ROOT}/${edge.institutionId}/${edge.id}/`;
           principals.set(client, { kind: 'edge', institutionId: edge.institutionId, edgeId: edge.id, prefix });
+          edgeClients.add(client);
           done(null, true);
         })
         .catch((err: unknown) => {
@@ -114,6 +118,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     },
   });
 
+  aedes.on('clientDisconnect', (client) => edgeClients.delete(client));
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
   aedes.on('connectionError', (client, err) => log.debug({ clientId: client?.id, err: err.message }, 'mqtt connection error'));
 
@@ -137,6 +142,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     aedes,
     openToEdges: () => {
       open = true;
+    },
+    closeToEdges: async () => {
+      open = false;
+      await Promise.all([...edgeClients].map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
+      edgeClients.clear();
     },
     close: async () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

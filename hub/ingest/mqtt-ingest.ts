@@ -25,6 +25,8 @@ export interface MqttIngest {
   readonly client: MqttClient;
   readonly subscription: string;
   connected(): boolean;
+  /** Resolves once no message has been in hand for `quietMs` (at most `maxMs`). */
+  drain(quietMs?: number, maxMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,17 +49,22 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
     manualConnect: true,
   });
 
+  let inHand = 0;
+  let lastDone = Date.now();
   client.handleMessage = (packet, done) => {
+    inHand++;
+    const finished = () => {
+      inHand--;
+      lastDone = Date.now();
+      done();
+    };
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    opts.process(packet.topic, payload).then(
-      () => done(),
-      (err: unknown) => {
-        // The processor never throws by design; if it does, ack anyway so one bad
-        // message cannot wedge the queue, and leave a loud trace.
-        log.error({ err, topic: packet.topic }, 'ingest processor threw');
-        done();
-      },
-    );
+    opts.process(packet.topic, payload).then(finished, (err: unknown) => {
+      // The processor never throws by design; if it does, ack anyway so one bad
+      // message cannot wedge the queue, and leave a loud trace.
+      log.error({ err, topic: packet.topic }, 'ingest processor threw');
+      finished();
+    });
   };
 
   client.on('connect', (connack) => {
@@ -121,6 +128,12 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
     client,
     subscription,
     connected: () => client.connected,
+    drain: async (quietMs = 100, maxMs = 3_000) => {
+      const deadline = Date.now() + maxMs;
+      while (Date.now() < deadline && (inHand > 0 || Date.now() - lastDone < quietMs)) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     close: async () => {
       closing = true;
       clearTimeout(retry);

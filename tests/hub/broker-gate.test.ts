@@ -40,3 +40,28 @@ describe('embedded broker start-up gate', () => {
     await edge.endAsync();
   });
 });
+
+describe('embedded broker shutdown', () => {
+  it('ingests every message acknowledged to an edge before the hub closes', async () => {
+    const { startTestHub, incidentEvent: make } = await import('./hub-helpers.ts');
+    const { topics } = await import('../../protocol/index.ts');
+    const th = await startTestHub({ listen: false });
+    const t = await createTenant(th.store, 'shut');
+    const edge = await connectEdge(th.hub.mqttUrl, t);
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: 200 }, () => {
+        const ev = make(t);
+        ids.push(ev.id);
+        return edge.publishAsync(topics.incident(t.institutionId, t.edgeId), JSON.stringify(ev), { qos: 1 });
+      }),
+    );
+    // Every PUBACK is in: close at once, without waiting for ingest to catch up.
+    await th.hub.close();
+    await edge.endAsync(true);
+    const page = await th.store.listIncidents({ kind: 'all' }, { limit: 500, offset: 0, institutionId: t.institutionId });
+    expect(page.total).toBe(ids.length);
+    await th.store.close();
+    rmSync(th.dataDir, { recursive: true, force: true });
+  });
+});
