@@ -27,9 +27,11 @@ interface Ctx {
 const ROOT = join(import.meta.dirname, '..');
 const REPEATS = Number(process.env.ANYU_BENCH_REPEATS ?? 5);
 
-/** Children's user+sys CPU seconds of `argv`, via bash's `times`. */
-function cpuSeconds(argv: string[]): { cpu: number; stdout: string } {
-  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+const shellQuote = (argv: string[]) => argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+
+/** Children's user+sys CPU seconds of `argv` (or of a shell pipeline), via bash's `times`. */
+function cpuSeconds(argv: string[] | { shell: string }): { cpu: number; stdout: string } {
+  const quoted = Array.isArray(argv) ? shellQuote(argv) : argv.shell;
   const out = execFileSync('bash', ['-c', `${quoted}; echo "@@TIMES"; times`], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).toString();
   const [stdout, timesPart] = out.split('@@TIMES\n');
   const children = timesPart!.trim().split('\n')[1]!;
@@ -70,21 +72,32 @@ async function measureCpu(source: string, log: (m: string) => void): Promise<str
   const rows: string[][] = [];
   for (const c of cases) {
     const plain: number[] = [];
+    const piped: number[] = [];
     const ours: number[] = [];
     let frames = 0;
     for (let i = 0; i < REPEATS; i++) {
       const p = cpuSeconds(plainArgs(ffmpeg, source, c, false)).cpu - cpuSeconds(plainArgs(ffmpeg, source, c, true)).cpu;
+      const toCat = (first: boolean) => ({ shell: `${shellQuote(plainArgs(ffmpeg, source, c, first)).replace(`'-y' '/dev/null'`, `'pipe:1'`)} | cat > /dev/null` });
+      const q = cpuSeconds(toCat(false)).cpu - cpuSeconds(toCat(true)).cpu;
       const full = cpuSeconds(child(c, false));
       frames = Number(full.stdout.split('\n').at(-1));
       const o = full.cpu - cpuSeconds(child(c, true)).cpu;
       plain.push((p / (frames - 1)) * 1000);
+      piped.push((q / (frames - 1)) * 1000);
       ours.push((o / (frames - 1)) * 1000);
       log(`cpu ${c.label}: run ${i + 1}/${REPEATS}: plain ${plain.at(-1)!.toFixed(2)} ms/frame, readFrames ${ours.at(-1)!.toFixed(2)} ms/frame (${frames} frames)`);
     }
     const ratios = ours.map((o, i) => o / plain[i]!);
-    rows.push([c.label, String(frames), fmt(median(plain), 2), fmt(median(ours), 2), `${fmt(median(ratios), 2)}×`]);
+    const pipedRatios = ours.map((o, i) => o / piped[i]!);
+    rows.push([
+      c.label, String(frames), fmt(median(plain), 2), fmt(median(piped), 2), fmt(median(ours), 2),
+      `${fmt(median(ratios), 2)}×`, `${fmt(median(pipedRatios), 2)}×`,
+    ]);
   }
-  return markdownTable(['case', 'frames', 'plain ffmpeg ms CPU/frame', 'readFrames ms CPU/frame', 'ratio (median of runs)'], rows);
+  return markdownTable(
+    ['case', 'frames', 'plain ffmpeg → /dev/null ms CPU/frame', 'plain ffmpeg → pipe → cat', 'readFrames', 'ratio vs /dev/null', 'ratio vs pipe → cat'],
+    rows,
+  );
 }
 
 export async function run(ctx: Ctx): Promise<BenchSection> {
@@ -102,7 +115,7 @@ export async function run(ctx: Ctx): Promise<BenchSection> {
     '',
     cpu,
     '',
-    'CPU = user+sys of the whole process tree (bash `times`), marginal per frame: (full run − run stopped after the first frame) / (frames − 1). readFrames = ffmpeg writing rawvideo to a pipe plus Node assembling frames; plain ffmpeg writes the same rawvideo to /dev/null (no pipe, no reader), the strictest baseline.',
+    'CPU = user+sys of the whole process tree (bash `times`), marginal per frame: (full run − run stopped after the first frame) / (frames − 1). readFrames = ffmpeg writing rawvideo to a pipe plus Node assembling frames; plain ffmpeg writes the same rawvideo to /dev/null (no pipe, no reader: the strictest baseline) or through a pipe to `cat` (what any reader of frames pays for the pipe). Ratios are medians of the per-run ratios.',
     '',
     '### Resident memory, 4 live cameras (realtime, 640×360 @ 5 fps, no vision)',
     '',

@@ -113,14 +113,11 @@ export interface RunningDecode {
   /** Resolves as soon as the output stream's size is known. */
   header: Promise<StreamHeader>;
   stderrTail(): string[];
-  /** Sets the handler for stderr lines (header parsing is always on). */
-  onLine(fn: (line: string) => void): void;
 }
 
 export function startDecode(spec: DecodeSpec): RunningDecode {
   const tail: string[] = [];
   const parser = new HeaderParser();
-  let lineHook: ((line: string) => void) | null = null;
   let resolveHeader!: (h: StreamHeader) => void;
   let rejectHeader!: (e: Error) => void;
   const header = new Promise<StreamHeader>((res, rej) => {
@@ -165,7 +162,6 @@ export function startDecode(spec: DecodeSpec): RunningDecode {
         resolveHeader(h);
       }
     }
-    lineHook?.(line);
   });
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
   let child: ChildProcess | null = null;
@@ -213,9 +209,6 @@ export function startDecode(spec: DecodeSpec): RunningDecode {
     exited,
     header,
     stderrTail: () => [...tail],
-    onLine: (fn) => {
-      lineHook = fn;
-    },
   };
 }
 
