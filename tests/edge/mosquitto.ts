@@ -28,13 +28,24 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-export function mosquitto(dir: string, port: number): TestMosquitto {
+export interface MosquittoTls {
+  cafile: string;
+  certfile: string;
+  keyfile: string;
+  /** Ask clients for a certificate signed by `cafile` (mutual TLS). */
+  requireCertificate: boolean;
+}
+
+export function mosquitto(dir: string, port: number, tls?: MosquittoTls): TestMosquitto {
   if (!MOSQUITTO) throw new Error('mosquitto is not installed');
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
     [
       `listener ${port} 127.0.0.1`,
+      ...(tls
+        ? [`cafile ${tls.cafile}`, `certfile ${tls.certfile}`, `keyfile ${tls.keyfile}`, `require_certificate ${tls.requireCertificate}`]
+        : []),
       'allow_anonymous true',
       'persistence true',
       `persistence_location ${dir}/`,
@@ -46,7 +57,7 @@ export function mosquitto(dir: string, port: number): TestMosquitto {
   );
   let proc: ChildProcess | null = null;
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     async start() {
       proc = spawn(MOSQUITTO!, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
       proc.stderr?.on('data', (d: Buffer) => console.warn(`mosquitto: ${d.toString().trim()}`));
