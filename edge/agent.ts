@@ -14,6 +14,8 @@ import { makeSnapshot, type SnapshotRenderer } from './agent-snapshot.ts';
 import type { RuleEngine, VisionPipeline } from './types.ts';
 
 export type { CaptureFactory } from './agent-camera.ts';
+
+const WATCHDOG_MS = 250;
 export type { SnapshotRenderer } from './agent-snapshot.ts';
 
 export interface AgentDeps {
@@ -28,7 +30,7 @@ export interface AgentDeps {
   publisher?: Publisher;
   render?: SnapshotRenderer;
   log?: (msg: string) => void;
-  /** Rule tick and watchdog period, ms. */
+  /** Rule tick period, ms (the watchdog runs every 250 ms). */
   tickMs?: number;
   /** Called with every incident event after it is queued (tests, local display). */
   onIncident?: (ev: IncidentEvent) => void;
@@ -140,6 +142,23 @@ export function createAgent(deps: AgentDeps): Agent {
       }),
   );
 
+  /**
+   * Incident state lives in memory, so incidents a previous run left open (crash, restart)
+   * can never be resolved by the new run's rules. Close them explicitly; a condition that
+   * still holds opens a fresh incident within its own debounce time.
+   */
+  const closeLeftovers = () => {
+    for (const ev of publisher.openIncidents()) {
+      publisher.publishIncident({
+        ...ev,
+        type: 'resolved',
+        seq: ev.seq + 1,
+        at: new Date(now()).toISOString(),
+        message: 'closed when the edge agent restarted; re-opened as a new incident if the condition persists',
+      });
+    }
+  };
+
   const status = (): EdgeStatus => ({ ...baseStatus('online'), cameras: runners.map((r) => r.health.status()) });
   const timers: NodeJS.Timeout[] = [];
   let started = false;
@@ -149,14 +168,16 @@ export function createAgent(deps: AgentDeps): Agent {
     start() {
       if (started) return;
       started = true;
+      closeLeftovers();
       for (const r of runners) r.start();
       timers.push(
+        // The watchdog runs often so `offline` follows the limit closely (≤ limit + 0.25 s).
+        setInterval(() => {
+          for (const r of runners) r.watch();
+        }, WATCHDOG_MS),
         setInterval(() => {
           const t = now();
-          for (const r of runners) {
-            r.watch();
-            r.tick(t);
-          }
+          for (const r of runners) r.tick(t);
         }, deps.tickMs ?? 1000),
         setInterval(() => publisher.publishStatus(status()), hub.statusIntervalSeconds * 1000),
       );

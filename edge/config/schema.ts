@@ -73,8 +73,11 @@ export const TamperConfig = z
 
 export const HealthConfig = z
   .object({
-    /** No frame for this long → camera offline (the contract allows at most 10 s). */
-    offlineAfterSeconds: z.number().positive().max(10).default(10),
+    /**
+     * No fresh frame for this long → camera offline. The contract allows at most 10 s; the
+     * watchdog looks every 0.25 s, so the 9.5 s default keeps the alarm inside 10 s.
+     */
+    offlineAfterSeconds: z.number().positive().max(10).default(9.5),
     backoffInitialSeconds: z.number().positive().default(1),
     backoffMaxSeconds: z.number().positive().max(300).default(30),
     tamper: TamperConfig.default(TamperConfig.parse({})),

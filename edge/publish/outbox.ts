@@ -56,6 +56,10 @@ export class Outbox {
       retain INTEGER NOT NULL,
       created_at INTEGER NOT NULL,
       bytes INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS open_incidents (
+      id TEXT PRIMARY KEY,
+      event TEXT NOT NULL
     )`);
     this.#maxBytes = opts.maxBytes ?? 512 * 1024 * 1024;
     this.#insert = this.#db.prepare(
@@ -71,6 +75,23 @@ export class Outbox {
     const info = this.#insert.run(topic, payload, qos, retain ? 1 : 0, now, payload.length);
     this.#enforceCap();
     return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * Queues an incident event and, in the same transaction, remembers the latest event of
+   * every incident still open, so a restarted edge knows which incidents it left open.
+   */
+  addIncident(topic: string, id: string, type: 'open' | 'update' | 'resolved', payload: Buffer, now: number): number {
+    return this.#db.transaction(() => {
+      if (type === 'resolved') this.#db.prepare('DELETE FROM open_incidents WHERE id = ?').run(id);
+      else this.#db.prepare('INSERT INTO open_incidents (id, event) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET event = excluded.event').run(id, payload.toString('utf8'));
+      return this.add(topic, payload, 1, false, now);
+    })();
+  }
+
+  /** Latest event (JSON) of each incident left open by an earlier run. */
+  openIncidents(): string[] {
+    return (this.#db.prepare('SELECT event FROM open_incidents ORDER BY rowid').all() as { event: string }[]).map((r) => r.event);
   }
 
   /** Entries with id > `afterId`, oldest first. */

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { topics, type EdgeStatus, type IncidentEvent } from '../../protocol/index.ts';
+import { IncidentEvent, topics, type EdgeStatus } from '../../protocol/index.ts';
 import type { HubConfig } from '../config/schema.ts';
 import { createBackoff, type Backoff } from '../health/backoff.ts';
 import { Outbox } from './outbox.ts';
@@ -34,6 +34,8 @@ export interface PublisherStats {
 
 export interface Publisher {
   publishIncident(ev: IncidentEvent): void;
+  /** Incidents whose last queued event was not `resolved` (left open by a previous run). */
+  openIncidents(): IncidentEvent[];
   publishSnapshot(incidentId: string, jpeg: Uint8Array): void;
   publishStatus(status: EdgeStatus): void;
   /** QoS0, dropped when not connected. */
@@ -168,7 +170,16 @@ export function createPublisher(opts: PublisherOptions): Publisher {
 
   return {
     publishIncident(ev) {
-      enqueue(topics.incident(hub.institutionId, hub.edgeId), Buffer.from(JSON.stringify(ev)));
+      outbox.addIncident(topics.incident(hub.institutionId, hub.edgeId), ev.id, ev.type, Buffer.from(JSON.stringify(ev)), now());
+      pump();
+    },
+    openIncidents() {
+      return outbox.openIncidents().flatMap((text) => {
+        const parsed = IncidentEvent.safeParse(JSON.parse(text));
+        if (parsed.success) return [parsed.data];
+        log(`outbox: dropping an unreadable open incident: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        return [];
+      });
     },
     publishSnapshot(incidentId, jpeg) {
       enqueue(topics.snapshot(hub.institutionId, hub.edgeId, incidentId), Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength));

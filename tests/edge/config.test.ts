@@ -39,7 +39,7 @@ describe('edge config', () => {
     expect(cfg.cameras[0]).toMatchObject({ transport: 'udp', fps: 5, width: 640, height: 360 });
     expect(cfg.cameras[1]!.transport).toBe('tcp');
     expect(cfg.cameras[1]!.source).toBe(join(file, '..', 'clip.mp4'));
-    expect(cfg.health.offlineAfterSeconds).toBe(10);
+    expect(cfg.health.offlineAfterSeconds).toBe(9.5);
     expect(cfg.hub.statusIntervalSeconds).toBe(10);
   });
 

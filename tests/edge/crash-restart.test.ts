@@ -130,6 +130,12 @@ cameras:
     }
     const tamper = atHub.find((i) => ids.has(i.id) && i.kind === 'camera_tamper');
     expect(tamper?.hasSnapshot).toBe(true);
+    // The restarted edge resolves what the killed one left open (its rules start afresh).
+    const h = hub;
+    await waitFor('leftover incidents resolved', async () => {
+      const now = await incidentsAt(h);
+      return [...ids].every((id) => now.find((i) => i.id === id)?.active === false);
+    }, 10_000);
 
     // 4. SIGTERM stops the edge cleanly (exit 0); the global teardown checks no ffmpeg is left.
     second.proc.kill('SIGTERM');

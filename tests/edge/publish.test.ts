@@ -54,6 +54,17 @@ describe('Outbox', () => {
     expect(box.after(0, 10)[0]!.id).toBe(c);
     box.close();
   });
+
+  it('remembers incidents left open until their resolved event is queued', () => {
+    const box = new Outbox({ dir: mkdtempSync(join(tmpdir(), 'anyu-outbox-')) });
+    box.addIncident('anyu/v1/i/e/incident', 'a', 'open', Buffer.from('{"id":"a","seq":0}'), 1);
+    box.addIncident('anyu/v1/i/e/incident', 'b', 'open', Buffer.from('{"id":"b","seq":0}'), 2);
+    box.addIncident('anyu/v1/i/e/incident', 'a', 'update', Buffer.from('{"id":"a","seq":1}'), 3);
+    box.addIncident('anyu/v1/i/e/incident', 'b', 'resolved', Buffer.from('{"id":"b","seq":1}'), 4);
+    expect(box.openIncidents()).toEqual(['{"id":"a","seq":1}']);
+    expect(box.size()).toBe(4);
+    box.close();
+  });
 });
 
 describe('publisher against a real broker', () => {
