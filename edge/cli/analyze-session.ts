@@ -20,6 +20,8 @@ export interface AnalyzeSessionOptions {
   every?: number;
   /** Stop after this many analysed frames (an RTSP stream never ends by itself). */
   maxFrames?: number;
+  /** Frames in the source when known (probed): the summary's `frames` after a full pass. */
+  sourceFrames?: number | null;
   transport?: ReadFramesOptions['transport'];
   renderPath?: string;
   /** Analyses in flight; default 2 per inference worker. */
@@ -76,6 +78,7 @@ export async function analyzeSource(o: AnalyzeSessionOptions): Promise<AnalyzeSu
   let events = 0;
   let encoder: VideoEncoder | null = null;
   let sourceFps = 10;
+  let stoppedEarly = false;
 
   async function drain(): Promise<void> {
     const item = queue.shift();
@@ -113,8 +116,12 @@ export async function analyzeSource(o: AnalyzeSessionOptions): Promise<AnalyzeSu
       queue.push({ frame, result: o.pipeline.analyse(cameraId, frame) });
       submitted++;
       if (queue.length >= inFlight) await drain();
-      if (o.maxFrames !== undefined && submitted >= o.maxFrames) break;
+      if (o.maxFrames !== undefined && submitted >= o.maxFrames) {
+        stoppedEarly = true;
+        break;
+      }
     }
+    if (o.signal?.aborted) stoppedEarly = true;
     while (queue.length > 0) await drain();
     await (encoder as VideoEncoder | null)?.finish();
   } catch (err) {
@@ -125,7 +132,7 @@ export async function analyzeSource(o: AnalyzeSessionOptions): Promise<AnalyzeSu
   }
   const wallSeconds = (performance.now() - started) / 1000;
   return {
-    frames: lastIndex + 1,
+    frames: !stoppedEarly && o.sourceFrames ? o.sourceFrames : lastIndex + 1,
     analysedFrames: analysed,
     wallSeconds: r3(wallSeconds),
     fps: r3(analysed / Math.max(wallSeconds, 1e-9)),

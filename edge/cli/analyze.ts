@@ -137,6 +137,7 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
       cameraId,
       every,
       maxFrames,
+      sourceFrames: total,
       transport: values.transport as 'tcp' | 'udp' | undefined,
       renderPath: values.render,
       inFlight: Math.max(2, pipeline.workers * 2),

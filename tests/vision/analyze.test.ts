@@ -54,6 +54,7 @@ describe.skipIf(!HAVE_VTEST)('anyu analyze', () => {
     expect(frames.map((f) => f.frame)).toEqual(Array.from({ length: 15 }, (_, i) => i * 2));
     expect(frames[1]?.t).toBeCloseTo(0.2, 5);
     expect(summary.analysedFrames).toBe(15);
+    expect(summary.frames).toBe(30);
     expect(summary.backend).toMatch(/^(tensorflow|wasm|cpu)$/);
     expect(frames.slice(5).every((f) => f.persons.length > 0)).toBe(true);
     const probe = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'csv=p=0', video], { encoding: 'utf8' });
