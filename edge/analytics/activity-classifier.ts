@@ -12,7 +12,12 @@ import { z } from 'zod';
 import type { Activity, ActivityClassifier, Keypoint } from '../types.ts';
 import { ACTIVITIES, FEATURES_PER_FRAME, windowFeatures } from './activity-features.ts';
 
-export const DEFAULT_ACTIVITY_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/activity/model');
+/**
+ * The permissive weights (GMDCSA24 + synthetic, no URFD) are the default because Anyu is
+ * deployed commercially and URFD's CC BY-NC-SA terms travel with weights learned from it;
+ * `models/activity/model/` (full data) is there for non-commercial use and comparison.
+ */
+export const DEFAULT_ACTIVITY_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/activity/model-permissive');
 
 export const ActivityModelMeta = z.object({
   name: z.string(),

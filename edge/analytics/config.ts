@@ -66,14 +66,14 @@ export const FallConfig = z.object({
   ignoreZoneTypes: z.array(z.enum(['room', 'play', 'nap', 'exit'])).default(['nap']),
   /** Keypoints below this score are ignored. */
   minKeypointScore: z.number().min(0).max(1).default(0.3),
-  adult: FallAgeParams.default({ descentWindowSeconds: 1.5, minHeadDrop: 0.35, minHipDrop: 0.2, minHeadSpeed: 0.5 }),
+  adult: FallAgeParams.default({ descentWindowSeconds: 1.5, minHeadDrop: 0.35, minHipDrop: 0.1, minHeadSpeed: 0.5 }),
   /**
    * Children drop to the floor on purpose all the time (crawling, kneeling, sitting down):
    * a child's fall must be faster and deeper to count.
    */
   child: FallAgeParams.default({ descentWindowSeconds: 0.8, minHeadDrop: 0.45, minHipDrop: 0.25, minHeadSpeed: 0.8 }),
   /** Upright must last this long to count as standing before a fall. */
-  minUprightSeconds: z.number().nonnegative().default(0.1),
+  minUprightSeconds: z.number().nonnegative().default(0),
   /** A fallen person upright again for this long ends the incident. */
   recoverSeconds: z.number().positive().default(2),
   /** A fallen person not seen for this long ends the incident (left the view or was carried). */

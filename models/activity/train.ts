@@ -27,8 +27,8 @@ async function main(): Promise<number> {
     options: {
       'permissive-only': { type: 'boolean', default: false },
       'synthetic-only': { type: 'boolean', default: false },
-      epochs: { type: 'string', default: '14' },
-      synthetic: { type: 'string', default: '500' },
+      epochs: { type: 'string', default: '12' },
+      synthetic: { type: 'string', default: '150' },
       copies: { type: 'string', default: '3' },
       seed: { type: 'string', default: '7' },
       out: { type: 'string' },

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
-import { RulesConfig } from '../../edge/analytics/config.ts';
+import { RulesConfig, type RulesConfigInput } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips, type ClipInfo } from '../activity/clips.ts';
 import { loadOrExtract, type CachedClip } from '../activity/keypoint-cache.ts';
 import { createVisionSource } from '../activity/vision-source.ts';
@@ -37,7 +37,7 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-async function evaluate(name: string, clips: { info: ClipInfo; cached: CachedClip }[], classifier: Parameters<typeof replayFalls>[1]['classifier']): Promise<Row> {
+async function evaluate(name: string, clips: { info: ClipInfo; cached: CachedClip }[], classifier: Parameters<typeof replayFalls>[1]['classifier'], rules: RulesConfigInput): Promise<Row> {
   let tp = 0;
   let fn = 0;
   let tn = 0;
@@ -48,7 +48,7 @@ async function evaluate(name: string, clips: { info: ClipInfo; cached: CachedCli
   const missed: string[] = [];
   const falseClips: string[] = [];
   for (const { info, cached } of clips) {
-    const r = await replayFalls(cached, { classifier, padSeconds: PAD_SECONDS });
+    const r = await replayFalls(cached, { classifier, padSeconds: PAD_SECONDS, rules });
     if (info.kind === 'fall') {
       // A detection counts when it is not before the fall began (minus 1 s of label slack).
       const lyingAt = info.lyingStartS ?? 0;
@@ -115,14 +115,21 @@ async function main(): Promise<number> {
   } finally {
     await source.close();
   }
-  const rows: Row[] = [await evaluate('rules only', clips, null)];
-  for (const [name, dir] of [['rules + model (full)', undefined], ['rules + model (permissive)', join(dirname(CARD), 'model-permissive')]] as const) {
+  const rows: Row[] = [await evaluate('rules only', clips, null, { fall: { model: 'off' } })];
+  const full = join(dirname(CARD), 'model');
+  const variants: [string, string | undefined, RulesConfigInput][] = [
+    ['rules + model veto (default; permissive weights)', undefined, {}],
+    ['rules + model assist (permissive weights)', undefined, { fall: { model: 'assist' } }],
+    ['rules + model veto (full weights, non-commercial)', full, {}],
+    ['rules + model assist (full weights, non-commercial)', full, { fall: { model: 'assist' } }],
+  ];
+  for (const [name, dir, rules] of variants) {
     const classifier = await loadActivityClassifier(dir ? { dir } : {}).catch((err: unknown) => {
       console.error(`${name}: ${(err as Error).message}`);
       return null;
     });
     if (!classifier) continue;
-    rows.push(await evaluate(name, clips, classifier));
+    rows.push(await evaluate(name, clips, classifier, rules));
     await classifier.dispose();
   }
   const out = table(rows, part, RulesConfig.parse({}).fall.confirmSeconds);
