@@ -104,3 +104,12 @@ describe('FreshnessTracker', () => {
     expect(f.isFresh(t0 + 500 + 60 * 200, 60 * 0.2)).toBe(true);
   });
 });
+
+describe('FreshnessTracker with a decoder slower than real time', () => {
+  it('keeps frames fresh when media time runs 10 % slower than the wall clock', () => {
+    const f = new FreshnessTracker(2000);
+    const t0 = 1_700_000_000_000;
+    // 5 fps by media time, delivered every 220 ms: the lag grows by 20 ms per frame.
+    for (let k = 0; k < 3000; k++) expect(f.isFresh(t0 + k * 220, k * 0.2)).toBe(true);
+  });
+});
