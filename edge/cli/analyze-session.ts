@@ -28,6 +28,8 @@ export interface AnalyzeSessionOptions {
   inFlight?: number;
   /** Incident rules fed with every analysis; events become `{"event": …}` lines. */
   ruleEngine?: RuleEngine;
+  /** Adds each track's activity (analytics' activity model) before the rules see the frame. */
+  tagger?: { tag(analysis: FrameAnalysis): Promise<FrameAnalysis> };
   signal?: AbortSignal;
   onProgress?: (analysed: number, frameIndex: number) => void;
 }
@@ -86,7 +88,8 @@ export async function analyzeSource(o: AnalyzeSessionOptions): Promise<AnalyzeSu
     const analysis = await item.result;
     await writeLine(o.out, frameLine(analysis));
     if (o.ruleEngine) {
-      const evs = [...o.ruleEngine.onFrame(analysis), ...o.ruleEngine.tick(analysis.frame.t * 1000)];
+      const tagged = o.tagger ? await o.tagger.tag(analysis) : analysis;
+      const evs = [...o.ruleEngine.onFrame(tagged), ...o.ruleEngine.tick(analysis.frame.t * 1000)];
       for (const e of evs) await writeLine(o.out, eventLine(e));
       events += evs.length;
     }

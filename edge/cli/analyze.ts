@@ -10,6 +10,7 @@ import cliProgress from 'cli-progress';
 import type { RuleEngine } from '../types.ts';
 import { createVisionPipeline } from '../vision/pipeline.ts';
 import { createOfflineRuleEngine } from '../analytics/offline.ts';
+import { createActivityTagger, loadActivityClassifier } from '../analytics/index.ts';
 import { analyzeSource, type AnalyzeSummary } from './analyze-session.ts';
 
 const HELP = `usage: anyu analyze --input <video file | rtsp://…> --out <file.jsonl> [options]
@@ -130,6 +131,7 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
   try {
     // Safety rules on media time (analytics); incidents become {"event": …} lines.
     const ruleEngine = await (deps.ruleEngineFactory ?? ((id: string) => createOfflineRuleEngine(id)))(cameraId);
+    const tagger = createActivityTagger(await loadActivityClassifier());
     summary = await analyzeSource({
       source: values.input,
       out,
@@ -142,6 +144,7 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
       renderPath: values.render,
       inFlight: Math.max(2, pipeline.workers * 2),
       ruleEngine,
+      tagger,
       signal: abort.signal,
       onProgress: (a, i) => progress.update(a, i),
     });

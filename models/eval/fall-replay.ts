@@ -29,6 +29,8 @@ export interface ReplayOptions {
    * last frame models "the person is still there", and applies to every clip alike.
    */
   padSeconds: number;
+  /** Passed to the activity tagger (partial windows for young tracks). */
+  minSamples?: number;
 }
 
 export async function replayFalls(clip: CachedClip, opts: ReplayOptions): Promise<FallReplay> {
@@ -39,7 +41,7 @@ export async function replayFalls(clip: CachedClip, opts: ReplayOptions): Promis
     rules: opts.rules ?? {},
     lifecycle: { institutionId: 'eval', edgeId: 'eval', now: () => now },
   });
-  const tagger = opts.classifier ? createActivityTagger(opts.classifier) : null;
+  const tagger = opts.classifier ? createActivityTagger(opts.classifier, opts.minSamples ? { minSamples: opts.minSamples } : {}) : null;
   const frames: FrameAnalysis[] = toAnalyses(clip, 'eval', REPLAY_T0);
   const last = frames[frames.length - 1];
   if (last && opts.padSeconds > 0) {
