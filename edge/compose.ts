@@ -1,35 +1,57 @@
 /**
- * The full edge runtime from a validated config: vision pipeline (unless disabled), one
- * rule engine per camera, snapshots, publisher. `anyu edge` and `anyu start` both use it,
- * so the demo runs exactly what a site runs.
+ * The full edge runtime from a validated config: vision pipeline (unless disabled) with
+ * the activity model tagging each track, one rule engine per camera, snapshots,
+ * publisher. `anyu edge` and `anyu start` both use it, so the demo runs exactly what a
+ * site runs, and both match what `npm run eval:falls` measures ("rules + model veto").
  */
 import { createAgent, type Agent, type AgentDeps } from './agent.ts';
-import { createRuleEngine } from './analytics/index.ts';
+import { createActivityTagger, createRuleEngine, type ActivityTagger } from './analytics/index.ts';
+import { loadActivityClassifier } from './analytics/activity-classifier.ts';
 import type { EdgeConfig } from './config/schema.ts';
+import type { ActivityClassifier, VisionPipeline } from './types.ts';
 import { createVisionPipeline } from './vision/pipeline.ts';
 
 export interface EdgeRuntimeOptions {
   config: EdgeConfig;
-  /** Run person detection, pose and the safety rules (default true). */
+  /** Run person detection, pose, the activity model and the safety rules (default true). */
   vision?: boolean;
   log?: (msg: string) => void;
   onIncident?: AgentDeps['onIncident'];
 }
 
+/** Tags every analysis with each track's activity; one tagger per camera (track ids are per camera). */
+export function withActivity(vision: VisionPipeline, classifier: ActivityClassifier): VisionPipeline {
+  const taggers = new Map<string, ActivityTagger>();
+  return {
+    backend: vision.backend,
+    async analyse(cameraId, frame) {
+      let tagger = taggers.get(cameraId);
+      if (!tagger) {
+        tagger = createActivityTagger(classifier);
+        taggers.set(cameraId, tagger);
+      }
+      return tagger.tag(await vision.analyse(cameraId, frame));
+    },
+    async close() {
+      await vision.close();
+      await classifier.dispose();
+    },
+  };
+}
+
 export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent> {
   const { config } = opts;
   const log = opts.log ?? ((msg: string) => console.error(msg));
-  const vision = opts.vision === false ? undefined : await createVisionPipeline({ log });
+  if (opts.vision === false) return createAgent({ config, log, ...(opts.onIncident ? { onIncident: opts.onIncident } : {}) });
+
+  const classifier = await loadActivityClassifier();
+  const vision = withActivity(await createVisionPipeline({ log }), classifier);
+  log(`activity model: ${classifier.name}`);
   return createAgent({
     config,
     log,
-    ...(vision ? { vision } : {}),
-    ...(vision
-      ? {
-          rules: (camera, lifecycle) =>
-            createRuleEngine({ cameraId: camera.id, zones: camera.zones, rules: config.rules ?? {}, lifecycle }),
-        }
-      : {}),
+    vision,
+    rules: (camera, lifecycle) => createRuleEngine({ cameraId: camera.id, zones: camera.zones, rules: config.rules ?? {}, lifecycle }),
     ...(opts.onIncident ? { onIncident: opts.onIncident } : {}),
   });
 }
