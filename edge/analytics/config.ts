@@ -72,6 +72,25 @@ export const FallConfig = z.object({
    * a child's fall must be faster and deeper to count.
    */
   child: FallAgeParams.default({ descentWindowSeconds: 0.8, minHeadDrop: 0.45, minHipDrop: 0.25, minHeadSpeed: 0.8 }),
+  /**
+   * Samples of a track younger than this that are not down count as its upright
+   * reference: a clip (or a person entering the view) may start mid-fall, and the tracker
+   * confirms a person only after a few detections. 0 turns the path off.
+   */
+  firstSightSeconds: z.number().nonnegative().default(1),
+  /**
+   * The fall rule reads detections down to this score (the count rules use the top-level
+   * `minPersonScore`): a body on the floor is often a faint detection.
+   */
+  minPersonScore: z.number().min(0).max(1).default(0.25),
+  /**
+   * A new track that appears within `handoverSeconds` of another track's last sighting and
+   * within `handoverDistance` × that track's box height of its last box centre continues
+   * that track's fall state (the tracker often drops a falling body and re-finds it lying).
+   * 0 s turns the handover off.
+   */
+  handoverSeconds: z.number().nonnegative().default(2),
+  handoverDistance: z.number().nonnegative().default(0.75),
   /** Upright must last this long to count as standing before a fall. */
   minUprightSeconds: z.number().nonnegative().default(0),
   /** A fallen person upright again for this long ends the incident. */

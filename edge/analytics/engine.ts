@@ -12,6 +12,7 @@ import { BreachMachine, type BreachInput } from './breach.ts';
 import { RulesConfig, type RulesConfigInput } from './config.ts';
 import { countZone, zoneEvidence, zoneVerdicts } from './count-rules.ts';
 import { TrackFallState, type FallenInfo } from './fall-detector.ts';
+import { findLostTrack } from './fall-handover.ts';
 import { placePersons, type PlacedPerson } from './zones.ts';
 
 export interface RuleEngineOptions {
@@ -48,6 +49,8 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
   const machines = new Map<string, BreachMachine>();
   const seen = new Map<number, SeenPerson>();
   const falls = new Map<number, TrackFallState>();
+  /** First zone of each fall-tracked person (also those too faint to be counted). */
+  const fallZones = new Map<number, string | null>();
   const stats: RuleEngineStats = { frames: 0, rejected: 0 };
   let lastAnalysisAt: number | null = null;
 
@@ -102,10 +105,13 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
       st.expire(now);
       const f = st.fallen;
       if (!f) {
-        if (now - st.lastSeen > cfg.fall.lostSeconds * 1000) falls.delete(track);
+        if (now - st.lastSeen > cfg.fall.lostSeconds * 1000) {
+          falls.delete(track);
+          fallZones.delete(track);
+        }
         continue;
       }
-      const zoneId = seen.get(track)?.person.zones[0] ?? null;
+      const zoneId = fallZones.get(track) ?? null;
       byZone.set(zoneId, [...(byZone.get(zoneId) ?? []), f]);
     }
     const events: IncidentEvent[] = [];
@@ -145,13 +151,18 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
       stats.frames += 1;
       const now = analysis.frame.at;
       lastAnalysisAt = now;
-      const placed = placePersons(analysis, opts.zones, cfg.minPersonScore);
+      // A person lying on the floor is often a faint detection: the fall rule reads
+      // detections down to `fall.minPersonScore`, the count rules only from `minPersonScore`.
+      const placed = placePersons(analysis, opts.zones, Math.min(cfg.minPersonScore, cfg.fall.minPersonScore));
       for (const p of placed) {
-        seen.set(p.track, { person: p, at: now });
-        if (!cfg.fall.enabled) continue;
+        if (p.score >= cfg.minPersonScore) seen.set(p.track, { person: p, at: now });
+        if (!cfg.fall.enabled || p.score < cfg.fall.minPersonScore) continue;
+        fallZones.set(p.track, p.zones[0] ?? null);
         let st = falls.get(p.track);
         if (!st) {
           st = new TrackFallState(p.track, cfg.fall);
+          const lost = findLostTrack(falls.values(), p.box, now, cfg.fall);
+          if (lost) st.adopt(lost);
           falls.set(p.track, st);
         }
         const ignored = p.zones.some((id) => ignoreTypes.has(zoneType.get(id) ?? ''));

@@ -57,7 +57,10 @@ export class TrackFallState {
   #streakStart: number | null = null;
   #lastPerson: TrackedPerson | null = null;
   #probs: { t: number; p: number }[] = [];
+  #firstSeen: number | null = null;
   lastSeen = 0;
+  /** Box of the latest observation, for handing the state over to a re-found track. */
+  lastBox: TrackedPerson['box'] | null = null;
 
   constructor(
     readonly track: number,
@@ -71,6 +74,8 @@ export class TrackFallState {
   /** Feeds one observation; returns true when this sample confirmed a new fall. */
   observe(t: number, p: TrackedPerson, ignored: boolean): boolean {
     this.lastSeen = t;
+    this.lastBox = p.box;
+    this.#firstSeen ??= t;
     const cfg = this.cfg;
     const st = bodyState(p.keypoints, p.box, cfg);
     const params = paramsFor(cfg, p.age);
@@ -80,7 +85,10 @@ export class TrackFallState {
     this.#probs = this.#probs.filter((s) => t - s.t <= keepMs);
     if (st.torsoUpright) this.#streakStart ??= t;
     else this.#streakStart = null;
-    const ref = st.torsoUpright && t - (this.#streakStart ?? t) >= cfg.minUprightSeconds * 1000;
+    // A track first seen mid-fall has no upright sample: its first not-yet-down samples
+    // stand in for one (the descent gates below still apply).
+    const firstSight = t - this.#firstSeen <= cfg.firstSightSeconds * 1000 && !st.down;
+    const ref = (st.torsoUpright && t - (this.#streakStart ?? t) >= cfg.minUprightSeconds * 1000) || firstSight;
     this.#history.push({ t, headY: st.headY, hipY: st.hipY, scale: Math.max(1, p.box[3], (st.torsoLength ?? 0) / TORSO_SHARE), ref });
     this.#history = this.#history.filter((s) => t - s.t <= keepMs);
     this.#lastPerson = p;
@@ -147,6 +155,22 @@ export class TrackFallState {
     const confidence = maxProb === null || cfg.model === 'off' ? geometric : (geometric + maxProb) / 2;
     this.#fallen = { track: this.track, since: t, confidence, person: p };
     return true;
+  }
+
+  /**
+   * Takes over the state of `lost`, a track the tracker dropped near where this one
+   * appeared (see fall-handover.ts): the body's history, its pending candidate and the
+   * age of its first sighting move here, so a fall split over two track ids is one fall.
+   */
+  adopt(lost: TrackFallState): void {
+    this.#history = [...lost.#history];
+    this.#candidate = lost.#candidate;
+    this.#probs = [...lost.#probs];
+    this.#streakStart = lost.#streakStart;
+    this.#firstSeen = lost.#firstSeen;
+    this.#lastPerson = lost.#lastPerson;
+    lost.#candidate = null;
+    lost.#history = [];
   }
 
   /** Forget a fallen person who has not been seen for `lostSeconds`. */
