@@ -91,6 +91,19 @@ export const FallConfig = z.object({
    */
   handoverSeconds: z.number().nonnegative().default(2),
   handoverDistance: z.number().nonnegative().default(0.75),
+  /**
+   * Box-only fall path (adults and unknown age; see fall-detector.ts): the box turned from
+   * tall to wide within `boxWindowSeconds` while its top came down by ≥ `boxMinTopDrop`
+   * of the tall box's height. 0 s turns the path off.
+   */
+  boxWindowSeconds: z.number().nonnegative().default(1.5),
+  boxMinTopDrop: z.number().positive().default(0.5),
+  /**
+   * The hips must also drop by this fraction of the body height after the latest upright
+   * or seated sample (when hips are visible): sitting on the floor first and then lying
+   * back is deliberate. 0 turns the check off.
+   */
+  minHipDropAfterUpright: z.number().nonnegative().default(0.05),
   /** Upright must last this long to count as standing before a fall. */
   minUprightSeconds: z.number().nonnegative().default(0),
   /** A fallen person upright again for this long ends the incident. */

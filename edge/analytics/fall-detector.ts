@@ -30,6 +30,7 @@ interface Sample {
   scale: number;
   /** Torso upright and part of a streak of ≥ `minUprightSeconds`. */
   ref: boolean;
+  box: TrackedPerson['box'];
 }
 
 interface Candidate {
@@ -89,7 +90,7 @@ export class TrackFallState {
     // stand in for one (the descent gates below still apply).
     const firstSight = t - this.#firstSeen <= cfg.firstSightSeconds * 1000 && !st.down;
     const ref = (st.torsoUpright && t - (this.#streakStart ?? t) >= cfg.minUprightSeconds * 1000) || firstSight;
-    this.#history.push({ t, headY: st.headY, hipY: st.hipY, scale: Math.max(1, p.box[3], (st.torsoLength ?? 0) / TORSO_SHARE), ref });
+    this.#history.push({ t, headY: st.headY, hipY: st.hipY, scale: Math.max(1, p.box[3], (st.torsoLength ?? 0) / TORSO_SHARE), ref, box: p.box });
     this.#history = this.#history.filter((s) => t - s.t <= keepMs);
     this.#lastPerson = p;
 
@@ -112,8 +113,8 @@ export class TrackFallState {
       this.#candidate = null;
       return false;
     }
-    if (!this.#candidate && st.down) {
-      const drop = this.#geometricDrop(t, st.headY, st.hipY, params);
+    if (!this.#candidate && (st.down || isWide(p.box, cfg))) {
+      const drop = this.#geometricDrop(t, st.headY, st.hipY, params) ?? (p.age === 'child' ? null : boxDrop(this.#history, t, p.box, cfg));
       const modelTrigger = cfg.model === 'assist' && p.age !== 'child' && prob !== null && prob >= cfg.modelTriggerProb;
       if (drop !== null || modelTrigger) this.#candidate = { since: t, drop: drop ?? 0.5, maxFallingProb: null };
     }
@@ -131,6 +132,10 @@ export class TrackFallState {
     const drop = (headY - best.headY) / best.scale;
     if (drop < params.minHeadDrop) return null;
     if (hipY !== null && best.hipY !== null && (hipY - best.hipY) / best.scale < params.minHipDrop) return null;
+    // Lying down on purpose passes through sitting on the floor: from the latest upright
+    // (or seated) sample on, the hips hardly drop any more. A fall keeps them dropping.
+    const last = this.#history.findLast((s) => s.ref && t - s.t <= windowMs);
+    if (last && hipY !== null && last.hipY !== null && (hipY - last.hipY) / last.scale < this.cfg.minHipDropAfterUpright) return null;
     const since = this.#history.filter((s) => s.t >= (best as Sample).t);
     return peakSpeed(since) / best.scale >= params.minHeadSpeed ? drop : null;
   }
@@ -177,6 +182,27 @@ export class TrackFallState {
   expire(now: number): void {
     if (this.#fallen && now - this.lastSeen >= this.cfg.lostSeconds * 1000) this.#fallen = null;
   }
+}
+
+function isWide(box: TrackedPerson['box'], cfg: FallConfig): boolean {
+  return box[3] > 0 && box[2] / box[3] >= cfg.lyingBoxAspect;
+}
+
+/**
+ * Box-only evidence, for bodies whose keypoints stay misleading (a fall towards the
+ * camera keeps the torso vertical in the image; night footage): the box is wide now, and
+ * within `boxWindowSeconds` it was tall (height / width ≥ `uprightBoxAspect`) with its top
+ * at least `boxMinTopDrop` of that tall box's height higher. Returns that drop, or null.
+ */
+function boxDrop(history: readonly Sample[], t: number, box: TrackedPerson['box'], cfg: FallConfig): number | null {
+  if (cfg.boxWindowSeconds <= 0) return null;
+  let best = 0;
+  for (const s of history) {
+    const [, top, w, h] = s.box;
+    if (t - s.t > cfg.boxWindowSeconds * 1000 || w <= 0 || h / w < cfg.uprightBoxAspect) continue;
+    best = Math.max(best, (box[1] - top) / h);
+  }
+  return best >= cfg.boxMinTopDrop ? best : null;
 }
 
 /** Fastest head descent (pixels per second) over spans of ≥ 0.2 s. */
