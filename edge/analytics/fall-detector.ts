@@ -6,8 +6,16 @@
  *   head dropped ≥ `minHeadDrop` and the hips ≥ `minHipDrop` of the body height, and the
  *   head came down at ≥ `minHeadSpeed` body heights per second at some point. Lying down
  *   on purpose is slow; sitting down, kneeling and bending keep the torso up or the hips
- *   high, so they never become candidates.
- * - The activity model, when the frame carries its output: with `model: 'veto'` or
+ *   high, so they never become candidates; sitting on the floor and then lying back is
+ *   dropped because the hips stop dropping after the last seated sample
+ *   (`minHipDropAfterUpright`).
+ * - Other geometric paths (fall-evidence.ts, fall-handover.ts): a young track's first
+ *   not-down samples stand in for the upright reference (`firstSightSeconds`, clips or
+ *   views that start mid-fall); box-only evidence, tall → wide with a deep drop of the box
+ *   top (`boxWindowSeconds`, adults and unknown age); a new track appearing where another
+ *   was just lost takes over its state (`handoverSeconds`); optionally a body lost right
+ *   after a fast descent (`vanishSeconds`, off by default).
+ * - The activity model (default `model: 'off'`), when the frame carries its output: with `model: 'veto'` or
  *   `'assist'` a geometric candidate whose `falling` probability never reached
  *   `minModelProb` is dropped. With `'assist'` the model may also start a candidate on its
  *   own for a person who is down with `falling` ≥ `modelTriggerProb` (adults and unknown
@@ -21,17 +29,7 @@ import type { AgeClass } from '../../protocol/index.ts';
 import type { TrackedPerson } from '../types.ts';
 import type { FallConfig } from './config.ts';
 import { bodyState } from './pose-geometry.ts';
-
-interface Sample {
-  t: number;
-  headY: number;
-  hipY: number | null;
-  /** Body height estimate in pixels (box height, or torso length / 0.3 if larger). */
-  scale: number;
-  /** Torso upright and part of a streak of ≥ `minUprightSeconds`. */
-  ref: boolean;
-  box: TrackedPerson['box'];
-}
+import { boxDrop, isWide, peakSpeed, vanishDrop, type Sample } from './fall-evidence.ts';
 
 interface Candidate {
   since: number;
@@ -59,6 +57,8 @@ export class TrackFallState {
   #lastPerson: TrackedPerson | null = null;
   #probs: { t: number; p: number }[] = [];
   #firstSeen: number | null = null;
+  /** The vanish check ran for the current absence (it runs once per absence). */
+  #vanishChecked = false;
   lastSeen = 0;
   /** Box of the latest observation, for handing the state over to a re-found track. */
   lastBox: TrackedPerson['box'] | null = null;
@@ -75,6 +75,7 @@ export class TrackFallState {
   /** Feeds one observation; returns true when this sample confirmed a new fall. */
   observe(t: number, p: TrackedPerson, ignored: boolean): boolean {
     this.lastSeen = t;
+    this.#vanishChecked = false;
     this.lastBox = p.box;
     this.#firstSeen ??= t;
     const cfg = this.cfg;
@@ -146,9 +147,10 @@ export class TrackFallState {
    * body that went down and then vanished has not got up.
    */
   poll(t: number): boolean {
+    const cfg = this.cfg;
+    this.#checkVanished(t);
     const c = this.#candidate;
     const p = this.#lastPerson;
-    const cfg = this.cfg;
     if (!c || !p || t - c.since < cfg.confirmSeconds * 1000) return false;
     this.#candidate = null;
     if (t - this.lastSeen > cfg.lostSeconds * 1000) return false;
@@ -160,6 +162,20 @@ export class TrackFallState {
     const confidence = maxProb === null || cfg.model === 'off' ? geometric : (geometric + maxProb) / 2;
     this.#fallen = { track: this.track, since: t, confidence, person: p };
     return true;
+  }
+
+  /**
+   * A body lost for `vanishSeconds` right after a fast descent becomes a candidate from
+   * its last sighting (adults and unknown age): it is confirmed like any other unless the
+   * person is seen upright again within the confirmation window.
+   */
+  #checkVanished(t: number): void {
+    const p = this.#lastPerson;
+    if (this.#vanishChecked || this.#candidate || this.#fallen || !p || p.age === 'child') return;
+    if (t - this.lastSeen < this.cfg.vanishSeconds * 1000) return;
+    this.#vanishChecked = true;
+    const drop = vanishDrop(this.#history, paramsFor(this.cfg, p.age).descentWindowSeconds, this.cfg);
+    if (drop !== null) this.#candidate = { since: this.lastSeen, drop, maxFallingProb: null };
   }
 
   /**
@@ -182,43 +198,6 @@ export class TrackFallState {
   expire(now: number): void {
     if (this.#fallen && now - this.lastSeen >= this.cfg.lostSeconds * 1000) this.#fallen = null;
   }
-}
-
-function isWide(box: TrackedPerson['box'], cfg: FallConfig): boolean {
-  return box[3] > 0 && box[2] / box[3] >= cfg.lyingBoxAspect;
-}
-
-/**
- * Box-only evidence, for bodies whose keypoints stay misleading (a fall towards the
- * camera keeps the torso vertical in the image; night footage): the box is wide now, and
- * within `boxWindowSeconds` it was tall (height / width ≥ `uprightBoxAspect`) with its top
- * at least `boxMinTopDrop` of that tall box's height higher. Returns that drop, or null.
- */
-function boxDrop(history: readonly Sample[], t: number, box: TrackedPerson['box'], cfg: FallConfig): number | null {
-  if (cfg.boxWindowSeconds <= 0) return null;
-  let best = 0;
-  for (const s of history) {
-    const [, top, w, h] = s.box;
-    if (t - s.t > cfg.boxWindowSeconds * 1000 || w <= 0 || h / w < cfg.uprightBoxAspect) continue;
-    best = Math.max(best, (box[1] - top) / h);
-  }
-  return best >= cfg.boxMinTopDrop ? best : null;
-}
-
-/** Fastest head descent (pixels per second) over spans of ≥ 0.2 s. */
-function peakSpeed(trail: readonly { t: number; headY: number }[]): number {
-  let best = 0;
-  for (let i = 0; i < trail.length; i += 1) {
-    const a = trail[i];
-    if (!a) continue;
-    for (let j = i + 1; j < trail.length; j += 1) {
-      const b = trail[j];
-      if (!b || b.t - a.t < 200) continue;
-      best = Math.max(best, ((b.headY - a.headY) * 1000) / (b.t - a.t));
-      break;
-    }
-  }
-  return best;
 }
 
 function paramsFor(cfg: FallConfig, age: AgeClass): FallConfig['adult'] {

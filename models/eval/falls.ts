@@ -115,12 +115,12 @@ async function main(): Promise<number> {
   } finally {
     await source.close();
   }
-  const rows: Row[] = [await evaluate('rules only', clips, null, { fall: { model: 'off' } })];
+  const rows: Row[] = [await evaluate('rules only (default)', clips, null, { fall: { model: 'off' } })];
   const full = join(dirname(CARD), 'model');
   const variants: [string, string | undefined, RulesConfigInput][] = [
-    ['rules + model veto (default; permissive weights)', undefined, {}],
+    ['rules + model veto (permissive weights)', undefined, { fall: { model: 'veto' } }],
     ['rules + model assist (permissive weights)', undefined, { fall: { model: 'assist' } }],
-    ['rules + model veto (full weights, non-commercial)', full, {}],
+    ['rules + model veto (full weights, non-commercial)', full, { fall: { model: 'veto' } }],
     ['rules + model assist (full weights, non-commercial)', full, { fall: { model: 'assist' } }],
   ];
   for (const [name, dir, rules] of variants) {
