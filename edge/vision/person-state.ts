@@ -21,6 +21,18 @@ export function newMemory(): PersonMemory {
   return { keypoints: null, keypointsBox: null, poseSeq: -1, posture: 'unknown', vote: { adult: 0, child: 0 }, age: 'unknown' };
 }
 
+/**
+ * How much a track needs a fresh pose: frames since its last pose, weighted up when the
+ * box shape changed since (someone sitting down or falling changes aspect first).
+ * Never-posed tracks come first.
+ */
+export function posePriority(mem: PersonMemory, box: Box, seq: number): number {
+  if (mem.poseSeq < 0 || !mem.keypointsBox) return Number.POSITIVE_INFINITY;
+  const aspect = (b: Box) => Math.max(b[3], 1) / Math.max(b[2], 1);
+  const change = Math.abs(Math.log(aspect(box) / aspect(mem.keypointsBox)));
+  return (seq - mem.poseSeq) * (1 + 10 * change);
+}
+
 /** Maps keypoints estimated in box `from` into box `to` (same relative place). */
 export function carryKeypoints(kps: Keypoint[], from: Box, to: Box): Keypoint[] {
   const sx = to[2] / Math.max(from[2], 1);

@@ -8,14 +8,17 @@ import type { Box } from '../../protocol/index.ts';
 import type { FrameAnalysis, RgbFrame, TrackedPerson, VisionPipeline } from '../types.ts';
 import { appearanceOf } from './appearance.ts';
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
-import { applyFreshPose, carryKeypoints, newMemory, type PersonMemory } from './person-state.ts';
+import { applyFreshPose, carryKeypoints, newMemory, posePriority, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
 import { createTracker, type Tracker, type TrackerOptions } from './tracker.ts';
 import { createInferencePool, type PoolOptions } from './worker-pool.ts';
 
 export interface VisionPipelineOptions extends PoolOptions {
   tracker?: Partial<TrackerOptions>;
-  /** Pose estimates per frame and camera; Infinity = every tracked person on every frame. */
+  /**
+   * Pose estimates per frame and camera (MoveNet costs ≈ 26 ms a person on one WASM
+   * thread); Infinity = every tracked person on every frame.
+   */
   posesPerFrame?: number;
   /**
    * Run the detector on every k-th analysed frame of a camera; frames in between move
@@ -30,7 +33,7 @@ export interface VisionPipelineOptions extends PoolOptions {
 export const defaultPipelineOptions = {
   detector: { inputWidth: 384, minScore: 0.2 },
   tracker: { highScore: 0.3, lowScore: 0.25, minHits: 3, coastMs: 300 },
-  posesPerFrame: 3,
+  posesPerFrame: 2,
   detectEvery: 1,
 } as const;
 
@@ -96,9 +99,15 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
       if (!m) cam.memory.set(t.id, (m = newMemory()));
       return m;
     });
-    // Only people seen by the detector on this frame get a fresh pose; stalest first.
+    // Only people seen by the detector on this frame get a fresh pose: the stalest, and
+    // sooner those whose box shape changed.
     const candidates = tracks.map((t, i) => i).filter((i) => (tracks[i]?.detection ?? -1) >= 0);
-    candidates.sort((a, b) => (mems[a] as PersonMemory).poseSeq - (mems[b] as PersonMemory).poseSeq);
+    const priority = (i: number) => posePriority(mems[i] as PersonMemory, tracks[i]?.box as Box, seq);
+    candidates.sort((a, b) => {
+      const pa = priority(a);
+      const pb = priority(b);
+      return pa === pb ? 0 : pb > pa ? 1 : -1;
+    });
     const chosen = candidates.slice(0, Number.isFinite(posesPerFrame) ? posesPerFrame : candidates.length);
     if (det && chosen.length > 0) {
       const boxes = chosen.map((i) => tracks[i]?.box as Box);

@@ -45,7 +45,7 @@ const src = { video, gt, maxFrames, every };
 const runs: RunResult[] = [];
 log(`eval:vision: ours (${workers} workers)…`);
 const detectEvery = Number(values['detect-every'] ?? 1);
-const poses = Number(values.poses ?? 3);
+const poses = Number(values.poses ?? 2);
 runs.push(
   await runOurs(src, { size: workers, log, detectEvery, posesPerFrame: poses }, `anyu: centernet@384 (every ${detectEvery}) + tracker + movenet-lightning ×${poses}/frame`),
 );

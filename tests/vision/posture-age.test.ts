@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPerspectiveModel, decideAge } from '../../edge/vision/age.ts';
-import { applyFreshPose, newMemory } from '../../edge/vision/person-state.ts';
+import { applyFreshPose, newMemory, posePriority } from '../../edge/vision/person-state.ts';
 import { classifyPosture } from '../../edge/vision/posture.ts';
 import { lying, sitting, standing } from './synthetic-poses.ts';
 
@@ -85,5 +85,20 @@ describe('age class', () => {
     expect(decideAge({ adult: 2, child: 0 })).toBe('unknown');
     expect(decideAge({ adult: 3, child: 2 })).toBe('unknown');
     expect(decideAge({ adult: 4, child: 1 })).toBe('adult');
+  });
+});
+
+describe('pose scheduling', () => {
+  it('puts never-posed people first, then stale ones, sooner when the box shape changed', () => {
+    const perspective = createPerspectiveModel(576);
+    const fresh = newMemory();
+    expect(posePriority(fresh, [0, 0, 30, 90], 5)).toBe(Number.POSITIVE_INFINITY);
+    const walking = newMemory();
+    const s = standing(300, 400, 90);
+    applyFreshPose(walking, s.kps, s.box, 0, { ...FRAME, perspective });
+    const sameShape = posePriority(walking, [s.box[0] + 10, s.box[1], s.box[2], s.box[3]], 4);
+    const falling = posePriority(walking, [s.box[0], s.box[1] + 40, s.box[3], s.box[2]], 2);
+    expect(sameShape).toBe(4);
+    expect(falling).toBeGreaterThan(sameShape);
   });
 });
