@@ -4,22 +4,13 @@
  * on `edge/render/`) blurs bystanders' faces and draws boxes and skeletons, then JPEG.
  */
 import type { IncidentEvent, ZoneConfig } from '../protocol/index.ts';
+import { pointInPolygon } from './analytics/zones.ts';
 import { encodeSnapshot, type EncodedSnapshot } from './publish/snapshot.ts';
 import { blurFaces, drawPersons } from './render/index.ts';
 import type { FrameAnalysis, RgbFrame } from './types.ts';
 
 /** Draws evidence on a copy of the frame; returns packed RGB of the same size. */
 export type SnapshotRenderer = (frame: RgbFrame, analysis: FrameAnalysis | null, incident: IncidentEvent) => Uint8Array;
-
-function inside(x: number, y: number, poly: readonly (readonly [number, number])[]): boolean {
-  let hit = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i]!;
-    const [xj, yj] = poly[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
-  }
-  return hit;
-}
 
 /**
  * Default renderer: pixelates the faces of everyone not named in the incident's evidence
@@ -44,7 +35,7 @@ export function maskZones(frame: RgbFrame, zones: readonly ZoneConfig[]): RgbFra
     for (let y = 0; y < height; y++) {
       const ny = (y + 0.5) / height;
       for (let x = 0; x < width; x++) {
-        if (inside((x + 0.5) / width, ny, z.polygon)) data.fill(0, (y * width + x) * 3, (y * width + x) * 3 + 3);
+        if (pointInPolygon([(x + 0.5) / width, ny], z.polygon)) data.fill(0, (y * width + x) * 3, (y * width + x) * 3 + 3);
       }
     }
   }
