@@ -89,7 +89,7 @@ export class TrackFallState {
     else this.#streakStart = null;
     // A track first seen mid-fall has no upright sample: its first not-yet-down samples
     // stand in for one (the descent gates below still apply).
-    const firstSight = t - this.#firstSeen <= cfg.firstSightSeconds * 1000 && !st.down;
+    const firstSight = cfg.firstSightSeconds > 0 && t - this.#firstSeen <= cfg.firstSightSeconds * 1000 && !st.down;
     const ref = (st.torsoUpright && t - (this.#streakStart ?? t) >= cfg.minUprightSeconds * 1000) || firstSight;
     this.#history.push({ t, headY: st.headY, hipY: st.hipY, scale: Math.max(1, p.box[3], (st.torsoLength ?? 0) / TORSO_SHARE), ref, box: p.box });
     this.#history = this.#history.filter((s) => t - s.t <= keepMs);
@@ -115,7 +115,8 @@ export class TrackFallState {
       return false;
     }
     if (!this.#candidate && (st.down || isWide(p.box, cfg))) {
-      const drop = this.#geometricDrop(t, st.headY, st.hipY, params) ?? (p.age === 'child' ? null : boxDrop(this.#history, t, p.box, cfg));
+      const poseDrop = st.down ? this.#geometricDrop(t, st.headY, st.hipY, params) : null;
+      const drop = poseDrop ?? (p.age === 'child' || !isWide(p.box, cfg) ? null : boxDrop(this.#history, t, p.box, cfg));
       const modelTrigger = cfg.model === 'assist' && p.age !== 'child' && prob !== null && prob >= cfg.modelTriggerProb;
       if (drop !== null || modelTrigger) this.#candidate = { since: t, drop: drop ?? 0.5, maxFallingProb: null };
     }
@@ -136,7 +137,7 @@ export class TrackFallState {
     // Lying down on purpose passes through sitting on the floor: from the latest upright
     // (or seated) sample on, the hips hardly drop any more. A fall keeps them dropping.
     const last = this.#history.findLast((s) => s.ref && t - s.t <= windowMs);
-    if (last && hipY !== null && last.hipY !== null && (hipY - last.hipY) / last.scale < this.cfg.minHipDropAfterUpright) return null;
+    if (this.cfg.minHipDropAfterUpright > 0 && last && hipY !== null && last.hipY !== null && (hipY - last.hipY) / last.scale < this.cfg.minHipDropAfterUpright) return null;
     const since = this.#history.filter((s) => s.t >= (best as Sample).t);
     return peakSpeed(since) / best.scale >= params.minHeadSpeed ? drop : null;
   }
