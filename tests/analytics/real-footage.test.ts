@@ -1,7 +1,8 @@
 /**
  * The real pipeline on real held-out footage (report side of the split): ffmpeg decode
  * (URFD's RGB half cropped), the project's vision pipeline (detector, tracker, MoveNet),
- * the committed activity model and the rule engine. Two URFD falls must raise a fall;
+ * the committed activity model tagging tracks as the edge does, and the rule engine with
+ * its defaults (the model's veto is off by default). Two URFD falls must raise a fall;
  * a URFD clip of lying down on purpose and a vtest.avi excerpt must raise none.
  * Keypoints are extracted fresh into a temporary cache, never reused from a dev run.
  */
