@@ -47,7 +47,7 @@ function demoEdgeConfig(opts: { dataDir: string; mqttPort: number; password: str
             { id: DEMO.room.id, name: DEMO.room.name, type: 'room', polygon: full, classType: 'toddler_small', capacity: 15 },
             // The sample shows adults on a square, so the demo adds a small zone whose
             // capacity the passers-by exceed now and then: crowding incidents to look at.
-            { id: 'demo-zone', name: '演示区 (capacity 3)', type: 'play', polygon: [[0, 0.45], [1, 0.45], [1, 1], [0, 1]], capacity: 3 },
+            { id: 'demo-zone', name: '演示区', type: 'play', polygon: [[0, 0.3], [1, 0.3], [1, 1], [0, 1]], capacity: 4 },
           ],
         },
       ],

@@ -2,7 +2,9 @@
  * The full edge runtime from a validated config: vision pipeline (unless disabled) with
  * the activity model tagging each track, one rule engine per camera, snapshots,
  * publisher. `anyu edge` and `anyu start` both use it, so the demo runs exactly what a
- * site runs, and both match what `npm run eval:falls` measures ("rules + model veto").
+ * site runs. Whether the fall rule uses the activity label is `rules.fall.model`
+ * (`off` by default, `veto` or `assist`; see models/activity/MODEL_CARD.md): the tags are
+ * always there, so switching is configuration only.
  */
 import { createAgent, type Agent, type AgentDeps } from './agent.ts';
 import { createActivityTagger, createRuleEngine, type ActivityTagger } from './analytics/index.ts';
