@@ -60,6 +60,21 @@ export interface CameraRecord {
   expectedFps: number;
 }
 
+/** What an institution admin may change on a camera the edge reported (`updateCamera`). */
+export interface CameraPatch {
+  institutionId: string;
+  id: string;
+  name: string;
+  /** A room of the same institution, or null to unmap. */
+  roomId: string | null;
+  expectedFps: number;
+}
+
+/** `taken`: the edge id belongs to another institution, or the institution is outside the scope. */
+export type EdgeRegistration = 'created' | 'updated' | 'taken';
+/** `out_of_scope`: the new fields or the stored institution lie outside the caller's scope. */
+export type InstitutionRegistration = 'created' | 'updated' | 'out_of_scope';
+
 export interface IncidentFilter {
   from?: string;
   to?: string;
@@ -131,6 +146,15 @@ export interface Store {
   upsertCamera(c: CameraRecord): Promise<void>;
   /** Cameras with their latest status and count of active incidents. */
   listCameras(scope: Scope): Promise<CameraView[]>;
+
+  /** Scoped onboarding (people's requests). Creates or updates; never moves a row across scopes. */
+  registerInstitution(scope: Scope, i: InstitutionView): Promise<InstitutionRegistration>;
+  /** False when the room's institution is outside the scope. */
+  saveRoom(scope: Scope, r: RoomView): Promise<boolean>;
+  /** Creates the edge or replaces its password hash (rotation). */
+  registerEdge(scope: Scope, e: EdgeRecord): Promise<EdgeRegistration>;
+  /** Null when the camera is missing or outside the scope; throws `unknown_room` for a room not of its institution. */
+  updateCamera(scope: Scope, c: CameraPatch): Promise<CameraView | null>;
 
   /** Throws if the username exists. Returns the new user's id. */
   createUser(u: NewUser): Promise<string>;

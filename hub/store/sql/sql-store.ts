@@ -19,16 +19,20 @@ import type { Migration } from '../migrations/types.ts';
 import type {
   ApplyResult,
   AuditEntry,
+  CameraPatch,
   CameraRecord,
   CameraSample,
   EdgeRecord,
+  EdgeRegistration,
   IncidentFilter,
+  InstitutionRegistration,
   NewUser,
   Scope,
   StatsOptions,
   Store,
   StoredUser,
 } from '../types.ts';
+import * as admin from './admin.ts';
 import { applyIncidentEvent } from './apply.ts';
 import type { SqlDb } from './executor.ts';
 import * as inc from './incidents.ts';
@@ -85,6 +89,18 @@ export class SqlStore implements Store {
   }
   listCameras(scope: Scope): Promise<CameraView[]> {
     return org.listCameras(this.#db, scope);
+  }
+  registerInstitution(scope: Scope, i: InstitutionView): Promise<InstitutionRegistration> {
+    return admin.registerInstitution(this.#db, scope, i);
+  }
+  saveRoom(scope: Scope, r: RoomView): Promise<boolean> {
+    return admin.saveRoom(this.#db, scope, r);
+  }
+  registerEdge(scope: Scope, e: EdgeRecord): Promise<EdgeRegistration> {
+    return admin.registerEdge(this.#db, scope, e);
+  }
+  updateCamera(scope: Scope, c: CameraPatch): Promise<CameraView | null> {
+    return admin.updateCamera(this.#db, scope, c);
   }
 
   createUser(u: NewUser): Promise<string> {
