@@ -11,6 +11,8 @@ import { createPeerDetector } from './peer-human.ts';
 export interface RunResult {
   system: string;
   backend: string;
+  /** Inference threads the system uses. */
+  threads: number;
   metrics: MetricsResult;
   /** Tracking metrics only make sense with a tracker. */
   tracked: boolean;
@@ -62,6 +64,7 @@ export async function runOurs(src: SourceSpec, opts: VisionPipelineOptions, labe
   return {
     system: label,
     backend: `${pipeline.backend} ×${pipeline.workers} threads`,
+    threads: Math.max(1, pipeline.workers),
     metrics: acc.finish(),
     tracked: true,
     frames: n,
@@ -93,6 +96,7 @@ export async function runPeer(src: SourceSpec, model: 'centernet' | 'nanodet'): 
   return {
     system: `peer: ${peer.name}`,
     backend: `${peer.backend} ×1 thread`,
+    threads: 1,
     metrics: acc.finish(),
     tracked: false,
     frames: n,
