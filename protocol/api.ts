@@ -199,3 +199,72 @@ export const HealthResponse = z.object({
   broker: z.string(),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
+
+/** Onboarding (`POST /api/rooms|edges|users|institutions`, `PUT /api/cameras/:id`). */
+const Name = z.string().trim().min(1).max(100);
+
+/** `POST /api/rooms`: create or update a room; its institution is the signed-in admin's. */
+export const RoomBody = z.strictObject({
+  id: Id,
+  name: Name,
+  type: ZoneType,
+  classType: ClassType.nullable().default(null),
+  capacity: z.number().int().min(1).max(500).nullable().default(null),
+  polygon: Polygon.max(64).nullable().default(null),
+});
+export type RoomBody = z.infer<typeof RoomBody>;
+
+/** `PUT /api/cameras/:id`: maps a camera its edge reported to a room of the same institution. */
+export const CameraBody = z.strictObject({
+  name: Name,
+  roomId: Id.nullable(),
+  expectedFps: z.number().positive().max(60),
+});
+export type CameraBody = z.infer<typeof CameraBody>;
+
+/** `POST /api/edges`: registers an edge, or rotates its MQTT password when it exists. */
+export const EdgeBody = z.strictObject({ id: Id });
+export type EdgeBody = z.infer<typeof EdgeBody>;
+
+/** The MQTT password is shown only here, once; the hub keeps its scrypt hash. */
+export const EdgeRegistered = z.object({
+  id: Id,
+  institutionId: Id,
+  /** MQTT username is the edge id. */
+  password: z.string(),
+  rotated: z.boolean(),
+});
+export type EdgeRegistered = z.infer<typeof EdgeRegistered>;
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+/** `POST /api/users`: an admin adds supervisors or admins of their own institution. */
+export const UserBody = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/, 'must be 3–64 letters, digits, ".", "_", "@" or "-"'),
+  displayName: Name,
+  role: Role.extract(['supervisor', 'institution_admin']),
+  /** Omit to have the hub generate one (returned once). */
+  password: z.string().min(PASSWORD_MIN_LENGTH).max(256).optional(),
+});
+export type UserBody = z.infer<typeof UserBody>;
+
+export const UserCreated = z.object({
+  user: UserView,
+  /** The generated password, shown once; null when the caller chose it. */
+  password: z.string().nullable(),
+});
+export type UserCreated = z.infer<typeof UserCreated>;
+
+/** `POST /api/institutions`: a regulator registers an institution of their town or district. */
+export const InstitutionBody = z.strictObject({
+  id: Id,
+  name: Name,
+  level: RatingLevel,
+  townId: Id,
+  districtId: Id,
+  registered: z.boolean().default(true),
+});
+export type InstitutionBody = z.infer<typeof InstitutionBody>;
+
+export const InstitutionRegistered = z.object({ institution: InstitutionView, created: z.boolean() });
+export type InstitutionRegistered = z.infer<typeof InstitutionRegistered>;
