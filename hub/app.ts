@@ -156,7 +156,12 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       });
     }
 
-    const brokerInfo: BrokerInfo = { mode: broker ? 'embedded' : 'external', url: mqttUrl, connected: ingest.connected };
+    const brokerInfo: BrokerInfo = {
+      mode: broker ? 'embedded' : 'external',
+      url: mqttUrl,
+      connected: ingest.connected,
+      disconnectEdge: async (edgeId) => (broker ? broker.disconnectEdge(edgeId) : 0),
+    };
     app.decorate('store', store);
     app.decorate('metrics', metrics);
     app.decorate('hubConfig', config);

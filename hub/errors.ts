@@ -10,6 +10,7 @@ export const ERRORS = {
   BAD_CREDENTIALS: { status: 401, message: 'wrong username or password' },
   FORBIDDEN: { status: 403, message: 'your role may not do this' },
   NOT_FOUND: { status: 404, message: 'not found' },
+  CONFLICT: { status: 409, message: 'already exists' },
   BAD_REQUEST: { status: 400, message: 'invalid request' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },

@@ -16,6 +16,11 @@ export interface BrokerInfo {
   mode: 'embedded' | 'external';
   url: string;
   connected(): boolean;
+  /**
+   * Ends the live sessions of an edge whose password was rotated (embedded broker only;
+   * an external broker checks passwords itself at the next connect). Returns how many.
+   */
+  disconnectEdge(edgeId: string): Promise<number>;
 }
 
 declare module 'fastify' {

@@ -1,6 +1,7 @@
 /** The REST API: every route under `/api`, each group an encapsulated plugin. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { resolveUser } from './access.ts';
+import { adminRoutes } from './admin-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { catalogRoutes } from './catalog-routes.ts';
 import { incidentRoutes } from './incident-routes.ts';
@@ -12,4 +13,5 @@ export const apiPlugin: FastifyPluginAsyncZod = async (app) => {
   await app.register(authRoutes);
   await app.register(incidentRoutes);
   await app.register(catalogRoutes);
+  await app.register(adminRoutes);
 };

@@ -33,6 +33,11 @@ export interface EmbeddedBroker {
   openToEdges(): void;
   /** Refuses new edges and disconnects the connected ones (first step of a shutdown). */
   closeToEdges(): Promise<void>;
+  /**
+   * Drops the live sessions of one edge (after its password was rotated), so a leaked
+   * password stops working at once, not only at the next reconnect. Returns how many.
+   */
+  disconnectEdge(edgeId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -147,6 +152,15 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       open = false;
       await Promise.all([...edgeClients].map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
       edgeClients.clear();
+    },
+    disconnectEdge: async (edgeId) => {
+      const own = [...edgeClients].filter((c) => {
+        const who = principals.get(c);
+        return who?.kind === 'edge' && who.edgeId === edgeId;
+      });
+      await Promise.all(own.map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
+      for (const c of own) edgeClients.delete(c);
+      return own.length;
     },
     close: async () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

@@ -9,10 +9,11 @@ import type { Role } from '../../protocol/index.ts';
 import { createTenant, incidentEvent, login, startTestHub, type Tenant, type TestHub } from './hub-helpers.ts';
 
 interface RouteCase {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   url: (incidentId: string) => string;
   roles: Role[] | 'public';
+  /** A value, or made from the caller's tenant (a regulator registers in its own district). */
   body?: unknown;
   /** The route addresses one incident: another tenant's id must answer 404. */
   incident?: boolean;
@@ -37,6 +38,11 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/coverage', url: () => '/api/coverage?from=2026-01-01&to=2026-01-31', roles: ['regulator', 'institution_admin'] },
   { method: 'GET', path: '/api/stats', url: () => '/api/stats?from=2026-01-01&to=2026-01-31', roles: ALL },
   { method: 'GET', path: '/api/audit', url: () => '/api/audit', roles: ['institution_admin', 'regulator'] },
+  { method: 'POST', path: '/api/rooms', url: () => '/api/rooms', roles: ['institution_admin'], body: { id: 'room-2', name: '托大班', type: 'room', classType: 'toddler_large', capacity: 20 } },
+  { method: 'PUT', path: '/api/cameras/{id}', url: () => '/api/cameras/cam-1', roles: ['institution_admin'], body: { name: 'Camera 1 east', roomId: 'room-1', expectedFps: 8 } },
+  { method: 'POST', path: '/api/edges', url: () => '/api/edges', roles: ['institution_admin'], body: { id: 'edge-new-a' } },
+  { method: 'POST', path: '/api/users', url: () => '/api/users', roles: ['institution_admin'], body: { username: 'new-supervisor-a', displayName: 'New supervisor', role: 'supervisor' } },
+  { method: 'POST', path: '/api/institutions', url: () => '/api/institutions', roles: ['regulator'], body: (t: Tenant) => ({ id: `${t.institutionId}-2`, name: 'Second site', level: 'level3', townId: t.townId, districtId: t.districtId }) },
 ];
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(32, 7), Buffer.from([0xff, 0xd9])]);
@@ -68,8 +74,10 @@ describe('REST access control, every route', () => {
       method: r.method,
       url: r.url(id),
       headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...(r.body !== undefined ? { payload: r.body as object } : {}),
+      ...(r.body !== undefined ? { payload: (typeof r.body === 'function' ? r.body(a) : r.body) as object } : {}),
     });
+  const as = (role: Role, method: 'POST' | 'PUT', url: string, payload: object) =>
+    th.hub.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[role]}` }, payload });
 
   it('the table lists exactly the /api routes the hub serves', async () => {
     const doc = (await th.hub.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
@@ -119,6 +127,49 @@ describe('REST access control, every route', () => {
     });
   });
 
+  describe('onboarding stays inside the tenant', () => {
+    it("cannot map another tenant's camera or take over its edge id", async () => {
+      await th.store.recordEdgeStatus({
+        schema: 1, institutionId: b.institutionId, edgeId: b.edgeId, state: 'online', version: '0.1.0', at: new Date().toISOString(), uptimeS: 1,
+        cameras: [{ id: 'cam-only-b', state: 'online', expectedFps: 5, deliveredFps: 5, analysedFps: 5, reconnectsLastHour: 0, stallsLastHour: 0, lastFrameAt: null }],
+      });
+      const cam = await as('institution_admin', 'PUT', '/api/cameras/cam-only-b', { name: 'mine now', roomId: null, expectedFps: 5 });
+      expect(cam.statusCode).toBe(404);
+      expect((await th.store.listCameras({ kind: 'institution', institutionId: b.institutionId })).find((c) => c.id === 'cam-only-b')?.name).toBe('cam-only-b');
+      const edge = await as('institution_admin', 'POST', '/api/edges', { id: b.edgeId });
+      expect(edge.statusCode).toBe(409);
+      expect(edge.json().error.code).toBe('CONFLICT');
+      expect((await th.store.getEdge(b.edgeId))?.institutionId).toBe(b.institutionId);
+    });
+
+    it('rejects a room body naming another institution, and a room that is not its own', async () => {
+      const room = await as('institution_admin', 'POST', '/api/rooms', { id: 'room-x', name: 'x', type: 'room', institutionId: b.institutionId });
+      expect(room.statusCode).toBe(400);
+      await th.store.upsertRoom({ id: 'room-only-b', institutionId: b.institutionId, name: 'b', type: 'room', classType: null, capacity: null, polygon: null });
+      const cam = await as('institution_admin', 'PUT', '/api/cameras/cam-1', { name: 'Camera 1', roomId: 'room-only-b', expectedFps: 5 });
+      expect(cam.statusCode).toBe(400);
+    });
+
+    it('admins create only supervisors and admins, of their own institution; usernames are unique', async () => {
+      expect((await as('institution_admin', 'POST', '/api/users', { username: 'reg-x', displayName: 'x', role: 'regulator' })).statusCode).toBe(400);
+      expect((await as('institution_admin', 'POST', '/api/users', { username: 'sup-x', displayName: 'x', role: 'supervisor', institutionId: b.institutionId })).statusCode).toBe(400);
+      expect((await as('institution_admin', 'POST', '/api/users', { username: 'sup-short', displayName: 'x', role: 'supervisor', password: 'short' })).statusCode).toBe(400);
+      const dup = await as('institution_admin', 'POST', '/api/users', { username: b.users.supervisor.username, displayName: 'x', role: 'supervisor' });
+      expect(dup.statusCode).toBe(409);
+      expect(dup.json().error.code).toBe('CONFLICT');
+    });
+
+    it('a regulator registers institutions of its region only', async () => {
+      const outside = { id: 'inst-far', name: 'Far', level: 'level1', townId: b.townId, districtId: b.districtId };
+      const res = await as('regulator', 'POST', '/api/institutions', outside);
+      expect(res.statusCode).toBe(403);
+      const hijack = await as('regulator', 'POST', '/api/institutions', { id: b.institutionId, name: 'mine', level: 'level1', townId: a.townId, districtId: a.districtId });
+      expect(hijack.statusCode).toBe(403);
+      expect((await th.store.listInstitutions({ kind: 'all' })).find((i) => i.id === b.institutionId)?.districtId).toBe(b.districtId);
+      expect((await th.store.listInstitutions({ kind: 'all' })).some((i) => i.id === 'inst-far')).toBe(false);
+    });
+  });
+
   it('public routes answer without a session', async () => {
     expect((await th.hub.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
     const bad = await th.hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: a.users.supervisor.username, password: 'nope' } });
@@ -147,7 +198,7 @@ describe('REST access control, every route', () => {
   it('audits actions, snapshot views and exports', async () => {
     const res = await th.hub.app.inject({ method: 'GET', url: '/api/audit?limit=200', headers: { authorization: `Bearer ${tokens.institution_admin}` } });
     const actions = new Set((res.json() as Array<{ action: string }>).map((e) => e.action));
-    for (const action of ['incident.ack', 'incident.close', 'incident.legal_hold', 'snapshot.view', 'incident.export']) {
+    for (const action of ['incident.ack', 'incident.close', 'incident.legal_hold', 'snapshot.view', 'incident.export', 'room.save', 'camera.update', 'edge.register', 'user.create']) {
       expect(actions.has(action), action).toBe(true);
     }
   });
