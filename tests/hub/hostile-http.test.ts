@@ -20,7 +20,7 @@ describe('hostile HTTP input', () => {
 
   const auth = () => ({ authorization: `Bearer ${admin}` });
 
-  const cases: Array<{ name: string; method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string | Buffer; authed?: boolean }> = [
+  const cases: Array<{ name: string; method: 'GET' | 'POST' | 'PUT'; url: string; headers?: Record<string, string>; payload?: string | Buffer; authed?: boolean }> = [
     { name: 'oversized login body', method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'a', password: 'x'.repeat(200_000) }) },
     { name: 'invalid JSON', method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username": "a", ' },
     { name: 'JSON that is not an object', method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '[1,2,3]' },
@@ -48,6 +48,17 @@ describe('hostile HTTP input', () => {
     { name: 'path traversal on static files', method: 'GET', url: '/../../etc/passwd' },
     { name: 'encoded path traversal on static files', method: 'GET', url: '/%2e%2e/%2e%2e/etc/passwd' },
     { name: 'unknown api route', method: 'GET', url: '/api/nothing-here' },
+    { name: 'room id with an MQTT wildcard', method: 'POST', url: '/api/rooms', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: 'room/#', name: 'x', type: 'room' }), authed: true },
+    { name: 'room with a giant polygon', method: 'POST', url: '/api/rooms', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: 'r', name: 'x', type: 'room', polygon: Array.from({ length: 5000 }, () => [0.5, 0.5]) }), authed: true },
+    { name: 'room with a blank name', method: 'POST', url: '/api/rooms', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: 'r', name: '   ', type: 'room' }), authed: true },
+    { name: 'room with an unknown type', method: 'POST', url: '/api/rooms', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: 'r', name: 'x', type: 'dungeon' }), authed: true },
+    { name: 'camera with negative fps', method: 'PUT', url: '/api/cameras/cam-1', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', roomId: null, expectedFps: -1 }), authed: true },
+    { name: 'camera with a traversal id', method: 'PUT', url: '/api/cameras/..%2F..%2Fetc', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', roomId: null, expectedFps: 5 }), authed: true },
+    { name: 'edge id with a topic separator', method: 'POST', url: '/api/edges', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: 'edge/+' }), authed: true },
+    { name: 'edge body with a chosen password', method: 'POST', url: '/api/edges', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: 'e1', password: 'mine' }), authed: true },
+    { name: 'user with a giant password', method: 'POST', url: '/api/users', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'big-pw', displayName: 'x', role: 'supervisor', password: 'p'.repeat(10_000) }), authed: true },
+    { name: 'user with a control character in the username', method: 'POST', url: '/api/users', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'a\u0000b', displayName: 'x', role: 'supervisor' }), authed: true },
+    { name: 'user that sets its own region', method: 'POST', url: '/api/users', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'sneaky', displayName: 'x', role: 'supervisor', regionId: 'anywhere' }), authed: true },
   ];
 
   it.each(cases)('$name → 4xx with an ErrorBody', async (c) => {
