@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { StoreError } from '../../hub/store/errors.ts';
 import type { GetStore } from './store-contract.ts';
-import { ALL, INST_A, INST_C, inst, region } from './store-fixtures.ts';
+import { ALL, INST_A, INST_C, camStatus, edgeStatus, inst, region } from './store-fixtures.ts';
 
 export function adminContract(get: GetStore): void {
   it('registers institutions only inside the region, never pulling one in from outside', async () => {
@@ -53,5 +53,17 @@ export function adminContract(get: GetStore): void {
       (e) => e instanceof StoreError && e.code === 'unknown_room',
     );
     expect((await store.listCameras(inst('inst-b')))[0]).toMatchObject({ name: '乳儿班 1', roomId: 'room-1', expectedFps: 5 });
+  });
+
+  it('keeps the mapping and the configured fps when the edge reports again', async () => {
+    const { store } = get();
+    await store.updateCamera(inst('inst-a'), { institutionId: 'inst-a', id: 'cam-1', name: '东', roomId: 'room-1', expectedFps: 8 });
+    await store.recordEdgeStatus(edgeStatus('2026-11-20T03:00:00.000Z', [camStatus('cam-1', { expectedFps: 2, analysedFps: 2 })]));
+    expect((await store.listCameras(inst('inst-a')))[0]).toMatchObject({ name: '东', roomId: 'room-1', expectedFps: 8, analysedFps: 2 });
+    const samples = await store.cameraSamples(inst('inst-a'), '2026-11-20T00:00:00.000Z', '2026-11-21T00:00:00.000Z');
+    expect(samples.map((s) => [s.expectedFps, s.analysedFps])).toEqual([[8, 2]]);
+    // Cameras nobody configured follow their edge.
+    await store.recordEdgeStatus(edgeStatus('2026-11-20T03:00:00.000Z', [camStatus('cam-1', { expectedFps: 2, analysedFps: 2 })], { institutionId: 'inst-b', edgeId: 'edge-b' }));
+    expect((await store.listCameras(inst('inst-b')))[0]).toMatchObject({ expectedFps: 2 });
   });
 }

@@ -176,4 +176,13 @@ ALTER TABLE cameras ADD COLUMN last_sample_id bigint REFERENCES camera_samples (
 CREATE INDEX camera_samples_last_at ON camera_samples (last_at);
 `,
   },
+  {
+    version: 3,
+    name: 'configured camera fps',
+    // The fps an institution admin set for a camera (PUT /api/cameras/:id): edge statuses
+    // cannot lower it, so coverage measures the edge against what the institution declared.
+    sql: `
+ALTER TABLE cameras ADD COLUMN configured_fps double precision;
+`,
+  },
 ];

@@ -66,9 +66,10 @@ export async function updateCamera(db: SqlDb, scope: Scope, c: CameraPatch): Pro
       const room = await q.get('SELECT 1 AS one FROM rooms WHERE institution_id = ? AND id = ?', [c.institutionId, c.roomId]);
       if (!room) throw new StoreError('unknown_room', `unknown room ${c.roomId} in institution ${c.institutionId}`);
     }
-    await q.run('UPDATE cameras SET name = ?, room_id = ?, expected_fps = ? WHERE institution_id = ? AND id = ?', [
+    await q.run('UPDATE cameras SET name = ?, room_id = ?, expected_fps = ?, configured_fps = ? WHERE institution_id = ? AND id = ?', [
       c.name,
       c.roomId,
+      c.expectedFps,
       c.expectedFps,
       c.institutionId,
       c.id,

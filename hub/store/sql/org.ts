@@ -131,7 +131,7 @@ export async function recordEdgeStatus(db: SqlDb, s: EdgeStatus): Promise<void> 
            analysed_fps, reconnects_last_hour, stalls_last_hour, last_frame_at, reason, status_at)
          VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (institution_id, id) DO UPDATE SET edge_id = excluded.edge_id,
-           expected_fps = excluded.expected_fps, state = excluded.state, delivered_fps = excluded.delivered_fps,
+           expected_fps = COALESCE(cameras.configured_fps, excluded.expected_fps), state = excluded.state, delivered_fps = excluded.delivered_fps,
            analysed_fps = excluded.analysed_fps, reconnects_last_hour = excluded.reconnects_last_hour,
            stalls_last_hour = excluded.stalls_last_hour, last_frame_at = excluded.last_frame_at,
            reason = excluded.reason, status_at = excluded.status_at
@@ -152,13 +152,18 @@ export async function recordEdgeStatus(db: SqlDb, s: EdgeStatus): Promise<void> 
           at,
         ],
       );
+      // An fps the institution configured outranks the one the edge reports.
+      const configured = await q.get<{ configured_fps: number | null }>(
+        'SELECT configured_fps FROM cameras WHERE institution_id = ? AND id = ?',
+        [s.institutionId, c.id],
+      );
       await appendSample(q, {
         institutionId: s.institutionId,
         edgeId: s.edgeId,
         cameraId: c.id,
         at,
         state: c.state,
-        expectedFps: c.expectedFps,
+        expectedFps: configured?.configured_fps == null ? c.expectedFps : Number(configured.configured_fps),
         analysedFps: c.analysedFps,
       });
     }
