@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildHub, type BuildHubOptions, type Hub } from './app.ts';
 import { parseHubConfig, parseHubEnv } from './config.ts';
+import { runAddUser } from './add-user-cli.ts';
 import { bootstrapAdmin, seedDemo, type DemoCredentials } from './seed.ts';
 
 const USAGE = `usage: anyu hub [options]
@@ -24,6 +25,8 @@ const USAGE = `usage: anyu hub [options]
   --dashboard-dir <dir>   built dashboard to serve at /                     default dashboard/dist
   --seed-demo             create the demo institution, room, camera, edge and users
   -h, --help              this text
+
+anyu hub add-user --help: create a first institution admin or a regulator (see hub/README.md)
 
 environment: ANYU_ADMIN_PASSWORD (first-run admin), ANYU_DEMO_PASSWORD (demo users),
 ANYU_LOG_LEVEL (info), ANYU_LOG_REQUESTS=1 (a line per HTTP request), ANYU_MQTT_USERNAME / ANYU_MQTT_PASSWORD (external broker login)`;
@@ -147,6 +150,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 export async function run(args: string[]): Promise<number> {
+  if (args[0] === 'add-user') return runAddUser(args.slice(1));
   let parsed: HubCliOptions;
   try {
     parsed = parseHubArgs(args);
