@@ -1,0 +1,90 @@
+/**
+ * Incidents per second the hub persists against the raw broker pass-through, in one run:
+ * one edge (mqtt.js, QoS1, loopback) publishes N `open` incidents as fast as it can to the
+ * hub's embedded aedes broker; a bare MQTT subscriber on that broker does nothing but
+ * count them, while the hub validates and stores each (and pushes it over Socket.IO to
+ * no one). The hub's rate counts what reached the store (the ingest `applied` counter,
+ * checked against the store's own incident total at the end), not what was sent.
+ *
+ * The embedded broker lives in the hub's process, so while the hub stores, the broker and
+ * the bare subscriber share its event loop. The raw pass-through is therefore taken first
+ * on its own: the same payloads, published the same way, on a topic outside `anyu/v1/#`
+ * that only the bare subscriber follows (the publisher signs in with the broker-internal
+ * hub credential, as edges may publish only under their own subtree). The bare rate during
+ * the hub run is reported too.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import mqtt from 'mqtt';
+import { topics } from '../protocol/index.ts';
+import { openIncident, startHubRig, waitUntil, type StoreKind } from './hub-rig.ts';
+
+export interface ThroughputRun {
+  count: number;
+  /** Incidents per second reaching the store, first publish → the Nth stored. */
+  hubPerS: number;
+  /** Messages per second reaching the bare subscriber, first publish → the Nth received. */
+  rawPerS: number;
+  /** The bare subscriber's rate while the hub was storing the same messages. */
+  rawDuringHubPerS: number;
+  stored: number;
+  rawReceived: number;
+}
+
+export async function measureThroughput(opts: { store: StoreKind; databaseUrl?: string; count: number }): Promise<ThroughputRun> {
+  const rig = await startHubRig(opts);
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const topic = topics.incident(rig.institutionId, rig.edgeId);
+    const rawTopic = `bench/raw/${rig.edgeId}`;
+    const received = new Map<string, { n: number; doneAt: number }>([
+      [topic, { n: 0, doneAt: 0 }],
+      [rawTopic, { n: 0, doneAt: 0 }],
+    ]);
+    const bare = await mqtt.connectAsync(rig.hub.mqttUrl, { ...rig.hub.broker!.hubCredentials, clientId: `bench-bare-${randomBytes(3).toString('hex')}` });
+    cleanups.push(() => bare.endAsync(true));
+    await bare.subscribeAsync([topic, rawTopic], { qos: 1 });
+    bare.on('message', (t) => {
+      const r = received.get(t);
+      if (r && ++r.n === opts.count) r.doneAt = performance.now();
+    });
+    const connect = (id: string, auth: { username: string; password: string }) =>
+      mqtt.connectAsync(rig.hub.mqttUrl, { clientId: `bench-${id}-${randomBytes(3).toString('hex')}`, ...auth, clean: false });
+    const rawPublisher = await connect('rawpub', rig.hub.broker!.hubCredentials);
+    cleanups.push(() => rawPublisher.endAsync(true));
+    const edge = await connect('edge', { username: rig.edgeId, password: rig.edgePassword });
+    cleanups.push(() => edge.endAsync(true));
+
+    const payloads = Array.from({ length: opts.count }, (_, i) => JSON.stringify(openIncident(rig, i)));
+    const publishAll = async (client: mqtt.MqttClient, to: string): Promise<number> => {
+      const started = performance.now();
+      for (const [i, payload] of payloads.entries()) {
+        client.publish(to, payload, { qos: 1 });
+        // Lets the socket drain now and then, as a real edge's event loop would.
+        if (i % 50 === 49) await new Promise((r) => setImmediate(r));
+      }
+      return started;
+    };
+    const rawStarted = await publishAll(rawPublisher, rawTopic);
+    const raw = received.get(rawTopic)!;
+    await waitUntil(async () => raw.n >= opts.count, 5, 60_000);
+
+    const started = await publishAll(edge, topic);
+    const hubDone = await waitUntil(async () => (await rig.appliedIncidents()) >= opts.count, 5, 120_000);
+    const during = received.get(topic)!;
+    await waitUntil(async () => during.n >= opts.count, 5, 5_000);
+    const stored = await rig.storedIncidents();
+    const rate = (n: number, from: number, to: number) => (to > from ? n / ((to - from) / 1000) : Number.NaN);
+    return {
+      count: opts.count,
+      hubPerS: hubDone === null ? Number.NaN : rate(stored, started, hubDone),
+      rawPerS: raw.doneAt === 0 ? Number.NaN : rate(raw.n, rawStarted, raw.doneAt),
+      rawDuringHubPerS: during.doneAt === 0 ? Number.NaN : rate(during.n, started, during.doneAt),
+      stored,
+      rawReceived: raw.n,
+    };
+  } finally {
+    for (const c of cleanups.reverse()) await c();
+    await rig.close();
+  }
+}
