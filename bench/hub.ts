@@ -46,7 +46,7 @@ async function throughputSection(ctx: BenchContext): Promise<string> {
     '',
     'One edge publishes `open` incidents at QoS1 as fast as it can over loopback to the hub\'s embedded aedes broker. ' +
       '**hub/s** = incidents in the store (ingest `applied` counter, checked against `store.listIncidents` total) ÷ time from first publish to the last stored. ' +
-      '**raw/s** = the same payloads, same publisher loop, same broker, received by a bare MQTT subscriber doing nothing, on a topic the hub does not follow (measured just before, in the same run). ' +
+      '**raw/s** = the same payloads (at least 5,000, so that the burst lasts long enough to time), same publisher loop, same broker, received by a bare MQTT subscriber doing nothing, on a topic the hub does not follow (measured just before, on the same hub, in the same run). ' +
       '"bare during hub" is that subscriber\'s rate on the hub\'s own topic while the hub stores: the embedded broker shares the hub\'s event loop. ' +
       `Medians over ${REPEATS} runs, each on a fresh hub and store; publisher, broker, hub and subscriber share one Node process.`,
     '',
