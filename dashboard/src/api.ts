@@ -9,9 +9,21 @@ import {
   LoginResponse,
   UserView,
 } from '../../protocol/api.ts';
+import {
+  CameraView as CameraViewSchema,
+  EdgeRegistered,
+  InstitutionRegistered,
+  RoomView as RoomViewSchema,
+  UserCreated,
+} from '../../protocol/api.ts';
 import type {
+  CameraBody,
   CameraView,
   CloseBody,
+  EdgeBody,
+  InstitutionBody,
+  RoomBody,
+  UserBody,
   CoverageReport,
   InstitutionView,
   RoomView,
@@ -73,6 +85,11 @@ export interface ApiClient {
   institutions(): Promise<InstitutionView[]>;
   stats(from: string, to: string): Promise<StatsResponse>;
   coverage(from: string, to: string): Promise<CoverageReport>;
+  saveRoom(body: RoomBody): Promise<RoomView>;
+  updateCamera(id: string, body: CameraBody): Promise<CameraView>;
+  registerEdge(body: EdgeBody): Promise<EdgeRegistered>;
+  createUser(body: UserBody): Promise<UserCreated>;
+  registerInstitution(body: InstitutionBody): Promise<InstitutionRegistered>;
 }
 
 /**
@@ -118,5 +135,11 @@ export function createApi(getToken: () => string | null, onUnauthorized: () => v
     institutions: () => json('/api/institutions'),
     stats: (from, to) => json(`/api/stats${queryString({ from, to })}`),
     coverage: (from, to) => json(`/api/coverage${queryString({ from, to })}`),
+    saveRoom: (body) => json('/api/rooms', post(body), RoomViewSchema),
+    updateCamera: (id, body) =>
+      json(`/api/cameras/${encodeURIComponent(id)}`, { method: 'PUT', body: JSON.stringify(body) }, CameraViewSchema),
+    registerEdge: (body) => json('/api/edges', post(body), EdgeRegistered),
+    createUser: (body) => json('/api/users', post(body), UserCreated),
+    registerInstitution: (body) => json('/api/institutions', post(body), InstitutionRegistered),
   };
 }

@@ -14,6 +14,8 @@ import { IncidentDetailPage } from './pages/incident-detail.tsx';
 import { CamerasPage } from './pages/cameras.tsx';
 import { ChartsPage } from './pages/charts.tsx';
 import { CoveragePage } from './pages/coverage.tsx';
+import { SetupPage } from './pages/setup/setup-page.tsx';
+import { InstitutionsPage } from './pages/setup/institutions.tsx';
 
 const TOKEN_KEY = 'anyu.token';
 
@@ -23,6 +25,7 @@ const NAV_LABEL: Record<Page, MessageKey> = {
   cameras: 'navCameras',
   charts: 'navCharts',
   coverage: 'navCoverage',
+  setup: 'navSetup',
 };
 
 const ROLE_LABEL: Record<UserView['role'], MessageKey> = {
@@ -125,14 +128,16 @@ function SignedIn({ user, token, api, onSignOut }: SignedInProps) {
       alarm.dispose();
     };
   }, [live]);
+  const [refsTick, setRefsTick] = useState(0);
   useEffect(() => {
     api.rooms().then((r) => setRooms(new Map(r.map((x) => [x.id, x]))), (e: unknown) => console.warn('rooms', e));
     api.cameras().then((c) => setCameras(new Map(c.map((x) => [x.id, x]))), (e: unknown) => console.warn('cameras', e));
-  }, [api]);
+  }, [api, refsTick]);
+  const refreshRefs = (): void => setRefsTick((n) => n + 1);
 
   const pages = PAGES_BY_ROLE[user.role];
   const current = (pages as readonly string[]).includes(route.page) ? (route.page as Page) : (pages[0] ?? 'live');
-  const session: Session = { user, api, live, alarm, rooms, cameras };
+  const session: Session = { user, api, live, alarm, rooms, cameras, refreshRefs };
   const connKey: MessageKey =
     conn === 'connected' ? 'connConnected' : conn === 'connecting' ? 'connConnecting' : 'connDisconnected';
 
@@ -170,12 +175,12 @@ function SignedIn({ user, token, api, onSignOut }: SignedInProps) {
           </button>
         </div>
       </header>
-      <main class="content">{renderPage(current, route.id)}</main>
+      <main class="content">{renderPage(current, route.id, user.role)}</main>
     </SessionContext.Provider>
   );
 }
 
-function renderPage(page: Page, id: string | null) {
+function renderPage(page: Page, id: string | null, role: UserView['role']) {
   switch (page) {
     case 'live':
       return <LiveWall />;
@@ -187,5 +192,7 @@ function renderPage(page: Page, id: string | null) {
       return <ChartsPage />;
     case 'coverage':
       return <CoveragePage />;
+    case 'setup':
+      return role === 'regulator' ? <InstitutionsPage /> : <SetupPage />;
   }
 }

@@ -34,7 +34,7 @@ export function translator(lang: Lang): Translate {
 }
 
 /** Looks up an enum label such as `kind_fall`; unknown values are shown as they are. */
-export function enumLabel(t: Translate, prefix: 'kind' | 'sev' | 'st' | 'out' | 'cam' | 'lvl' | 'count', value: string): string {
+export function enumLabel(t: Translate, prefix: 'kind' | 'sev' | 'st' | 'out' | 'cam' | 'lvl' | 'count' | 'zone' | 'cls', value: string): string {
   const key = `${prefix}_${value}`;
   return key in zh ? t(key as MessageKey) : value;
 }

@@ -1,4 +1,6 @@
 /** The message catalogue: zh-CN is the reference; English must have every key (typechecked). */
+import { setupEn, setupZh } from './messages-setup.ts';
+
 export const zh = {
   appName: '安育',
   appTagline: '托育安全预警',
@@ -132,6 +134,7 @@ export const zh = {
   count_persons: '人数',
   notAvailable: '此功能在当前服务器上尚未启用',
   offlineStale: '与服务器的连接已断开：此页内容可能不是最新的，重连后会自动补齐。',
+  ...setupZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -269,4 +272,5 @@ export const en: Record<MessageKey, string> = {
   count_persons: 'people',
   notAvailable: 'This feature is not enabled on this server yet',
   offlineStale: 'Connection to the server lost: this page may be out of date; it catches up after reconnecting.',
+  ...setupEn,
 };

@@ -13,6 +13,8 @@ export interface Session {
   alarm: Alarm;
   rooms: ReadonlyMap<string, RoomView>;
   cameras: ReadonlyMap<string, CameraView>;
+  /** Re-reads rooms and cameras after the setup page changed them. */
+  refreshRefs: () => void;
 }
 
 export const SessionContext = createContext<Session | null>(null);
@@ -32,13 +34,13 @@ export function cameraName(s: Session, cameraId: string): string {
   return s.cameras.get(cameraId)?.name ?? cameraId;
 }
 
-export type Page = 'live' | 'incidents' | 'cameras' | 'charts' | 'coverage';
+export type Page = 'live' | 'incidents' | 'cameras' | 'charts' | 'coverage' | 'setup';
 
 /** Role-aware navigation: what each role may open, first entry is its home page. */
 export const PAGES_BY_ROLE: Record<UserView['role'], readonly Page[]> = {
   supervisor: ['live'],
-  institution_admin: ['live', 'incidents', 'cameras', 'charts'],
-  regulator: ['coverage', 'charts'],
+  institution_admin: ['live', 'incidents', 'cameras', 'charts', 'setup'],
+  regulator: ['coverage', 'charts', 'setup'],
 };
 
 export function canSeeSnapshots(user: UserView): boolean {

@@ -73,7 +73,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await shot(page, '01-login');
     await login(page, running.url, 'admin-a');
     const nav = await page.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')));
-    expect(nav).toEqual(['live', 'incidents', 'cameras', 'charts']);
+    expect(nav).toEqual(['live', 'incidents', 'cameras', 'charts', 'setup']);
     await page.click('[data-action=lang]');
     await page.waitForSelector('nav.nav a[data-nav=live]:text("Live wall")');
     await page.reload();
@@ -216,7 +216,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
 
     const reg = await newPage();
     await login(reg, running.url, 'reg-1');
-    expect(await reg.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['coverage', 'charts']);
+    expect(await reg.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['coverage', 'charts', 'setup']);
     await reg.waitForSelector('.coverage .targets');
     for (const inst of ['inst-a', 'inst-b']) await reg.waitForSelector(`tr[data-institution="${inst}"]`);
     await shot(reg, '10-coverage-regulator');

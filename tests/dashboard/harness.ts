@@ -85,11 +85,11 @@ export async function startHub(store: Store, dataDir: string, dashboardDir: stri
   return { hub, url, httpPort: Number(new URL(url).port), mqttPort: hub.broker.port, mqttUrl: hub.mqttUrl };
 }
 
-export async function connectEdge(mqttUrl: string): Promise<MqttClient> {
+export async function connectEdge(mqttUrl: string, edgeId = EDGE_A, password = EDGE_PASSWORD): Promise<MqttClient> {
   return mqtt.connectAsync(mqttUrl, {
-    username: EDGE_A,
-    password: EDGE_PASSWORD,
-    clientId: `${EDGE_A}-test-${process.pid}`,
+    username: edgeId,
+    password,
+    clientId: `${edgeId}-test-${process.pid}`,
     reconnectPeriod: 300,
     connectTimeout: 5_000,
   });
@@ -149,27 +149,36 @@ export async function publishIncident(edge: MqttClient, ev: IncidentEvent, jpegB
   await Promise.all([incident, snapshot]);
 }
 
-export async function publishStatus(edge: MqttClient, over: Partial<EdgeStatus['cameras'][number]> = {}): Promise<void> {
+/** Which edge reports which camera; the seeded edge of institution A by default. */
+export interface StatusSource {
+  institutionId: string;
+  edgeId: string;
+  cameraId: string;
+  cameraName: string;
+}
+const SEEDED_SOURCE: StatusSource = { institutionId: INST_A, edgeId: EDGE_A, cameraId: CAMERA_A, cameraName: '活动室东' };
+
+export async function publishStatus(edge: MqttClient, over: Partial<EdgeStatus['cameras'][number]> = {}, src = SEEDED_SOURCE): Promise<void> {
   const now = new Date().toISOString();
   const status: EdgeStatus = {
     schema: SCHEMA_VERSION,
-    institutionId: INST_A,
-    edgeId: EDGE_A,
+    institutionId: src.institutionId,
+    edgeId: src.edgeId,
     state: 'online',
     version: 'test',
     at: now,
     uptimeS: 120,
     backend: 'wasm',
-    cameras: [{ id: CAMERA_A, name: '活动室东', state: 'online', expectedFps: 5, deliveredFps: 4.8, analysedFps: 4.6,
+    cameras: [{ id: src.cameraId, name: src.cameraName, state: 'online', expectedFps: 5, deliveredFps: 4.8, analysedFps: 4.6,
       reconnectsLastHour: 1, stallsLastHour: 0, lastFrameAt: now, ...over }],
   };
-  await edge.publishAsync(topics.status(INST_A, EDGE_A), JSON.stringify(status), { qos: 1, retain: true });
+  await edge.publishAsync(topics.status(src.institutionId, src.edgeId), JSON.stringify(status), { qos: 1, retain: true });
 }
 
-export async function login(page: Page, baseUrl: string, username: string): Promise<void> {
+export async function login(page: Page, baseUrl: string, username: string, password = PASSWORD): Promise<void> {
   await page.goto(baseUrl);
   await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', PASSWORD);
+  await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForSelector('header.topbar');
 }

@@ -1,0 +1,72 @@
+/** Edge boxes: register one (or rotate its password) and show the MQTT password once. */
+import { useState } from 'preact/hooks';
+import { EdgeBody, type EdgeRegistered } from '../../../../protocol/api.ts';
+import { useI18n } from '../../i18n.ts';
+import { useSession } from '../../session.ts';
+import { apiErrorText, check, Field, NoticeLine, type FieldErrors, type Notice } from './form.tsx';
+import { OneTimeSecret } from './one-time-secret.tsx';
+
+export function EdgesSection() {
+  const { api, cameras } = useSession();
+  const { t } = useI18n();
+  const [id, setId] = useState('');
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [notice, setNotice] = useState<Notice>(null);
+  const [secret, setSecret] = useState<EdgeRegistered | null>(null);
+  const [busy, setBusy] = useState(false);
+  const known = [...new Set([...cameras.values()].map((c) => c.edgeId))].sort();
+
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const checked = check(EdgeBody, { id: id.trim() }, t, { id: 'vId' });
+    setFields(checked.ok ? {} : checked.fields);
+    if (!checked.ok) return setNotice(null);
+    setBusy(true);
+    try {
+      const res = await api.registerEdge(checked.data);
+      setSecret(res);
+      setNotice({ kind: 'ok', text: t(res.rotated ? 'edgeRotated' : 'edgeRegistered', { id: res.id }) });
+      setId('');
+    } catch (err) {
+      setNotice({ kind: 'error', text: apiErrorText(t, err, { 409: 'errConflictEdge' }, { id: checked.data.id }) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="setup-section" data-section="edges">
+      <h2>{t('setupEdges')}</h2>
+      <div class="setup-grid">
+        <form class="card setup-form" data-form="edge" onSubmit={(e) => void submit(e)} noValidate>
+          <Field label={t('edgeId')} name="id" error={fields.id} hint={t('edgeHint')}>
+            <input name="id" value={id} autocomplete="off" onInput={(e) => setId(e.currentTarget.value)} />
+          </Field>
+          {known.length > 0 && (
+            <div class="known">
+              <span class="field-label">{t('knownEdges')}</span>
+              <div class="chips">
+                {known.map((k) => (
+                  <button key={k} type="button" class="chip-button" data-known-edge={k} onClick={() => setId(k)}>{k}</button>
+                ))}
+              </div>
+            </div>
+          )}
+          <NoticeLine notice={notice} />
+          <div class="form-actions">
+            <button type="submit" class="primary" disabled={busy} data-action="register-edge">{t('registerEdge')}</button>
+          </div>
+        </form>
+        {secret && (
+          <OneTimeSecret
+            title={t(secret.rotated ? 'edgeRotated' : 'edgeRegistered', { id: secret.id })}
+            rows={[[t('mqttUsername'), secret.id], [t('institution'), secret.institutionId]]}
+            passwordLabel={t('mqttPassword')}
+            password={secret.password}
+            onDone={() => setSecret(null)}
+          />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+/** 管理 / Setup for a regulator: register or update an institution of their town or district. */
+import { useEffect, useState } from 'preact/hooks';
+import { InstitutionBody, type InstitutionView } from '../../../../protocol/api.ts';
+import { RatingLevel } from '../../../../protocol/domain.ts';
+import { enumLabel, useI18n } from '../../i18n.ts';
+import { useSession } from '../../session.ts';
+import { apiErrorText, check, Field, NoticeLine, type FieldErrors, type Notice } from './form.tsx';
+
+interface Draft {
+  id: string;
+  name: string;
+  level: string;
+  townId: string;
+  districtId: string;
+}
+
+function draftOf(i: InstitutionView): Draft {
+  return { id: i.id, name: i.name, level: i.level, townId: i.townId, districtId: i.districtId };
+}
+
+export function InstitutionsPage() {
+  const { api, user } = useSession();
+  const { t } = useI18n();
+  const region = user.regionId ?? '';
+  const empty: Draft = { id: '', name: '', level: 'unrated', townId: '', districtId: region };
+  const [list, setList] = useState<InstitutionView[]>([]);
+  const [draft, setDraft] = useState<Draft>(empty);
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [notice, setNotice] = useState<Notice>(null);
+  const [busy, setBusy] = useState(false);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    api.institutions().then(setList, (e: unknown) => setNotice({ kind: 'error', text: apiErrorText(t, e) }));
+  }, [tick]);
+  const set = (k: keyof Draft) => (e: Event) => setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value });
+
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const checked = check(InstitutionBody, {
+      id: draft.id.trim(),
+      name: draft.name,
+      level: draft.level,
+      townId: draft.townId.trim(),
+      districtId: draft.districtId.trim(),
+    }, t, { id: 'vId', townId: 'vId', districtId: 'vId' });
+    setFields(checked.ok ? {} : checked.fields);
+    if (!checked.ok) return setNotice({ kind: 'error', text: t('errFixFields') });
+    setBusy(true);
+    try {
+      const res = await api.registerInstitution(checked.data);
+      setNotice({ kind: 'ok', text: t(res.created ? 'institutionCreated' : 'institutionUpdated', { name: res.institution.name }) });
+      setDraft(empty);
+      setTick((n) => n + 1);
+    } catch (err) {
+      setNotice({ kind: 'error', text: apiErrorText(t, err, { 403: 'errForbiddenRegion' }) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="setup" data-page="setup">
+      <div class="setup-grid">
+        <div class="card table-wrap">
+          <table>
+            <thead>
+              <tr><th>{t('institutionId')}</th><th>{t('institutionName')}</th><th>{t('level')}</th><th>{t('town')}</th><th>{t('district')}</th><th /></tr>
+            </thead>
+            <tbody>
+              {list.length === 0 && <tr><td colSpan={6} class="empty">{t('empty')}</td></tr>}
+              {list.map((i) => (
+                <tr key={i.id} data-institution-row={i.id}>
+                  <td class="mono">{i.id}</td>
+                  <td>{i.name}</td>
+                  <td>{enumLabel(t, 'lvl', i.level)}</td>
+                  <td>{i.townId}</td>
+                  <td>{i.districtId}</td>
+                  <td><button type="button" data-action="edit-institution" onClick={() => (setDraft(draftOf(i)), setFields({}), setNotice(null))}>{t('edit')}</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <form class="card setup-form" data-form="institution" onSubmit={(e) => void submit(e)} noValidate>
+          <h3>{t('registerInstitution')}</h3>
+          <p class="muted">{t('regionHint', { region })}</p>
+          <Field label={t('institutionId')} name="id" error={fields.id}>
+            <input name="id" value={draft.id} autocomplete="off" onInput={set('id')} />
+          </Field>
+          <Field label={t('institutionName')} name="name" error={fields.name}>
+            <input name="name" value={draft.name} onInput={set('name')} />
+          </Field>
+          <Field label={t('level')} name="level" error={fields.level}>
+            <select name="level" value={draft.level} onChange={set('level')}>
+              {RatingLevel.options.map((l) => <option key={l} value={l}>{enumLabel(t, 'lvl', l)}</option>)}
+            </select>
+          </Field>
+          <Field label={t('town')} name="townId" error={fields.townId}>
+            <input name="townId" value={draft.townId} autocomplete="off" onInput={set('townId')} />
+          </Field>
+          <Field label={t('district')} name="districtId" error={fields.districtId}>
+            <input name="districtId" value={draft.districtId} autocomplete="off" onInput={set('districtId')} />
+          </Field>
+          <NoticeLine notice={notice} />
+          <div class="form-actions">
+            <button type="submit" class="primary" disabled={busy} data-action="register-institution">{t('save')}</button>
+          </div>
+        </form>
+      </div>
+    </section>
+  );
+}
