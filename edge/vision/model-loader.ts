@@ -50,7 +50,7 @@ export interface LoadOptions {
   /** Read files from this folder instead of the installed package (tests use a copy). */
   rootOverride?: string;
   /**
-   * Relax the height and width of the input placeholder so a fully convolutional model
+   * Relax the height and width of the graph input node (a TF `Placeholder` op) so a fully convolutional model
    * can run at the aspect ratio of the camera instead of its square training size.
    */
   dynamicInput?: boolean;
