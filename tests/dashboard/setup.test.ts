@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildDashboard } from '../../dashboard/build.ts';
 import { hashPassword } from '../../hub/auth/passwords.ts';
@@ -143,6 +143,36 @@ describe.skipIf(!chromium.ok)('setup page (onboarding) in Chromium against a rea
     await expect.poll(() => card.textContent()).toContain('托大班二');
     expect(await card.locator('.fps').textContent()).toContain('/ 8.0');
     await shot(admin, '24-cameras-with-new-room');
+  });
+
+  it('rotates the edge password after a confirmation: the old one is refused, the new one signs in', async () => {
+    await admin.click('nav.nav a[data-nav=setup]');
+    await admin.click('[data-tab=edges]');
+    await admin.click(`[data-known-edge=${NEW_EDGE}]`);
+    await admin.click('[data-action=register-edge]');
+    await admin.waitForSelector(`[data-confirm-rotate=${NEW_EDGE}]`);
+    expect(await admin.locator('[data-secret]').count()).toBe(0);
+    await shot(admin, '23b-setup-edge-rotate-confirm');
+    await admin.click('[data-action=confirm-rotate]');
+    await admin.waitForSelector('[data-secret]');
+    expect(await text(admin, '[data-secret] h3')).toContain('已更换');
+    const rotated = await admin.inputValue('[data-secret-value]');
+    expect(rotated).not.toBe(edgePassword);
+    await expect(mqtt.connectAsync(running.mqttUrl, { username: NEW_EDGE, password: edgePassword, reconnectPeriod: 0 }))
+      .rejects.toThrow(/not authori[sz]ed|bad user ?name or password/i);
+    const renewed = await connectEdge(running.mqttUrl, NEW_EDGE, rotated);
+    edges.push(renewed);
+    expect(renewed.connected).toBe(true);
+
+    const tablet = await newPage({ width: 820, height: 1180 });
+    await login(tablet, running.url, 'admin-a');
+    await tablet.click('nav.nav a[data-nav=setup]');
+    await tablet.click('[data-tab=cameras]');
+    await tablet.waitForSelector(`tr[data-camera-row=${NEW_CAMERA}]`);
+    await shot(tablet, '23c-setup-cameras-tablet');
+    await tablet.click('[data-tab=rooms]');
+    await tablet.waitForSelector(`tr[data-room=${NEW_ROOM}]`);
+    await shot(tablet, '23d-setup-rooms-tablet');
   });
 
   it('creates a supervisor whose generated password signs in; a taken username answers 409', async () => {

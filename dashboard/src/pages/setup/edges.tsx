@@ -14,6 +14,8 @@ export function EdgesSection() {
   const [notice, setNotice] = useState<Notice>(null);
   const [secret, setSecret] = useState<EdgeRegistered | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Rotating drops a box that is running: a known id asks once before the request. */
+  const [confirming, setConfirming] = useState<string | null>(null);
   const known = [...new Set([...cameras.values()].map((c) => c.edgeId))].sort();
 
   const submit = async (e: Event): Promise<void> => {
@@ -21,6 +23,8 @@ export function EdgesSection() {
     const checked = check(EdgeBody, { id: id.trim() }, t, { id: 'vId' });
     setFields(checked.ok ? {} : checked.fields);
     if (!checked.ok) return setNotice(null);
+    if (known.includes(checked.data.id) && confirming !== checked.data.id) return setConfirming(checked.data.id);
+    setConfirming(null);
     setBusy(true);
     try {
       const res = await api.registerEdge(checked.data);
@@ -40,22 +44,32 @@ export function EdgesSection() {
       <div class="setup-grid">
         <form class="card setup-form" data-form="edge" onSubmit={(e) => void submit(e)} noValidate>
           <Field label={t('edgeId')} name="id" error={fields.id} hint={t('edgeHint')}>
-            <input name="id" value={id} autocomplete="off" onInput={(e) => setId(e.currentTarget.value)} />
+            <input name="id" value={id} autocomplete="off" onInput={(e) => (setId(e.currentTarget.value), setConfirming(null))} />
           </Field>
           {known.length > 0 && (
             <div class="known">
               <span class="field-label">{t('knownEdges')}</span>
               <div class="chips">
                 {known.map((k) => (
-                  <button key={k} type="button" class="chip-button" data-known-edge={k} onClick={() => setId(k)}>{k}</button>
+                  <button key={k} type="button" class="chip-button" data-known-edge={k} onClick={() => (setId(k), setConfirming(null))}>{k}</button>
                 ))}
               </div>
             </div>
           )}
           <NoticeLine notice={notice} />
-          <div class="form-actions">
-            <button type="submit" class="primary" disabled={busy} data-action="register-edge">{t('registerEdge')}</button>
-          </div>
+          {confirming ? (
+            <div class="confirm" role="alertdialog" data-confirm-rotate={confirming}>
+              <p>{t('rotateConfirm', { id: confirming })}</p>
+              <div class="form-actions">
+                <button type="submit" class="danger" disabled={busy} data-action="confirm-rotate">{t('rotate')}</button>
+                <button type="button" onClick={() => setConfirming(null)}>{t('cancel')}</button>
+              </div>
+            </div>
+          ) : (
+            <div class="form-actions">
+              <button type="submit" class="primary" disabled={busy} data-action="register-edge">{t('registerEdge')}</button>
+            </div>
+          )}
         </form>
         {secret && (
           <OneTimeSecret

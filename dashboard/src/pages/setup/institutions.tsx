@@ -1,5 +1,5 @@
 /** 管理 / Setup for a regulator: register or update an institution of their town or district. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { InstitutionBody, type InstitutionView } from '../../../../protocol/api.ts';
 import { RatingLevel } from '../../../../protocol/domain.ts';
 import { enumLabel, useI18n } from '../../i18n.ts';
@@ -28,6 +28,9 @@ export function InstitutionsPage() {
   const [fields, setFields] = useState<FieldErrors>({});
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
+  // On a tablet the form sits below the table: bring it into view when a row is picked.
+  const formRef = useRef<HTMLFormElement>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -35,6 +38,13 @@ export function InstitutionsPage() {
   }, [tick]);
   const set = (k: keyof Draft) => (e: Event) => setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value });
 
+  const edit = (i: InstitutionView | null): void => {
+    setEditing(i?.id ?? null);
+    setDraft(i ? draftOf(i) : empty);
+    setFields({});
+    setNotice(null);
+    formRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  };
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     const checked = check(InstitutionBody, {
@@ -51,6 +61,7 @@ export function InstitutionsPage() {
       const res = await api.registerInstitution(checked.data);
       setNotice({ kind: 'ok', text: t(res.created ? 'institutionCreated' : 'institutionUpdated', { name: res.institution.name }) });
       setDraft(empty);
+      setEditing(null);
       setTick((n) => n + 1);
     } catch (err) {
       setNotice({ kind: 'error', text: apiErrorText(t, err, { 403: 'errForbiddenRegion' }) });
@@ -70,23 +81,23 @@ export function InstitutionsPage() {
             <tbody>
               {list.length === 0 && <tr><td colSpan={6} class="empty">{t('empty')}</td></tr>}
               {list.map((i) => (
-                <tr key={i.id} data-institution-row={i.id}>
+                <tr key={i.id} data-institution-row={i.id} class={editing === i.id ? 'selected' : ''}>
                   <td class="mono">{i.id}</td>
                   <td>{i.name}</td>
                   <td>{enumLabel(t, 'lvl', i.level)}</td>
                   <td>{i.townId}</td>
                   <td>{i.districtId}</td>
-                  <td><button type="button" data-action="edit-institution" onClick={() => (setDraft(draftOf(i)), setFields({}), setNotice(null))}>{t('edit')}</button></td>
+                  <td><button type="button" data-action="edit-institution" onClick={() => edit(i)}>{t('edit')}</button></td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <form class="card setup-form" data-form="institution" onSubmit={(e) => void submit(e)} noValidate>
+        <form ref={formRef} class="card setup-form" data-form="institution" onSubmit={(e) => void submit(e)} noValidate>
           <h3>{t('registerInstitution')}</h3>
           <p class="muted">{t('regionHint', { region })}</p>
           <Field label={t('institutionId')} name="id" error={fields.id}>
-            <input name="id" value={draft.id} autocomplete="off" onInput={set('id')} />
+            <input name="id" value={draft.id} readOnly={editing !== null} autocomplete="off" onInput={set('id')} />
           </Field>
           <Field label={t('institutionName')} name="name" error={fields.name}>
             <input name="name" value={draft.name} onInput={set('name')} />
@@ -105,6 +116,7 @@ export function InstitutionsPage() {
           <NoticeLine notice={notice} />
           <div class="form-actions">
             <button type="submit" class="primary" disabled={busy} data-action="register-institution">{t('save')}</button>
+            {editing && <button type="button" onClick={() => edit(null)}>{t('cancel')}</button>}
           </div>
         </form>
       </div>

@@ -1,5 +1,5 @@
 /** Rooms of the admin's institution: the list, and one form to create a room or edit one. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { RoomBody, type RoomView } from '../../../../protocol/api.ts';
 import { ClassType, DEFAULT_CLASS_RULES, ZoneType } from '../../../../protocol/domain.ts';
 import { enumLabel, useI18n } from '../../i18n.ts';
@@ -28,6 +28,8 @@ export function RoomsSection() {
   const [fields, setFields] = useState<FieldErrors>({});
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
+  // On a tablet the form sits below the table: bring it into view when a row is picked.
+  const formRef = useRef<HTMLFormElement>(null);
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -40,6 +42,7 @@ export function RoomsSection() {
     setDraft(r ? draftOf(r) : EMPTY);
     setFields({});
     setNotice(null);
+    formRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   };
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
@@ -98,7 +101,7 @@ export function RoomsSection() {
             </tbody>
           </table>
         </div>
-        <form class="card setup-form" data-form="room" onSubmit={(e) => void submit(e)} noValidate>
+        <form ref={formRef} class="card setup-form" data-form="room" onSubmit={(e) => void submit(e)} noValidate>
           <h3>{editing ? t('editRoom', { id: editing.id }) : t('newRoom')}</h3>
           <Field label={t('roomId')} name="id" error={fields.id}>
             <input name="id" value={draft.id} readOnly={editing !== null} onInput={set('id')} autocomplete="off" />
