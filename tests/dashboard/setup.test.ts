@@ -173,6 +173,10 @@ describe.skipIf(!chromium.ok)('setup page (onboarding) in Chromium against a rea
     await tablet.click('[data-tab=rooms]');
     await tablet.waitForSelector(`tr[data-room=${NEW_ROOM}]`);
     await shot(tablet, '23d-setup-rooms-tablet');
+    await tablet.click('[data-action=lang]');
+    await tablet.click('[data-tab=edges]');
+    await tablet.waitForSelector('[data-action=register-edge]:text("Register / rotate password")');
+    await shot(tablet, '23e-setup-edges-tablet-english');
   });
 
   it('creates a supervisor whose generated password signs in; a taken username answers 409', async () => {
