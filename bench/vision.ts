@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createCaptureStats, readFrames } from '../edge/capture/index.ts';
-import { createVisionPipeline } from '../edge/vision/pipeline.ts';
+import { createVisionPipeline, defaultPipelineOptions } from '../edge/vision/pipeline.ts';
 import { readMotGroundTruth } from '../models/eval/mot-metrics.ts';
 import { runMulticam, runOurs, runPeer, type RunResult } from '../models/eval/vision-runs.ts';
 import type { BenchContext, BenchSection } from './run.ts';
@@ -114,7 +114,7 @@ export async function run(ctx: BenchContext): Promise<BenchSection> {
 
   const table = markdownTable(
     ['system', 'backend', 'count MAE', 'precision', 'recall', 'detect ms/frame', 'pose ms/person', 'track ms/frame', 'CPU ms/frame (all threads)', 'wall fps'],
-    [row('anyu (centernet@384 + tracker + movenet ×3/frame)', ours), row('peer: @vladmandic/human centernet', peer)],
+    [row(`anyu (centernet@384 + tracker + movenet ×${defaultPipelineOptions.posesPerFrame}/frame)`, ours), row('peer: @vladmandic/human centernet', peer)],
   );
   const liveTable = markdownTable(
     ['cameras', 'analysed fps per camera (median)', 'frames dropped', 'RSS growth MiB (all cameras)', 'per camera MiB'],
