@@ -158,6 +158,8 @@ describe.skipIf(!chromium.ok)('setup page (onboarding) in Chromium against a rea
     expect(await text(admin, '[data-secret] h3')).toContain('已更换');
     const rotated = await admin.inputValue('[data-secret-value]');
     expect(rotated).not.toBe(edgePassword);
+    // The broker dropped the running client; stop it retrying with the old password.
+    await edges.shift()?.endAsync(true);
     await expect(mqtt.connectAsync(running.mqttUrl, { username: NEW_EDGE, password: edgePassword, reconnectPeriod: 0 }))
       .rejects.toThrow(/not authori[sz]ed|bad user ?name or password/i);
     const renewed = await connectEdge(running.mqttUrl, NEW_EDGE, rotated);
@@ -245,5 +247,16 @@ describe.skipIf(!chromium.ok)('setup page (onboarding) in Chromium against a rea
     expect(await text(reg, '[data-error-for=id]')).toBe('Required');
     expect(await text(reg, '[data-notice=error]')).toContain('Fix the fields');
     await shot(reg, '29-setup-institutions-english-validation');
+
+    // Editing keeps the id and sends the registered flag as shown (not the schema default).
+    await reg.click('tr[data-institution-row=inst-c] [data-action=edit-institution]');
+    expect(await reg.getAttribute('form[data-form=institution] input[name=id]', 'readonly')).not.toBeNull();
+    await reg.uncheck('input[name=registered]');
+    await reg.click('[data-action=register-institution]');
+    await reg.waitForSelector('[data-notice=ok]');
+    expect(await text(reg, '[data-notice=ok]')).toContain('Institution 彩虹托育中心 updated');
+    await expect.poll(() => text(reg, 'tr[data-institution-row=inst-c] td:nth-child(6)')).toBe('–');
+    expect(await text(reg, 'tr[data-institution-row=inst-a] td:nth-child(6)')).toBe('✓');
+    await shot(reg, '29b-setup-institution-unregistered');
   });
 });

@@ -12,17 +12,18 @@ interface Draft {
   level: string;
   townId: string;
   districtId: string;
+  registered: boolean;
 }
 
 function draftOf(i: InstitutionView): Draft {
-  return { id: i.id, name: i.name, level: i.level, townId: i.townId, districtId: i.districtId };
+  return { id: i.id, name: i.name, level: i.level, townId: i.townId, districtId: i.districtId, registered: i.registered };
 }
 
 export function InstitutionsPage() {
   const { api, user } = useSession();
   const { t } = useI18n();
   const region = user.regionId ?? '';
-  const empty: Draft = { id: '', name: '', level: 'unrated', townId: '', districtId: region };
+  const empty: Draft = { id: '', name: '', level: 'unrated', townId: '', districtId: region, registered: true };
   const [list, setList] = useState<InstitutionView[]>([]);
   const [draft, setDraft] = useState<Draft>(empty);
   const [fields, setFields] = useState<FieldErrors>({});
@@ -53,6 +54,8 @@ export function InstitutionsPage() {
       level: draft.level,
       townId: draft.townId.trim(),
       districtId: draft.districtId.trim(),
+      // Sent explicitly: the schema's default (true) would re-register an unregistered one on edit.
+      registered: draft.registered,
     }, t, { id: 'vId', townId: 'vId', districtId: 'vId' });
     setFields(checked.ok ? {} : checked.fields);
     if (!checked.ok) return setNotice({ kind: 'error', text: t('errFixFields') });
@@ -76,10 +79,10 @@ export function InstitutionsPage() {
         <div class="card table-wrap">
           <table>
             <thead>
-              <tr><th>{t('institutionId')}</th><th>{t('institutionName')}</th><th>{t('level')}</th><th>{t('town')}</th><th>{t('district')}</th><th /></tr>
+              <tr><th>{t('institutionId')}</th><th>{t('institutionName')}</th><th>{t('level')}</th><th>{t('town')}</th><th>{t('district')}</th><th>{t('registeredLabel')}</th><th /></tr>
             </thead>
             <tbody>
-              {list.length === 0 && <tr><td colSpan={6} class="empty">{t('empty')}</td></tr>}
+              {list.length === 0 && <tr><td colSpan={7} class="empty">{t('empty')}</td></tr>}
               {list.map((i) => (
                 <tr key={i.id} data-institution-row={i.id} class={editing === i.id ? 'selected' : ''}>
                   <td class="mono">{i.id}</td>
@@ -87,6 +90,7 @@ export function InstitutionsPage() {
                   <td>{enumLabel(t, 'lvl', i.level)}</td>
                   <td>{i.townId}</td>
                   <td>{i.districtId}</td>
+                  <td>{i.registered ? '✓' : '–'}</td>
                   <td><button type="button" data-action="edit-institution" onClick={() => edit(i)}>{t('edit')}</button></td>
                 </tr>
               ))}
@@ -113,6 +117,11 @@ export function InstitutionsPage() {
           <Field label={t('district')} name="districtId" error={fields.districtId}>
             <input name="districtId" value={draft.districtId} autocomplete="off" onInput={set('districtId')} />
           </Field>
+          <label class="check" data-field="registered">
+            <input type="checkbox" name="registered" checked={draft.registered}
+              onChange={(e) => setDraft({ ...draft, registered: e.currentTarget.checked })} />
+            {t('registeredLabel')}
+          </label>
           <NoticeLine notice={notice} />
           <div class="form-actions">
             <button type="submit" class="primary" disabled={busy} data-action="register-institution">{t('save')}</button>
