@@ -47,6 +47,11 @@ export interface Live {
   pushStatus(status: EdgeStatus): void;
   /** Forget cached institution → region mapping (after institutions change). */
   invalidateInstitutions(): void;
+  /**
+   * First step of shutdown: refuse new Engine.IO connections and drop the open ones, so a
+   * dashboard that reconnects at once cannot hold the HTTP server open while it closes.
+   */
+  stopAccepting(): void;
   close(): Promise<void>;
 }
 
@@ -58,8 +63,10 @@ function fail<T>(err: unknown): AckResult<T> {
 export function createLive(server: HttpServer, deps: LiveDeps): Live {
   const { store, metrics } = deps;
   const log = deps.logger.child({ component: 'live' });
+  let accepting = true;
   const io: HubIo = new Server(server, {
     path: '/socket.io',
+    allowRequest: (_req, callback) => callback(accepting ? null : 'hub shutting down', accepting),
     serveClient: true,
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: deps.recoveryWindowMs ?? 2 * 60_000, skipMiddlewares: true },
@@ -150,7 +157,13 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
       lastLoad = 0;
       regions = new Map();
     },
+    stopAccepting() {
+      accepting = false;
+      io.local.disconnectSockets(true);
+      io.engine.close();
+    },
     async close() {
+      accepting = false;
       io.local.disconnectSockets(true);
       await queue;
       io.engine.close();
