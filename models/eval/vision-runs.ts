@@ -4,7 +4,7 @@
  */
 import { readFrames } from '../../edge/capture/index.ts';
 import type { FrameAnalysis } from '../../edge/types.ts';
-import { createVisionPipeline, type VisionPipelineOptions } from '../../edge/vision/pipeline.ts';
+import { createVisionPipeline, defaultPipelineOptions, type VisionPipelineOptions } from '../../edge/vision/pipeline.ts';
 import { createMotAccumulator, type Labelled, type MetricsResult } from './mot-metrics.ts';
 import { createPeerDetector } from './peer-human.ts';
 
@@ -145,6 +145,6 @@ export async function runMulticam(video: string, cameras: number, width: number,
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const settings = `detect every ${opts.detectEvery ?? 1}, ${opts.posesPerFrame ?? 3} poses/frame`;
+  const settings = `detect every ${opts.detectEvery ?? 1}, ${opts.posesPerFrame ?? defaultPipelineOptions.posesPerFrame} poses/frame`;
   return { cameras, width, height, framesPerCamera, wallSeconds, perCameraFps: framesPerCamera / wallSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, settings };
 }
