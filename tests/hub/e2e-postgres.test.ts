@@ -3,23 +3,16 @@
  * scenario as with SQLite. Each run uses a fresh random schema, dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, describe } from 'vitest';
 import { createStore } from '../../hub/store/index.ts';
+import { withPgClient } from './pg-admin.ts';
 import { defineE2E } from './e2e-scenario.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url) console.warn('hub e2e on PostgreSQL skipped: DATABASE_URL is not set');
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withPgClient(url ?? '', fn);
 
 describe.skipIf(!url)('hub end to end on PostgreSQL (DATABASE_URL)', () => {
   const schema = `anyu_hub_${randomBytes(6).toString('hex')}`;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../hub/store/index.ts';
+import { withPgClient } from './pg-admin.ts';
 import { postgresMigrations } from '../../hub/store/migrations/postgres.ts';
 import { describeStoreContract } from './store-contract.ts';
 
@@ -14,15 +15,7 @@ if (!url) console.warn('store-postgres: DATABASE_URL is not set; skipping the Po
 
 const schemas: string[] = [];
 
-async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const withAdmin = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withPgClient(url ?? '', fn);
 
 async function freshSchema(): Promise<string> {
   const schema = `anyu_t_${randomBytes(6).toString('hex')}`;
