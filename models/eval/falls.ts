@@ -6,7 +6,6 @@
  * labelled start of lying to the incident, and the clips it gets wrong.
  * `--write-card` replaces the results section of models/activity/MODEL_CARD.md.
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { dataDir, loadClips, type ClipInfo } from '../activity/clips.ts';
 import { loadOrExtract, type CachedClip } from '../activity/keypoint-cache.ts';
 import { createVisionSource } from '../activity/vision-source.ts';
 import { replayFalls } from './fall-replay.ts';
+import { writeBetweenMarkers } from './markers.ts';
 
 const CARD = join(dirname(fileURLToPath(import.meta.url)), '../activity/MODEL_CARD.md');
 const BEGIN = '<!-- eval:falls begin -->';
@@ -135,11 +135,7 @@ async function main(): Promise<number> {
   const out = table(rows, part, RulesConfig.parse({}).fall.confirmSeconds);
   console.log(out);
   if (values['write-card']) {
-    const card = await readFile(CARD, 'utf8');
-    const i = card.indexOf(BEGIN);
-    const j = card.indexOf(END);
-    if (i < 0 || j < i) throw new Error(`MODEL_CARD.md lacks the ${BEGIN} … ${END} markers`);
-    await writeFile(CARD, `${card.slice(0, i + BEGIN.length)}\n\nCommand: \`npm run eval:falls -- --part ${part}\`\n\n${out}\n\n${card.slice(j)}`);
+    await writeBetweenMarkers(CARD, BEGIN, END, `\nCommand: \`npm run eval:falls -- --part ${part}\`\n\n${out}\n`);
   }
   return 0;
 }

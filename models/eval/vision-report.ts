@@ -1,5 +1,5 @@
 /** Markdown for the vision evaluation, and its insertion into models/README.md between markers. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeBetweenMarkers } from './markers.ts';
 import type { MulticamResult, RunResult } from './vision-runs.ts';
 
 export const START_MARKER = '<!-- eval:vision:start -->';
@@ -45,10 +45,6 @@ export function multicamLine(m: MulticamResult, cores: number): string {
   return `All stages (${m.settings}), ${m.cameras} cameras of ${m.width}×${m.height} at once: ${m.framesPerCamera} frames each in ${m.wallSeconds.toFixed(1)} s wall = **${m.perCameraFps.toFixed(2)} analysed fps per camera** (target ≥ 5); CPU ${((1000 * m.cpuSeconds) / total).toFixed(0)} ms per frame, i.e. ${cpuBound.toFixed(2)} fps per camera if the ${cores} cores were not shared.`;
 }
 
-export async function writeIntoReadme(path: string, body: string): Promise<void> {
-  const text = await readFile(path, 'utf8');
-  const a = text.indexOf(START_MARKER);
-  const b = text.indexOf(END_MARKER);
-  if (a < 0 || b < a) throw new Error(`${path} lacks the ${START_MARKER} … ${END_MARKER} markers`);
-  await writeFile(path, `${text.slice(0, a + START_MARKER.length)}\n${body}\n${text.slice(b)}`);
+export function writeIntoReadme(path: string, body: string): Promise<void> {
+  return writeBetweenMarkers(path, START_MARKER, END_MARKER, body);
 }
