@@ -42,9 +42,9 @@ export function withActivity(vision: VisionPipeline, classifier: ActivityClassif
 }
 
 export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent> {
-  const { config } = opts;
+  const { config, onIncident } = opts;
   const log = opts.log ?? ((msg: string) => console.error(msg));
-  if (opts.vision === false) return createAgent({ config, log, ...(opts.onIncident ? { onIncident: opts.onIncident } : {}) });
+  if (opts.vision === false) return createAgent({ config, log, onIncident });
 
   const classifier = await loadActivityClassifier();
   const vision = withActivity(await createVisionPipeline({ log }), classifier);
@@ -54,6 +54,6 @@ export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent
     log,
     vision,
     rules: (camera, lifecycle) => createRuleEngine({ cameraId: camera.id, zones: camera.zones, rules: config.rules ?? {}, lifecycle }),
-    ...(opts.onIncident ? { onIncident: opts.onIncident } : {}),
+    onIncident,
   });
 }
