@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CameraView, RoomView, UserView } from '../../protocol/api.ts';
 import { createApi } from './api.ts';
-import { createLive, type ConnState } from './live.ts';
+import { createLive, useConnState } from './live.ts';
 import { createAlarm } from './alarm.ts';
 import { I18nContext, loadLang, saveLang, translator, useI18n, type Lang, type MessageKey } from './i18n.ts';
 import { PAGES_BY_ROLE, SessionContext, type Page, type Session } from './session.ts';
@@ -119,11 +119,9 @@ function SignedIn({ user, token, api, onSignOut }: SignedInProps) {
     [token],
   );
   const alarm = useMemo(() => createAlarm(), []);
-  const [conn, setConn] = useState<ConnState>(live.state());
+  const conn = useConnState(live);
   useEffect(() => {
-    const off = live.on('state', setConn);
     return () => {
-      off();
       live.close();
       alarm.dispose();
     };

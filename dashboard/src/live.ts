@@ -3,6 +3,7 @@
  * the protocol schema (types validate nothing), and when a reconnect could not recover
  * the session it re-fetches the active incidents over HTTP so nothing is missed.
  */
+import { useEffect, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
 import { IncidentView } from '../../protocol/api.ts';
 import { EdgeStatus } from '../../protocol/status.ts';
@@ -19,6 +20,7 @@ export interface LiveListeners {
 }
 
 export interface LiveConnection {
+  /** Later events only: a `state` listener must read `state()` once it is subscribed (see `useConnState`). */
   on<K extends keyof LiveListeners>(event: K, fn: LiveListeners[K]): () => void;
   state(): ConnState;
   ack(id: string): Promise<IncidentView>;
@@ -140,4 +142,22 @@ export function createLive(deps: LiveDeps): LiveConnection {
       for (const set of Object.values(listeners)) set.clear();
     },
   };
+}
+
+/**
+ * The connection state as component state. Preact runs effects after the next frame, and
+ * the socket may connect (or drop) between the render that read `state()` and the effect
+ * that subscribes: in a background tab (no frames, timers held back) it usually does, on a
+ * starved renderer sometimes, and that change was emitted to no listener, leaving the header
+ * at "connecting" for good while incidents flowed. So the effect re-reads the state after
+ * subscribing.
+ */
+export function useConnState(live: LiveConnection): ConnState {
+  const [state, setState] = useState<ConnState>(live.state());
+  useEffect(() => {
+    const off = live.on('state', setState);
+    setState(live.state());
+    return off;
+  }, [live]);
+  return state;
 }

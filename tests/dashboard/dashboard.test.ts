@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildDashboard } from '../../dashboard/build.ts';
 import type { Store } from '../../hub/store/types.ts';
 import {
-  chromiumAvailable, connectEdge, incidentEvent, launchBrowser, login, openStore, publishIncident, publishStatus,
+  chromiumAvailable, connectEdge, incidentEvent, lateEffects, launchBrowser, login, openStore, publishIncident, publishStatus,
   seed, snapshotJpeg, startHub, type RunningHub,
 } from './harness.ts';
 
@@ -68,11 +68,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  // Retried once: in about one full-suite run in ten (both cores busy with WASM inference in
-  // the other worker) one page's first live connection did not come up within 30 s; the
-  // cause is not found yet (see the closing note of issue 6). newPage prints page console
-  // warnings and errors to diagnose it; a second failure still fails the suite.
-  it('signs in, in Chinese by default, with navigation for each role and an English switch', { retry: 1 }, async () => {
+  it('signs in, in Chinese by default, with navigation for each role and an English switch', async () => {
     const page = await newPage();
     await page.goto(running.url);
     await page.waitForSelector('form.login');
@@ -99,6 +95,21 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
         throw new Error(`page ${name} never connected live (data-conn=${await p.getAttribute('[data-conn]', 'data-conn')}): ${err.message}`);
       });
     }
+  });
+
+  // The cause of a rare flake of the test above (about one full-suite run in ten, once
+  // retried): the header and the wall subscribed to the connection state in an effect, run
+  // after the next frame; the socket connected only 8–280 ms after that effect here, and
+  // when a starved renderer (or a background tab) ran the effect after the connect, the
+  // page said 连接中 for good while incidents flowed. This page runs its effects late on
+  // purpose, so the socket always connects first.
+  it('shows the live connection as connected even when the page runs its effects late', async () => {
+    const page = await newPage();
+    await lateEffects(page);
+    await login(page, running.url, 'sup-a');
+    await page.waitForSelector('[data-conn=connected]', { timeout: 10_000 });
+    await page.waitForSelector('.live-wall[data-wall-conn=connected]', { timeout: 10_000 });
+    expect(await page.locator('.offline-banner').count()).toBe(0);
   });
 
   it('shows an incident published over MQTT on the live wall within 1 s, with an alarm until acknowledged', async () => {
@@ -258,6 +269,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await running.hub.close();
     await store.close();
     await supA.waitForSelector('[data-conn=disconnected]', { timeout: 5_000 });
+    await supA.waitForSelector('.live-wall[data-wall-conn=disconnected] .offline-banner');
     await shot(supA, '12-live-wall-disconnected');
 
     // While the hub is down another hub of the deployment ingests an incident into the
@@ -269,6 +281,8 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     running = await startHub(store, dataDir, dashboardDir, ports);
 
     await supA.waitForSelector('[data-conn=connected]', { timeout: 15_000 });
+    await supA.waitForSelector('.live-wall[data-wall-conn=connected]');
+    expect(await supA.locator('.offline-banner').count()).toBe(0);
     await supA.waitForSelector(`[data-incident="${missedId}"] .chip.missed`, { timeout: 10_000 });
     expect(Number(await supA.getAttribute('[data-missed]', 'data-missed'))).toBeGreaterThanOrEqual(1);
     await supA.waitForSelector('.live-wall[data-alarm=on]');

@@ -175,6 +175,24 @@ export async function publishStatus(edge: MqttClient, over: Partial<EdgeStatus['
   await edge.publishAsync(topics.status(src.institutionId, src.edgeId), JSON.stringify(status), { qos: 1, retain: true });
 }
 
+/**
+ * Gives a page the timing of a background tab on a busy tablet: no animation frames, and
+ * every timer held back to at least 1 s. Preact runs `useEffect` after the next frame (or a
+ * 35 ms timer), so the page's effects then run well after its network work, e.g. after its
+ * Socket.IO connection has connected: a listener subscribed in an effect misses that
+ * change unless it re-reads the state. Headless Chromium shows every page (no hidden
+ * tabs to open), hence an init script; call before the page's first navigation.
+ */
+export async function lateEffects(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const nativeSetTimeout = window.setTimeout.bind(window);
+    window.setTimeout = ((fn: TimerHandler, ms?: number, ...args: unknown[]) =>
+      nativeSetTimeout(fn, Math.max(ms ?? 0, 1_000), ...args)) as typeof window.setTimeout;
+    window.requestAnimationFrame = () => 0;
+    window.cancelAnimationFrame = () => undefined;
+  });
+}
+
 export async function login(page: Page, baseUrl: string, username: string, password = PASSWORD): Promise<void> {
   await page.goto(baseUrl);
   await page.fill('input[name=username]', username);

@@ -8,7 +8,7 @@ import { countsText, enumLabel, useI18n } from '../i18n.ts';
 import { cameraName, canSeeSnapshots, roomName, useSession } from '../session.ts';
 import { SEVERITY_CLASS, formatClock, formatTime, needsAlarm } from '../format.ts';
 import { Snapshot } from './snapshot.tsx';
-import type { ConnState } from '../live.ts';
+import { useConnState } from '../live.ts';
 
 interface Entry {
   incident: IncidentView;
@@ -26,7 +26,7 @@ export function LiveWall() {
   const [missedCount, setMissedCount] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [audible, setAudible] = useState(alarm.audible());
-  const [conn, setConn] = useState<ConnState>(live.state());
+  const conn = useConnState(live);
   const [beeps, setBeeps] = useState(alarm.beeps());
   useEffect(() => alarm.onBeep(setBeeps), [alarm]);
 
@@ -65,13 +65,11 @@ export function LiveWall() {
   useEffect(() => {
     reload(null, false).catch((e: unknown) => setError(String((e as Error).message)));
     const offIncident = live.on('incident', upsert);
-    const offState = live.on('state', setConn);
     const offResync = live.on('resync', (items, first) => {
       reload(items, !first).catch((e: unknown) => setError(String((e as Error).message)));
     });
     return () => {
       offIncident();
-      offState();
       offResync();
     };
   }, [live]);
@@ -114,6 +112,7 @@ export function LiveWall() {
       class={`live-wall ${alarming > 0 ? 'alarm-on' : ''} ${conn === 'disconnected' ? 'stale' : ''}`}
       data-alarm={alarming > 0 ? 'on' : 'off'}
       data-beeps={beeps}
+      data-wall-conn={conn}
     >
       {conn === 'disconnected' && <div class="offline-banner" role="alert">{t('offlineStale')}</div>}
       <div class="wall-bar">
