@@ -10,7 +10,8 @@ import { appearanceOf } from './appearance.ts';
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, posePriority, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
-import { createTracker, type Tracker, type TrackerOptions } from './tracker.ts';
+import { defaultPoseRefindOptions, refindRequests, refoundBox, type PoseRefindOptions } from './pose-refind.ts';
+import { createTracker, type Tracker, type TrackerOptions, type TrackState } from './tracker.ts';
 import { createInferencePool, type PoolOptions } from './worker-pool.ts';
 
 export interface VisionPipelineOptions extends PoolOptions {
@@ -27,6 +28,11 @@ export interface VisionPipelineOptions extends PoolOptions {
   detectEvery?: number;
   posture?: PostureThresholds;
   age?: AgeThresholds;
+  /**
+   * Look for bodies the detector lost with the pose model where they were last seen
+   * (see pose-refind.ts); `false` turns it off. Costs at most `maxPerFrame` extra poses.
+   */
+  poseRefind?: Partial<PoseRefindOptions> | false;
 }
 
 /** Defaults chosen by measurement on vtest (see models/README.md). */
@@ -45,6 +51,8 @@ export interface StageStats {
   detectMs: number;
   poseMs: number;
   trackMs: number;
+  /** Lost bodies re-found by the pose model (see pose-refind.ts). */
+  refound: number;
 }
 
 export interface VisionPipelineWithStats extends VisionPipeline {
@@ -71,7 +79,8 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   const posesPerFrame = opts.posesPerFrame ?? defaultPipelineOptions.posesPerFrame;
   const detectEvery = Math.max(1, opts.detectEvery ?? defaultPipelineOptions.detectEvery);
   const cameras = new Map<string, CameraState>();
-  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0 };
+  const refind: PoseRefindOptions | null = opts.poseRefind === false ? null : { ...defaultPoseRefindOptions, ...opts.poseRefind };
+  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0 };
   opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
 
   function camera(id: string): CameraState {
@@ -87,7 +96,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     const det = detected ? await detected : null;
     if (det) stats.detectMs += det.ms;
     const t0 = performance.now();
-    const tracks = det
+    const tracks: TrackState[] = det
       ? cam.tracker.update(det.detections, frame.t * 1000, det.detections.map((d) => appearanceOf(frame, d.box)))
       : cam.tracker.predict(frame.t * 1000);
     const live = new Set(cam.tracker.tracks().map((t) => t.id));
@@ -109,14 +118,32 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
       return pa === pb ? 0 : pb > pa ? 1 : -1;
     });
     const chosen = candidates.slice(0, Number.isFinite(posesPerFrame) ? posesPerFrame : candidates.length);
-    if (det && chosen.length > 0) {
+    const tMs = frame.t * 1000;
+    const lost = det && refind ? refindRequests(cam.tracker.tracks(), tracks, (id) => Boolean(cam.memory.get(id)?.keypointsBox), tMs, frame, refind) : [];
+    if (det && chosen.length + lost.length > 0) {
       const boxes = chosen.map((i) => tracks[i]?.box as Box);
-      const res = await pool.pose(det.worker, key, frame, boxes);
+      const res = await pool.pose(det.worker, key, frame, [...boxes, ...lost.map((r) => r.roi)]);
       stats.poseMs += res.ms;
-      stats.poses += chosen.length;
+      stats.poses += chosen.length + lost.length;
       cam.perspective ??= createPerspectiveModel(frame.height);
       const ctx = { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: opts.posture, ageThresholds: opts.age };
       chosen.forEach((ti, k) => applyFreshPose(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, seq, ctx));
+      lost.forEach((r, k) => {
+        const kps = res.keypoints[chosen.length + k] ?? null;
+        const found = refind ? refoundBox(kps, tracks, frame, refind) : null;
+        const state = found ? cam.tracker.refind(r.id, found.box, found.score, tMs) : null;
+        const mem = cam.memory.get(r.id);
+        if (!state || !mem || !kps) return;
+        stats.refound++;
+        // A track still coasting on its predicted box is reported already: replace it.
+        const at = tracks.findIndex((t) => t.id === r.id);
+        if (at >= 0) tracks[at] = state;
+        else {
+          tracks.push(state);
+          mems.push(mem);
+        }
+        applyFreshPose(mem, kps, state.box, seq, ctx);
+      });
     }
     stats.frames++;
     const persons: TrackedPerson[] = tracks.map((t, i) => {

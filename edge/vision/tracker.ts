@@ -73,6 +73,13 @@ export interface Tracker {
   predict(tMs: number): TrackState[];
   /** All live tracks, reported or not (for tests and diagnostics). */
   tracks(): readonly TrackState[];
+  /**
+   * Re-finds a live confirmed track from another measurement than the detector (the
+   * pipeline's pose re-find of a body the detector lost): the track moves to `box`, stops
+   * (velocity zero: a lost body is usually a still one) and counts as seen at `tMs`.
+   * Returns its state to report, or null when no such track lives.
+   */
+  refind(id: number, box: Box, score: number, tMs: number): TrackState | null;
 }
 
 function toBox(t: Pick<Track, 'cx' | 'cy' | 'w' | 'h'>): Box {
@@ -192,5 +199,22 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
       .map((t) => ({ ...stateOf(t), box: predictBox(t, tMs), detection: -1 }));
   }
 
-  return { update, predict, tracks: () => live.map(stateOf) };
+  function refind(id: number, box: Box, score: number, tMs: number): TrackState | null {
+    const t = live.find((x) => x.id === id && x.confirmed);
+    if (!t) return null;
+    t.cx = box[0] + box[2] / 2;
+    t.cy = box[1] + box[3] / 2;
+    t.w = box[2];
+    t.h = box[3];
+    t.box = toBox(t);
+    t.vx = 0;
+    t.vy = 0;
+    t.score = score;
+    t.lastSeenMs = tMs;
+    t.lastUpdateMs = tMs;
+    t.detection = -1;
+    return stateOf(t);
+  }
+
+  return { update, predict, refind, tracks: () => live.map(stateOf) };
 }

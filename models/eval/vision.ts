@@ -1,6 +1,6 @@
 /**
  * `npm run eval:vision [-- --frames N --every N --workers N --peer centernet,nanodet|none
- *  --multicam-frames N --no-readme]`: our pipeline and the `@vladmandic/human` peer on
+ *  --multicam-frames N --no-refind --no-readme]` (`--no-refind`: without the pose re-find of lost bodies): our pipeline and the `@vladmandic/human` peer on
  * vtest.avi against its MOT15 ground truth, in one run on the same frames; prints the
  * table and writes it into models/README.md. Run it under `nice` (see package.json).
  */
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'multicam-detect-every': { type: 'string' },
     'multicam-poses': { type: 'string' },
     'no-readme': { type: 'boolean' },
+    'no-refind': { type: 'boolean' },
   },
 });
 
@@ -46,8 +47,13 @@ const runs: RunResult[] = [];
 log(`eval:vision: ours (${workers} workers)…`);
 const detectEvery = Number(values['detect-every'] ?? 1);
 const poses = Number(values.poses ?? 2);
+const refind = !values['no-refind'];
 runs.push(
-  await runOurs(src, { size: workers, log, detectEvery, posesPerFrame: poses }, `anyu: centernet@384 (every ${detectEvery}) + tracker + movenet-lightning ×${poses}/frame`),
+  await runOurs(
+    src,
+    { size: workers, log, detectEvery, posesPerFrame: poses, ...(refind ? {} : { poseRefind: false as const }) },
+    `anyu: centernet@384 (every ${detectEvery}) + tracker + movenet-lightning ×${poses}/frame${refind ? ' + pose re-find' : ''}`,
+  ),
 );
 for (const p of peers) {
   log(`eval:vision: peer human ${p}…`);
