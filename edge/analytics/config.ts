@@ -107,12 +107,16 @@ export const FallConfig = z.object({
   /**
    * Vanish path (adults and unknown age; see fall-evidence.ts): a track lost for
    * `vanishSeconds` whose head came down at ≥ `vanishMinSpeed` body heights per second
-   * over its last `vanishSpanSeconds`, and ≥ `vanishMinDrop` in all, is a candidate.
-   * 0 s (the default) turns the path off: on the fit split (vanishSeconds 1, speed 0.3,
-   * drop 0.1) it found 2 more falls (night, GMDCSA24 subject 2) but raised 2 false falls
-   * on URFD ADLs where people lay down and the detector lost them just the same.
+   * over its last `vanishSpanSeconds`, and ≥ `vanishMinDrop` in all, is a candidate —
+   * unless it was last seen at the frame's edge or with ≥ 30 % of its box behind another
+   * person (it walked out of view or was hidden). 0 s turns the path off.
+   * On by default since the vision pipeline re-finds lost bodies with the pose model
+   * (edge/vision/pose-refind.ts): before that, on the fit split the path found 2 more
+   * falls but raised 2 false falls on URFD ADLs (adl-22, adl-23: people lying down whom
+   * the detector lost); with the re-find those bodies stay tracked, and the fit split
+   * gives 26/26 falls, 31/31 non-falls with the path on (25/26, 31/31 off).
    */
-  vanishSeconds: z.number().nonnegative().default(0),
+  vanishSeconds: z.number().nonnegative().default(1),
   vanishSpanSeconds: z.number().positive().default(0.5),
   vanishMinSpeed: z.number().nonnegative().default(0.3),
   vanishMinDrop: z.number().nonnegative().default(0.1),

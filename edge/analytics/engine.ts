@@ -166,7 +166,8 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
           falls.set(p.track, st);
         }
         const ignored = p.zones.some((id) => ignoreTypes.has(zoneType.get(id) ?? ''));
-        st.observe(now, p, ignored);
+        const others = placed.filter((o) => o.track !== p.track).map((o) => o.box);
+        st.observe(now, p, ignored, { frameWidth: analysis.frame.width, frameHeight: analysis.frame.height, others });
       }
       return [...fallRules(now), ...countRules(now, false)];
     },

@@ -13,8 +13,9 @@
  *   not-down samples stand in for the upright reference (`firstSightSeconds`, clips or
  *   views that start mid-fall); box-only evidence, tall → wide with a deep drop of the box
  *   top (`boxWindowSeconds`, adults and unknown age); a new track appearing where another
- *   was just lost takes over its state (`handoverSeconds`); optionally a body lost right
- *   after a fast descent (`vanishSeconds`, off by default).
+ *   was just lost takes over its state (`handoverSeconds`); a body lost right after a
+ *   fast descent, unless it was last seen at the frame's edge or behind someone
+ *   (`vanishSeconds`).
  * - The activity model (default `model: 'off'`), when the frame carries its output: with `model: 'veto'` or
  *   `'assist'` a geometric candidate whose `falling` probability never reached
  *   `minModelProb` is dropped. With `'assist'` the model may also start a candidate on its
@@ -59,6 +60,9 @@ export class TrackFallState {
   #firstSeen: number | null = null;
   /** The vanish check ran for the current absence (it runs once per absence). */
   #vanishChecked = false;
+  /** The latest sighting could explain a disappearance: at the frame's edge, or behind someone. */
+  #leftOrHidden = false;
+
   lastSeen = 0;
   /** Box of the latest observation, for handing the state over to a re-found track. */
   lastBox: TrackedPerson['box'] | null = null;
@@ -72,10 +76,15 @@ export class TrackFallState {
     return this.#fallen;
   }
 
-  /** Feeds one observation; returns true when this sample confirmed a new fall. */
-  observe(t: number, p: TrackedPerson, ignored: boolean): boolean {
+  /**
+   * Feeds one observation; returns true when this sample confirmed a new fall. `scene`
+   * (frame size, the other people's boxes) lets the vanish path tell a body that went
+   * out of view or behind someone from one the detector lost on the floor.
+   */
+  observe(t: number, p: TrackedPerson, ignored: boolean, scene?: SceneContext): boolean {
     this.lastSeen = t;
     this.#vanishChecked = false;
+    this.#leftOrHidden = scene ? leftOrHidden(p.box, scene) : false;
     this.lastBox = p.box;
     this.#firstSeen ??= t;
     const cfg = this.cfg;
@@ -172,7 +181,7 @@ export class TrackFallState {
    */
   #checkVanished(t: number): void {
     const p = this.#lastPerson;
-    if (this.#vanishChecked || this.#candidate || this.#fallen || !p || p.age === 'child') return;
+    if (this.#vanishChecked || this.#candidate || this.#fallen || !p || p.age === 'child' || this.#leftOrHidden) return;
     if (t - this.lastSeen < this.cfg.vanishSeconds * 1000) return;
     this.#vanishChecked = true;
     const drop = vanishDrop(this.#history, paramsFor(this.cfg, p.age).descentWindowSeconds, this.cfg);
@@ -199,6 +208,27 @@ export class TrackFallState {
   expire(now: number): void {
     if (this.#fallen && now - this.lastSeen >= this.cfg.lostSeconds * 1000) this.#fallen = null;
   }
+}
+
+export interface SceneContext {
+  frameWidth: number;
+  frameHeight: number;
+  /** Boxes of the other people seen on the same frame. */
+  others: readonly TrackedPerson['box'][];
+}
+
+/** Within 2 % of the frame's border, or ≥ 30 % of the box covered by another person's box. */
+function leftOrHidden(box: TrackedPerson['box'], scene: SceneContext): boolean {
+  const [x, y, w, h] = box;
+  const mx = scene.frameWidth * 0.02;
+  const my = scene.frameHeight * 0.02;
+  if (x <= mx || y <= my || x + w >= scene.frameWidth - mx || y + h >= scene.frameHeight - my) return true;
+  const area = Math.max(1, w * h);
+  return scene.others.some(([ox, oy, ow, oh]) => {
+    const iw = Math.min(x + w, ox + ow) - Math.max(x, ox);
+    const ih = Math.min(y + h, oy + oh) - Math.max(y, oy);
+    return iw > 0 && ih > 0 && (iw * ih) / area >= 0.3;
+  });
 }
 
 function paramsFor(cfg: FallConfig, age: AgeClass): FallConfig['adult'] {
