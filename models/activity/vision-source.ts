@@ -19,6 +19,8 @@ const SETTINGS = {
   detector: { inputWidth: 384, minScore: 0.2 },
   tracker: { highScore: 0.3, lowScore: 0.25, minHits: 3, coastMs: 300 },
   posesPerFrame: 3,
+  /** Pose re-find of bodies the detector lost (edge/vision/pose-refind.ts), pinned. */
+  poseRefind: { maxPerFrame: 1, withinMs: 1000, grow: 0.25, minMeanScore: 0.3, minKeypoints: 8, keypointScore: 0.3, maxOverlap: 0.3 },
 } as const;
 /** Every tracked person gets a pose on every frame: fall clips are short and one-person. */
 const POSES_PER_FRAME = 4;
@@ -26,7 +28,7 @@ const POSES_PER_FRAME = 4;
 export function createVisionSource(opts: { workers?: number } = {}): VisionSource {
   let created: Promise<VisionPipeline> | null = null;
   return {
-    signature: JSON.stringify({ v: 1, defaultPipelineOptions: SETTINGS, posesPerFrame: POSES_PER_FRAME }),
+    signature: JSON.stringify({ v: 2, defaultPipelineOptions: SETTINGS, posesPerFrame: POSES_PER_FRAME }),
     pipeline() {
       created ??= createVisionPipeline({
         size: opts.workers ?? 1,
@@ -34,6 +36,7 @@ export function createVisionSource(opts: { workers?: number } = {}): VisionSourc
         tracker: { ...SETTINGS.tracker },
         posesPerFrame: POSES_PER_FRAME,
         detectEvery: 1,
+        poseRefind: { ...SETTINGS.poseRefind },
       });
       return created;
     },

@@ -1,0 +1,160 @@
+/**
+ * The fall evaluation shared by `npm run eval:falls` and the test that runs it on every
+ * `npm test` with footage (tests/analytics/falls-eval.test.ts): replays cached keypoints
+ * of labelled clips through the edge's analytics and scores clip-level recall and
+ * specificity, false falls per hour of non-fall footage and latency, per variant.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
+import type { RulesConfigInput } from '../../edge/analytics/config.ts';
+import type { ActivityClassifier } from '../../edge/types.ts';
+import type { ClipInfo } from '../activity/clips.ts';
+import type { CachedClip } from '../activity/keypoint-cache.ts';
+import { replayFalls } from './fall-replay.ts';
+
+export const MODEL_CARD = join(dirname(fileURLToPath(import.meta.url)), '../activity/MODEL_CARD.md');
+export const CARD_BEGIN = '<!-- eval:falls begin -->';
+export const CARD_END = '<!-- eval:falls end -->';
+/** Seconds the last frame is held after a clip ends (URFD falls end < 1 s after lying starts). */
+export const PAD_SECONDS = 3;
+/** A detection counts when it opens no earlier than this before the labelled start. */
+export const LABEL_SLACK_SECONDS = 1.5;
+
+export interface EvalClip {
+  info: ClipInfo;
+  cached: CachedClip;
+}
+
+export interface FallEvalRow {
+  name: string;
+  tp: number;
+  fn: number;
+  tn: number;
+  fp: number;
+  /** Fall incidents opened on non-fall footage, and that footage's length. */
+  falseFalls: number;
+  negSeconds: number;
+  /** False falls on vtest.avi alone (the issue's target is none). */
+  vtestFalseFalls: number;
+  /** Seconds from the labelled start to the incident, per detected fall, ascending. */
+  latencies: number[];
+  missed: string[];
+  falseClips: string[];
+}
+
+export interface FallVariant {
+  name: string;
+  /** Activity model folder; undefined = the default (permissive) weights; null = no model. */
+  modelDir: string | undefined | null;
+  rules: RulesConfigInput;
+}
+
+const FULL_WEIGHTS = join(dirname(MODEL_CARD), 'model');
+
+/** The variants of the table. The first is the shipped default. */
+export const VARIANTS: FallVariant[] = [
+  { name: 'rules only (default)', modelDir: null, rules: { fall: { model: 'off' } } },
+  { name: 'rules + model veto (permissive weights)', modelDir: undefined, rules: { fall: { model: 'veto' } } },
+  { name: 'rules + model assist (permissive weights)', modelDir: undefined, rules: { fall: { model: 'assist' } } },
+  { name: 'rules + model veto (full weights, non-commercial)', modelDir: FULL_WEIGHTS, rules: { fall: { model: 'veto' } } },
+  { name: 'rules + model assist (full weights, non-commercial)', modelDir: FULL_WEIGHTS, rules: { fall: { model: 'assist' } } },
+];
+
+export async function scoreVariant(name: string, clips: EvalClip[], classifier: ActivityClassifier | null, rules: RulesConfigInput): Promise<FallEvalRow> {
+  const row: FallEvalRow = { name, tp: 0, fn: 0, tn: 0, fp: 0, falseFalls: 0, negSeconds: 0, vtestFalseFalls: 0, latencies: [], missed: [], falseClips: [] };
+  for (const { info, cached } of clips) {
+    const r = await replayFalls(cached, { classifier, padSeconds: PAD_SECONDS, rules });
+    if (info.kind === 'fall') {
+      const lyingAt = info.lyingStartS ?? 0;
+      const hit = r.opens.find((t) => t >= lyingAt - LABEL_SLACK_SECONDS);
+      if (hit !== undefined) {
+        row.tp += 1;
+        row.latencies.push(hit - lyingAt);
+      } else {
+        row.fn += 1;
+        row.missed.push(info.id);
+      }
+      continue;
+    }
+    row.negSeconds += r.seconds;
+    row.falseFalls += r.opens.length;
+    if (info.dataset === 'vtest') row.vtestFalseFalls += r.opens.length;
+    if (r.opens.length > 0) {
+      row.fp += 1;
+      row.falseClips.push(`${info.id}×${r.opens.length}`);
+    } else row.tn += 1;
+  }
+  row.latencies.sort((a, b) => a - b);
+  return row;
+}
+
+/** Scores every variant whose weights load (a variant whose weights fail is reported and left out). */
+export async function evaluateFalls(clips: EvalClip[], variants: FallVariant[] = VARIANTS, log: (msg: string) => void = console.error): Promise<FallEvalRow[]> {
+  const rows: FallEvalRow[] = [];
+  for (const v of variants) {
+    if (v.modelDir === null) {
+      rows.push(await scoreVariant(v.name, clips, null, v.rules));
+      continue;
+    }
+    const classifier = await loadActivityClassifier(v.modelDir ? { dir: v.modelDir } : {}).catch((err: unknown) => {
+      log(`${v.name}: ${(err as Error).message}`);
+      return null;
+    });
+    if (!classifier) continue;
+    try {
+      rows.push(await scoreVariant(v.name, clips, classifier, v.rules));
+    } finally {
+      await classifier.dispose();
+    }
+  }
+  return rows;
+}
+
+function fmt(v: number, digits = 2): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
+}
+
+export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number): string {
+  const cells = (r: FallEvalRow): string => {
+    const median = r.latencies[Math.floor(r.latencies.length / 2)] ?? NaN;
+    const max = r.latencies[r.latencies.length - 1] ?? NaN;
+    return [
+      r.name,
+      `${fmt(r.tp / (r.tp + r.fn))} (${r.tp}/${r.tp + r.fn})`,
+      `${fmt(r.tn / (r.tn + r.fp))} (${r.tn}/${r.tn + r.fp})`,
+      `${fmt(r.falseFalls / (r.negSeconds / 3600), 1)} (${r.falseFalls} in ${fmt(r.negSeconds / 60, 1)} min)`,
+      `${fmt(median, 1)} / ${fmt(max, 1)}`,
+    ].join(' | ');
+  };
+  return [
+    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at 10 fps; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
+    '',
+    '| variant | recall (falls) | specificity (non-fall clips) | false falls per hour | latency median / max (s) |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${cells(r)} |`),
+    '',
+    ...rows.map((r) => `- ${r.name}: missed ${r.missed.length ? r.missed.join(', ') : 'none'}; false alarms ${r.falseClips.length ? r.falseClips.join(', ') : 'none'}${part === 'report' ? `; on vtest.avi ${r.vtestFalseFalls}` : ''}`),
+  ].join('\n');
+}
+
+/** Counts of one variant as written in the model card's results section (what the test compares against). */
+export interface CardCounts {
+  tp: number;
+  falls: number;
+  tn: number;
+  negatives: number;
+}
+
+export function cardCounts(card: string, variant: string): CardCounts | null {
+  const a = card.indexOf(CARD_BEGIN);
+  const b = card.indexOf(CARD_END);
+  if (a < 0 || b < a) return null;
+  const line = card
+    .slice(a, b)
+    .split('\n')
+    .find((l) => l.startsWith(`| ${variant} |`));
+  const m = line?.match(/\((\d+)\/(\d+)\)\s*\|[^|]*\((\d+)\/(\d+)\)/);
+  if (!m) return null;
+  return { tp: Number(m[1]), falls: Number(m[2]), tn: Number(m[3]), negatives: Number(m[4]) };
+}
