@@ -15,10 +15,12 @@ export interface PersonMemory {
   posture: Posture;
   vote: AgeVote;
   age: AgeClass;
+  /** Head height (image y) and box height at recent poses, for the pose re-find's descent test. */
+  heads: { tMs: number; y: number; h: number }[];
 }
 
 export function newMemory(): PersonMemory {
-  return { keypoints: null, keypointsBox: null, poseSeq: -1, posture: 'unknown', vote: { adult: 0, child: 0 }, age: 'unknown' };
+  return { keypoints: null, keypointsBox: null, poseSeq: -1, posture: 'unknown', vote: { adult: 0, child: 0 }, age: 'unknown', heads: [] };
 }
 
 /**

@@ -5,7 +5,7 @@
  * detections run in parallel and the per-camera steps are chained in submission order.
  */
 import type { Box } from '../../protocol/index.ts';
-import type { FrameAnalysis, RgbFrame, TrackedPerson, VisionPipeline } from '../types.ts';
+import type { FrameAnalysis, Keypoint, RgbFrame, TrackedPerson, VisionPipeline } from '../types.ts';
 import { appearanceOf } from './appearance.ts';
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, posePriority, type PersonMemory } from './person-state.ts';
@@ -70,6 +70,13 @@ interface CameraState {
   chain: Promise<unknown>;
 }
 
+/** Keeps the head height of the poses of the last `keepMs` (face keypoints, else the box top). */
+function noteHead(mem: PersonMemory, kps: Keypoint[] | null, box: Box, tMs: number, keepMs: number): void {
+  const face = kps ? kps.slice(0, 5).filter((k) => k[2] >= 0.3) : [];
+  const y = face.length ? face.reduce((a, k) => a + k[1], 0) / face.length : box[1];
+  mem.heads = [...mem.heads.filter((s) => tMs - s.tMs <= keepMs), { tMs, y, h: box[3] }];
+}
+
 export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Promise<VisionPipelineWithStats> {
   const pool = await createInferencePool({
     ...opts,
@@ -119,7 +126,10 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     });
     const chosen = candidates.slice(0, Number.isFinite(posesPerFrame) ? posesPerFrame : candidates.length);
     const tMs = frame.t * 1000;
-    const lost = det && refind ? refindRequests(cam.tracker.tracks(), tracks, (id) => Boolean(cam.memory.get(id)?.keypointsBox), tMs, frame, refind) : [];
+    const lost = det && refind ? refindRequests(cam.tracker.tracks(), tracks, (id) => {
+      const m = cam.memory.get(id);
+      return m?.keypointsBox ? m : null;
+    }, tMs, frame, refind) : [];
     if (det && chosen.length + lost.length > 0) {
       const boxes = chosen.map((i) => tracks[i]?.box as Box);
       const res = await pool.pose(det.worker, key, frame, [...boxes, ...lost.map((r) => r.roi)]);
@@ -127,7 +137,10 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
       stats.poses += chosen.length + lost.length;
       cam.perspective ??= createPerspectiveModel(frame.height);
       const ctx = { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: opts.posture, ageThresholds: opts.age };
-      chosen.forEach((ti, k) => applyFreshPose(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, seq, ctx));
+      chosen.forEach((ti, k) => {
+        applyFreshPose(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, seq, ctx);
+        if (refind) noteHead(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, tMs, refind.descentMs);
+      });
       lost.forEach((r, k) => {
         const kps = res.keypoints[chosen.length + k] ?? null;
         const found = refind ? refoundBox(kps, tracks, frame, refind) : null;
@@ -143,6 +156,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
           mems.push(mem);
         }
         applyFreshPose(mem, kps, state.box, seq, ctx);
+        noteHead(mem, kps, state.box, tMs, refind?.descentMs ?? 0);
       });
     }
     stats.frames++;

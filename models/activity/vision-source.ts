@@ -20,7 +20,7 @@ const SETTINGS = {
   tracker: { highScore: 0.3, lowScore: 0.25, minHits: 3, coastMs: 300 },
   posesPerFrame: 3,
   /** Pose re-find of bodies the detector lost (edge/vision/pose-refind.ts), pinned. */
-  poseRefind: { maxPerFrame: 1, withinMs: 1000, grow: 0.25, minMeanScore: 0.3, minKeypoints: 8, keypointScore: 0.3, maxOverlap: 0.3 },
+  poseRefind: { maxPerFrame: 1, withinMs: 1000, grow: 0.25, minMeanScore: 0.3, minKeypoints: 8, keypointScore: 0.3, maxOverlap: 0.3, minHeadDrop: 0.1, descentMs: 600 },
 } as const;
 /** Every tracked person gets a pose on every frame: fall clips are short and one-person. */
 const POSES_PER_FRAME = 4;
@@ -28,7 +28,7 @@ const POSES_PER_FRAME = 4;
 export function createVisionSource(opts: { workers?: number } = {}): VisionSource {
   let created: Promise<VisionPipeline> | null = null;
   return {
-    signature: JSON.stringify({ v: 2, defaultPipelineOptions: SETTINGS, posesPerFrame: POSES_PER_FRAME }),
+    signature: JSON.stringify({ v: 3, defaultPipelineOptions: SETTINGS, posesPerFrame: POSES_PER_FRAME }),
     pipeline() {
       created ??= createVisionPipeline({
         size: opts.workers ?? 1,

@@ -14,6 +14,7 @@ const opts = defaultPoseRefindOptions;
 function track(id: number, box: Box, lastSeenMs: number, detection = -1): TrackState {
   return { id, box, score: 0.6, hits: 5, confirmed: true, lastSeenMs, detection };
 }
+const sitting = () => ({ posture: 'sitting' as const, heads: [] });
 
 /** A lying body's 17 keypoints spread over `box`, all with score `s`. */
 function lyingPose(box: Box, s: number): Keypoint[] {
@@ -25,7 +26,7 @@ describe('pose re-find: which lost tracks are looked for', () => {
 
   it('asks for a confirmed track with a pose that the detector missed this frame, on a grown crop', () => {
     const live = [track(1, [100, 100, 100, 200], 900), ...seen];
-    const req = refindRequests(live, seen, () => true, 1000, FRAME, opts);
+    const req = refindRequests(live, seen, sitting, 1000, FRAME, opts);
     expect(req).toHaveLength(1);
     expect(req[0]?.id).toBe(1);
     const [x, y, w, h] = req[0]?.roi ?? [0, 0, 0, 0];
@@ -34,16 +35,27 @@ describe('pose re-find: which lost tracks are looked for', () => {
   });
 
   it('skips tracks never posed, lost too long ago, unconfirmed, or lying under a person the detector saw', () => {
-    expect(refindRequests([track(1, [100, 100, 100, 200], 900), ...seen], seen, (id) => id !== 1, 1000, FRAME, opts)).toEqual([]);
-    expect(refindRequests([track(1, [100, 100, 100, 200], -500), ...seen], seen, () => true, 1000, FRAME, opts)).toEqual([]);
-    expect(refindRequests([{ ...track(1, [100, 100, 100, 200], 900), confirmed: false }], seen, () => true, 1000, FRAME, opts)).toEqual([]);
-    expect(refindRequests([track(1, [405, 105, 80, 200], 900), ...seen], seen, () => true, 1000, FRAME, opts)).toEqual([]);
+    expect(refindRequests([track(1, [100, 100, 100, 200], 900), ...seen], seen, (id) => (id === 1 ? null : sitting()), 1000, FRAME, opts)).toEqual([]);
+    expect(refindRequests([track(1, [100, 100, 100, 200], -500), ...seen], seen, sitting, 1000, FRAME, opts)).toEqual([]);
+    expect(refindRequests([{ ...track(1, [100, 100, 100, 200], 900), confirmed: false }], seen, sitting, 1000, FRAME, opts)).toEqual([]);
+    expect(refindRequests([track(1, [405, 105, 80, 200], 900), ...seen], seen, sitting, 1000, FRAME, opts)).toEqual([]);
+  });
+
+  it('leaves upright people to the tracker unless their head was coming down', () => {
+    const upright = (drop: number) => () => ({ posture: 'upright' as const, heads: [{ tMs: 500, y: 100, h: 200 }, { tMs: 900, y: 100 + drop * 200, h: 200 }] });
+    // Walking behind someone (head steady): not looked for.
+    expect(refindRequests([track(1, [100, 100, 100, 200], 900)], [], upright(0.02), 1000, FRAME, opts)).toEqual([]);
+    // Head down by 15 % of the body in 0.4 s while still upright: looked for.
+    expect(refindRequests([track(1, [100, 100, 100, 200], 900)], [], upright(0.15), 1000, FRAME, opts).map((r) => r.id)).toEqual([1]);
+    for (const posture of ['sitting', 'lying', 'unknown'] as const) {
+      expect(refindRequests([track(1, [100, 100, 100, 200], 900)], [], () => ({ posture, heads: [] }), 1000, FRAME, opts).map((r) => r.id)).toEqual([1]);
+    }
   });
 
   it('asks for at most maxPerFrame tracks, the most recently seen first', () => {
     const live = [track(1, [0, 0, 50, 100], 800), track(3, [200, 300, 50, 100], 950)];
-    expect(refindRequests(live, [], () => true, 1000, FRAME, opts).map((r) => r.id)).toEqual([3]);
-    expect(refindRequests(live, [], () => true, 1000, FRAME, { ...opts, maxPerFrame: 0 })).toEqual([]);
+    expect(refindRequests(live, [], sitting, 1000, FRAME, opts).map((r) => r.id)).toEqual([3]);
+    expect(refindRequests(live, [], sitting, 1000, FRAME, { ...opts, maxPerFrame: 0 })).toEqual([]);
   });
 });
 
