@@ -8,6 +8,8 @@
  */
 import type { VisionPipeline } from '../../edge/types.ts';
 import { createVisionPipeline } from '../../edge/vision/pipeline.ts';
+import type { ClipInfo } from './clips.ts';
+import { loadOrExtract, type CachedClip } from './keypoint-cache.ts';
 
 export interface VisionSource {
   signature: string;
@@ -44,4 +46,38 @@ export function createVisionSource(opts: { workers?: number } = {}): VisionSourc
       if (created) await (await created).close();
     },
   };
+}
+
+export interface ExtractClipsOptions {
+  /** Clips extracted at once, each on its own inference thread (default 2: the machine's cores). */
+  concurrency?: number;
+  cacheDir?: string;
+  log?: (msg: string) => void;
+}
+
+/**
+ * The cached keypoints of `clips` (in their order), extracting the missing ones
+ * `concurrency` at a time through one pipeline with that many inference threads (clips
+ * are separate cameras to it, so each keeps its own tracker).
+ */
+export async function extractClips(clips: readonly ClipInfo[], opts: ExtractClipsOptions = {}): Promise<CachedClip[]> {
+  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const source = createVisionSource({ workers: concurrency });
+  const out: CachedClip[] = new Array(clips.length);
+  // Longest first, so a long clip (vtest.avi) does not start last and run alone.
+  const order = clips.map((_, i) => i).sort((a, b) => (clips[b]?.durationS ?? 0) - (clips[a]?.durationS ?? 0));
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < order.length) {
+      const i = order[next++] as number;
+      const clip = clips[i] as ClipInfo;
+      out[i] = await loadOrExtract(clip, { signature: source.signature, pipeline: source.pipeline, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), ...(opts.log ? { log: opts.log } : {}) });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, clips.length) }, lane));
+  } finally {
+    await source.close();
+  }
+  return out;
 }

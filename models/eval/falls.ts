@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
-import { loadOrExtract } from '../activity/keypoint-cache.ts';
-import { createVisionSource } from '../activity/vision-source.ts';
+import { extractClips } from '../activity/vision-source.ts';
 import { CARD_BEGIN, CARD_END, evaluateFalls, formatFallTable, MODEL_CARD, type EvalClip } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
 
@@ -30,16 +29,9 @@ async function main(): Promise<number> {
   await tf.setBackend('cpu');
   const part = values.part;
   const infos = loadClips(root).filter((c) => c.part === part);
-  const source = createVisionSource();
-  const clips: EvalClip[] = [];
-  try {
-    for (const [i, info] of infos.entries()) {
-      console.error(`[${i + 1}/${infos.length}] ${info.id}`);
-      clips.push({ info, cached: await loadOrExtract(info, { signature: source.signature, pipeline: source.pipeline, log: (m) => console.error(m) }) });
-    }
-  } finally {
-    await source.close();
-  }
+  console.error(`eval:falls: keypoints of ${infos.length} clips (cached ones are read, the others extracted, 2 at a time)…`);
+  const cached = await extractClips(infos, { log: (m) => console.error(m) });
+  const clips: EvalClip[] = infos.map((info, i) => ({ info, cached: cached[i] as EvalClip['cached'] }));
   const out = formatFallTable(await evaluateFalls(clips), part, RulesConfig.parse({}).fall.confirmSeconds);
   console.log(out);
   if (values['write-card']) {
