@@ -18,6 +18,8 @@ const FRAMES = 120;
 const EVERY = 3;
 const LIVE_SECONDS = 20;
 const LIVE_FPS = 5;
+/** Camera counts tried in turn; the run stops at the first that drops ≥ 5 % of frames. */
+const LIVE_COUNTS = [2, 4, 6];
 
 interface LiveResult {
   cameras: number;
@@ -104,7 +106,7 @@ export async function run(ctx: BenchContext): Promise<BenchSection> {
   const mc360 = await runMulticam(video, 1, 640, 360, 60, { size: workers });
 
   const live: LiveResult[] = [];
-  for (const n of [2, 4, 6]) {
+  for (const n of LIVE_COUNTS) {
     ctx.log(`vision: ${n} live cameras at 640×360, ${LIVE_FPS} fps, ${LIVE_SECONDS} s…`);
     const r = await liveCameras(video, n, workers);
     live.push(r);
@@ -135,7 +137,7 @@ export async function run(ctx: BenchContext): Promise<BenchSection> {
       '',
       liveTable,
       '',
-      `Cameras sustained with < 5 % dropped: **${sustained.length ? Math.max(...sustained) : 0}**.`,
+      `Cameras sustained with < 5 % dropped: **${sustained.length ? Math.max(...sustained) : 0}**${sustained.includes(LIVE_COUNTS[LIVE_COUNTS.length - 1] as number) ? ' (the most this bench tries)' : ''}.`,
     ].join('\n'),
   };
 }
