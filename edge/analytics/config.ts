@@ -105,18 +105,20 @@ export const FallConfig = z.object({
    */
   minHipDropAfterUpright: z.number().nonnegative().default(0.05),
   /**
-   * Vanish path (adults and unknown age; see fall-evidence.ts): a track lost for
+   * Vanish path (people classified adult, not `unknown`: a toddler plopping down and then
+   * lost by the detector looks the same; see fall-evidence.ts): a track lost for
    * `vanishSeconds` whose head came down at ≥ `vanishMinSpeed` body heights per second
    * over its last `vanishSpanSeconds`, and ≥ `vanishMinDrop` in all, is a candidate —
    * unless it was last seen at the frame's edge or with ≥ 30 % of its box behind another
-   * person (it walked out of view or was hidden). 0 s turns the path off.
-   * On by default since the vision pipeline re-finds lost bodies with the pose model
-   * (edge/vision/pose-refind.ts): before that, on the fit split the path found 2 more
-   * falls but raised 2 false falls on URFD ADLs (adl-22, adl-23: people lying down whom
-   * the detector lost); with the re-find those bodies stay tracked, and the fit split
-   * gives 26/26 falls, 31/31 non-falls with the path on (25/26, 31/31 off).
+   * person (it walked out of view or was hidden). 0 s (the default) turns the path off.
+   * Off because the fit split gives it nothing to do: with the pose re-find it found one
+   * more fall (GMDCSA24 subject 2 fall 12: 26/26 instead of 25/26, 31/31 either way) only
+   * while it also fired for `unknown` age, which made a toddler plopping down and then
+   * lost a fall; for adults only it finds nothing more on the fit split. Before the re-find
+   * it raised 2 false falls on URFD ADLs (adl-22, adl-23: people lying down whom the
+   * detector lost).
    */
-  vanishSeconds: z.number().nonnegative().default(1),
+  vanishSeconds: z.number().nonnegative().default(0),
   vanishSpanSeconds: z.number().positive().default(0.5),
   vanishMinSpeed: z.number().nonnegative().default(0.3),
   vanishMinDrop: z.number().nonnegative().default(0.1),

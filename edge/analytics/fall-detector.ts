@@ -13,9 +13,9 @@
  *   not-down samples stand in for the upright reference (`firstSightSeconds`, clips or
  *   views that start mid-fall); box-only evidence, tall → wide with a deep drop of the box
  *   top (`boxWindowSeconds`, adults and unknown age); a new track appearing where another
- *   was just lost takes over its state (`handoverSeconds`); a body lost right after a
- *   fast descent, unless it was last seen at the frame's edge or behind someone
- *   (`vanishSeconds`).
+ *   was just lost takes over its state (`handoverSeconds`); optionally an adult lost right
+ *   after a fast descent, unless last seen at the frame's edge or behind someone
+ *   (`vanishSeconds`, off by default).
  * - The activity model (default `model: 'off'`), when the frame carries its output: with `model: 'veto'` or
  *   `'assist'` a geometric candidate whose `falling` probability never reached
  *   `minModelProb` is dropped. With `'assist'` the model may also start a candidate on its
@@ -176,12 +176,14 @@ export class TrackFallState {
 
   /**
    * A body lost for `vanishSeconds` right after a fast descent becomes a candidate from
-   * its last sighting (adults and unknown age): it is confirmed like any other unless the
+   * its last sighting (people classified adult): it is confirmed like any other unless the
    * person is seen upright again within the confirmation window.
    */
   #checkVanished(t: number): void {
     const p = this.#lastPerson;
-    if (this.#vanishChecked || this.#candidate || this.#fallen || !p || p.age === 'child' || this.#leftOrHidden) return;
+    // Adults only: a toddler whose age is still `unknown` (small, sitting) who plops down and
+    // is then lost by the detector looks just like this, and toddlers plop down all day.
+    if (this.#vanishChecked || this.#candidate || this.#fallen || !p || p.age !== 'adult' || this.#leftOrHidden) return;
     if (t - this.lastSeen < this.cfg.vanishSeconds * 1000) return;
     this.#vanishChecked = true;
     const drop = vanishDrop(this.#history, paramsFor(this.cfg, p.age).descentWindowSeconds, this.cfg);
