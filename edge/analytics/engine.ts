@@ -166,8 +166,9 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
           falls.set(p.track, st);
         }
         const ignored = p.zones.some((id) => ignoreTypes.has(zoneType.get(id) ?? ''));
-        const others = placed.filter((o) => o.track !== p.track).map((o) => o.box);
-        st.observe(now, p, ignored, { frameWidth: analysis.frame.width, frameHeight: analysis.frame.height, others });
+        // Only the (opt-in) vanish path reads the scene: skip building it when that is off.
+        const scene = cfg.fall.vanishSeconds > 0 ? { frameWidth: analysis.frame.width, frameHeight: analysis.frame.height, others: placed.filter((o) => o.track !== p.track).map((o) => o.box) } : undefined;
+        st.observe(now, p, ignored, scene);
       }
       return [...fallRules(now), ...countRules(now, false)];
     },
