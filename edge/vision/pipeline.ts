@@ -106,7 +106,8 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     const tracks: TrackState[] = det
       ? cam.tracker.update(det.detections, frame.t * 1000, det.detections.map((d) => appearanceOf(frame, d.box)))
       : cam.tracker.predict(frame.t * 1000);
-    const live = new Set(cam.tracker.tracks().map((t) => t.id));
+    const allTracks = cam.tracker.tracks();
+    const live = new Set(allTracks.map((t) => t.id));
     for (const id of cam.memory.keys()) if (!live.has(id)) cam.memory.delete(id);
     stats.trackMs += performance.now() - t0;
     const seq = cam.seq++;
@@ -126,7 +127,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     });
     const chosen = candidates.slice(0, Number.isFinite(posesPerFrame) ? posesPerFrame : candidates.length);
     const tMs = frame.t * 1000;
-    const lost = det && refind ? refindRequests(cam.tracker.tracks(), tracks, (id) => {
+    const lost = det && refind ? refindRequests(allTracks, tracks, (id) => {
       const m = cam.memory.get(id);
       return m?.keypointsBox ? m : null;
     }, tMs, frame, refind) : [];

@@ -19,6 +19,7 @@ import { buildDataset, concatDatasets, type Dataset, type LabelledSample } from 
 import { realSequences } from './real-sequences.ts';
 import { buildModel, saveModel } from './model.ts';
 import { randomSequence } from './synthetic-scenarios.ts';
+import { runScript } from '../run-script.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -108,10 +109,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runScript(main);

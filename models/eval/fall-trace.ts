@@ -10,10 +10,10 @@ import { parseArgs } from 'node:util';
 import { parseRulesConfig } from '../../edge/analytics/config.ts';
 import { bodyState } from '../../edge/analytics/pose-geometry.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
-import { loadOrExtract } from '../activity/keypoint-cache.ts';
-import { createVisionSource } from '../activity/vision-source.ts';
+import { extractClips } from '../activity/vision-source.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
 import { PAD_SECONDS } from './falls-eval.ts';
+import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { rules: { type: 'string', default: '{}' } } });
@@ -30,8 +30,8 @@ async function main(): Promise<number> {
   }
   const rulesInput = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
   const rules = parseRulesConfig(rulesInput);
-  const source = createVisionSource();
-  const cached = await loadOrExtract(info, { signature: source.signature, pipeline: source.pipeline }).finally(() => source.close());
+  const [cached] = await extractClips([info], { concurrency: 1 });
+  if (!cached) throw new Error(`no keypoints for ${id}`);
   console.log(`${id} (${info.part}, ${info.kind}) ${cached.width}×${cached.height}, ${cached.frames.length} frames at ${cached.fps} fps; labelled start ${info.lyingStartS ?? '-'} s`);
   for (const f of cached.frames) {
     const people = f.persons.map((p) => {
@@ -48,10 +48,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runScript(main);

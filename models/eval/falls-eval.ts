@@ -6,7 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
+import { loadActivityClassifier, type LoadedActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
 import type { RulesConfigInput } from '../../edge/analytics/config.ts';
 import type { ActivityClassifier } from '../../edge/types.ts';
 import type { ClipInfo } from '../activity/clips.ts';
@@ -89,24 +89,32 @@ export async function scoreVariant(name: string, clips: EvalClip[], classifier: 
   return row;
 }
 
-/** Scores every variant whose weights load (a variant whose weights fail is reported and left out). */
+/**
+ * Scores every variant whose weights load (a variant whose weights fail is reported and
+ * left out). Each weights folder is loaded once, however many variants use it.
+ */
 export async function evaluateFalls(clips: EvalClip[], variants: FallVariant[] = VARIANTS, log: (msg: string) => void = console.error): Promise<FallEvalRow[]> {
+  const loaded = new Map<string | undefined, Promise<LoadedActivityClassifier | null>>();
+  const classifierFor = (dir: string | undefined) => {
+    let c = loaded.get(dir);
+    if (!c) {
+      c = loadActivityClassifier(dir ? { dir } : {}).catch((err: unknown) => {
+        log(`activity weights ${dir ?? '(default)'}: ${(err as Error).message}`);
+        return null;
+      });
+      loaded.set(dir, c);
+    }
+    return c;
+  };
   const rows: FallEvalRow[] = [];
-  for (const v of variants) {
-    if (v.modelDir === null) {
-      rows.push(await scoreVariant(v.name, clips, null, v.rules));
-      continue;
-    }
-    const classifier = await loadActivityClassifier(v.modelDir ? { dir: v.modelDir } : {}).catch((err: unknown) => {
-      log(`${v.name}: ${(err as Error).message}`);
-      return null;
-    });
-    if (!classifier) continue;
-    try {
+  try {
+    for (const v of variants) {
+      const classifier = v.modelDir === null ? null : await classifierFor(v.modelDir);
+      if (v.modelDir !== null && !classifier) continue;
       rows.push(await scoreVariant(v.name, clips, classifier, v.rules));
-    } finally {
-      await classifier.dispose();
     }
+  } finally {
+    for (const c of loaded.values()) await (await c)?.dispose();
   }
   return rows;
 }

@@ -14,6 +14,7 @@ import { dataDir, loadClips } from '../activity/clips.ts';
 import { extractClips } from '../activity/vision-source.ts';
 import { CARD_BEGIN, CARD_END, evaluateFalls, formatFallTable, MODEL_CARD, type EvalClip } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
+import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { part: { type: 'string', default: 'report' }, 'write-card': { type: 'boolean', default: false } } });
@@ -40,10 +41,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runScript(main);
