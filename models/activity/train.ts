@@ -86,18 +86,27 @@ async function main(): Promise<number> {
 
   const model = buildModel(seed);
   model.compile({ optimizer: tf.train.adam(0.003), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  await model.fit(xs.slice(nVal), ys.slice(nVal), {
-    epochs: Number(values.epochs),
-    batchSize: 128,
-    shuffle: true,
-    classWeight,
-    validationData: [xs.slice(0, nVal), ys.slice(0, nVal)],
-    verbose: 0,
-    callbacks: {
-      onEpochEnd: (epoch, logs) =>
-        console.log(`epoch ${epoch + 1}: loss ${logs?.loss?.toFixed(3)} acc ${logs?.acc?.toFixed(3)} val_loss ${logs?.val_loss?.toFixed(3)} val_acc ${logs?.val_acc?.toFixed(3)}`),
-    },
-  });
+  // One fit call per epoch over a seeded permutation: model.fit's own `shuffle` orders the
+  // batches with Math.random, which made two runs of the same command differ.
+  const trainX = xs.slice(nVal);
+  const trainY = ys.slice(nVal);
+  const valX = xs.slice(0, nVal);
+  const valY = ys.slice(0, nVal);
+  const nTrain = data.n - nVal;
+  for (let epoch = 0; epoch < Number(values.epochs); epoch += 1) {
+    const perm = Array.from({ length: nTrain }, (_, i) => i);
+    for (let i = perm.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(rng() * (i + 1));
+      [perm[i], perm[j]] = [perm[j] ?? 0, perm[i] ?? 0];
+    }
+    const idx = tf.tensor1d(perm, 'int32');
+    const ex = tf.gather(trainX, idx);
+    const ey = tf.gather(trainY, idx);
+    const h = await model.fit(ex, ey, { epochs: 1, batchSize: 128, shuffle: false, classWeight, validationData: [valX, valY], verbose: 0 });
+    tf.dispose([idx, ex, ey]);
+    const last = (k: string) => (h.history[k]?.[0] as number | undefined)?.toFixed(3);
+    console.log(`epoch ${epoch + 1}: loss ${last('loss')} acc ${last('acc')} val_loss ${last('val_loss')} val_acc ${last('val_acc')}`);
+  }
   const command = `npm run train:activity --${permissive ? ' --permissive-only' : syntheticOnly ? ' --synthetic-only' : ''} --epochs ${values.epochs} --synthetic ${values.synthetic} --copies ${values.copies} --seed ${seed}`;
   const meta = await saveModel(model, out, {
     name: `anyu-activity-tcn${permissive ? '-permissive' : ''}`,
