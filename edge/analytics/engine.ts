@@ -131,6 +131,7 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
             age: f.person.age,
           })),
           confidence: fallen.reduce((mx, f) => Math.max(mx, f.confidence), 0),
+          ...(fallen.length > 0 ? { reason: fallen.slice(0, 8).map(fallReason).join('; ') } : {}),
         },
         message: fallen.length > 0 ? `${fallen.length} person(s) fell and did not get up` : 'fallen person(s) got up or left',
       };
@@ -177,4 +178,10 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
       return [...fallRules(nowMs), ...countRules(nowMs, stale)];
     },
   };
+}
+
+/** Why the fall rule fired, in words a reviewer can check against the snapshot. */
+export function fallReason(f: FallenInfo): string {
+  const speed = f.headSpeed === null ? '' : ` at ${f.headSpeed.toFixed(2)} body heights/s`;
+  return `track ${f.track}: ${f.path} path, head down ${Math.min(f.drop, 9.99).toFixed(2)} body heights${speed}`;
 }

@@ -32,10 +32,15 @@ import type { FallConfig } from './config.ts';
 import { bodyState } from './pose-geometry.ts';
 import { boxDrop, isWide, peakSpeed, vanishDrop, type Sample } from './fall-evidence.ts';
 
+/** Which evidence started a fall candidate (see the header). */
+export type FallPath = 'pose' | 'box' | 'model' | 'vanish';
+
 interface Candidate {
   since: number;
   drop: number;
-  maxFallingProb: number | null;
+  path: FallPath;
+  /** Fastest head descent in body heights per second (pose path), else null. */
+  headSpeed: number | null;
 }
 
 export interface FallenInfo {
@@ -44,6 +49,10 @@ export interface FallenInfo {
   /** Head drop in body heights (capped at 1), averaged with the model's probability when present. */
   confidence: number;
   person: TrackedPerson;
+  /** What started it, for the incident's evidence and for tracing the rule. */
+  path: FallPath;
+  drop: number;
+  headSpeed: number | null;
 }
 
 /** The torso is about 0.3 of a standing adult's height (0.32 for a toddler). */
@@ -124,16 +133,18 @@ export class TrackFallState {
       return false;
     }
     if (!this.#candidate && (st.down || isWide(p.box, cfg))) {
-      const poseDrop = st.down ? this.#geometricDrop(t, st.headY, st.hipY, params) : null;
-      const drop = poseDrop ?? (p.age === 'child' || !isWide(p.box, cfg) ? null : boxDrop(this.#history, t, p.box, cfg));
+      const pose = st.down ? this.#geometricDrop(t, st.headY, st.hipY, params) : null;
+      const box = pose || p.age === 'child' || !isWide(p.box, cfg) ? null : boxDrop(this.#history, t, p.box, cfg);
       const modelTrigger = cfg.model === 'assist' && p.age !== 'child' && prob !== null && prob >= cfg.modelTriggerProb;
-      if (drop !== null || modelTrigger) this.#candidate = { since: t, drop: drop ?? 0.5, maxFallingProb: null };
+      if (pose) this.#candidate = { since: t, drop: pose.drop, path: 'pose', headSpeed: pose.speed };
+      else if (box !== null) this.#candidate = { since: t, drop: box, path: 'box', headSpeed: null };
+      else if (modelTrigger) this.#candidate = { since: t, drop: 0.5, path: 'model', headSpeed: null };
     }
     return this.poll(t);
   }
 
-  /** Head drop (body heights) of a fast descent from a recent upright sample, or null. */
-  #geometricDrop(t: number, headY: number, hipY: number | null, params: FallConfig['adult']): number | null {
+  /** Head drop and peak head speed (body heights, per second) of a fast descent from a recent upright sample, or null. */
+  #geometricDrop(t: number, headY: number, hipY: number | null, params: FallConfig['adult']): { drop: number; speed: number } | null {
     const windowMs = params.descentWindowSeconds * 1000;
     let best: Sample | null = null;
     for (const s of this.#history) {
@@ -148,7 +159,8 @@ export class TrackFallState {
     const last = this.#history.findLast((s) => s.ref && t - s.t <= windowMs);
     if (this.cfg.minHipDropAfterUpright > 0 && last && hipY !== null && last.hipY !== null && (hipY - last.hipY) / last.scale < this.cfg.minHipDropAfterUpright) return null;
     const since = this.#history.filter((s) => s.t >= (best as Sample).t);
-    return peakSpeed(since) / best.scale >= params.minHeadSpeed ? drop : null;
+    const speed = peakSpeed(since) / best.scale;
+    return speed >= params.minHeadSpeed ? { drop, speed } : null;
   }
 
   /**
@@ -170,7 +182,7 @@ export class TrackFallState {
     if (cfg.model !== 'off' && maxProb !== null && maxProb < cfg.minModelProb) return false;
     const geometric = Math.min(1, c.drop);
     const confidence = maxProb === null || cfg.model === 'off' ? geometric : (geometric + maxProb) / 2;
-    this.#fallen = { track: this.track, since: t, confidence, person: p };
+    this.#fallen = { track: this.track, since: t, confidence, person: p, path: c.path, drop: c.drop, headSpeed: c.headSpeed };
     return true;
   }
 
@@ -187,7 +199,7 @@ export class TrackFallState {
     if (t - this.lastSeen < this.cfg.vanishSeconds * 1000) return;
     this.#vanishChecked = true;
     const drop = vanishDrop(this.#history, paramsFor(this.cfg, p.age).descentWindowSeconds, this.cfg);
-    if (drop !== null) this.#candidate = { since: this.lastSeen, drop, maxFallingProb: null };
+    if (drop !== null) this.#candidate = { since: this.lastSeen, drop, path: 'vanish', headSpeed: null };
   }
 
   /**

@@ -120,7 +120,7 @@ export function incidentEvent(id: string, kind: IncidentKind, severity: Severity
     startedAt: now,
     at: now,
     message: MESSAGES[kind],
-    evidence: { counts: { adults: 1, children: 4 }, confidence: 0.91 },
+    evidence: { counts: { adults: 1, children: 4 }, confidence: 0.91, ...(kind === 'fall' ? { reason: 'track 3: pose path, head down 0.62 body heights at 1.40 body heights/s' } : {}) },
     ...over,
   } as IncidentEvent;
 }

@@ -88,6 +88,8 @@ export function IncidentDetailPage({ id }: { id: string }) {
   ];
   if (i.evidence.confidence !== undefined) facts.push(['confidence', `${Math.round(i.evidence.confidence * 100)} %`]);
   if (i.evidence.counts) facts.push(['evidence', countsText(t, i.evidence.counts)]);
+  // The edge's own words (e.g. which fall path fired, or ffmpeg's error), not translated.
+  if (i.evidence.reason) facts.push(['reason', i.evidence.reason]);
 
   return (
     <section class="incident-detail" data-incident={i.id} data-status={i.status}>
