@@ -64,6 +64,8 @@ function blend(a: LabelledSample, b: LabelledSample, u: number): LabelledSample 
 }
 
 export interface Dataset {
+  /** Frames per window (every part of a concatenation has the same). */
+  windowFrames: number;
   x: Float32Array;
   y: Int32Array;
   n: number;
@@ -75,18 +77,21 @@ export interface BuildOptions {
   /** Augmented copies per sequence in addition to the original. */
   copies: number;
   childP: number;
+  /** Frames per window; default the shipped model's `WINDOW_FRAMES`. */
+  windowFrames?: number;
 }
 
 export function buildDataset(sequences: readonly LabelledSample[][], opts: BuildOptions): Dataset {
+  const W = opts.windowFrames ?? WINDOW_FRAMES;
   const windows: { window: Keypoint[][]; label: Activity }[] = [];
   for (const seq of sequences) {
     for (let c = 0; c <= opts.copies; c += 1) {
       const rate = c === 0 ? 1 : uniform(opts.rng, 0.75, 1.33);
       const s = rate === 1 ? seq : resample(seq, rate, blend);
-      for (const w of windowsOf(s)) windows.push(c === 0 ? w : { window: augmentWindow(w.window, opts.rng, { childP: opts.childP }), label: w.label });
+      for (const w of windowsOf(s, W)) windows.push(c === 0 ? w : { window: augmentWindow(w.window, opts.rng, { childP: opts.childP }), label: w.label });
     }
   }
-  const per = FEATURES_PER_FRAME * WINDOW_FRAMES;
+  const per = FEATURES_PER_FRAME * W;
   const x = new Float32Array(windows.length * per);
   const y = new Int32Array(windows.length);
   const counts = Object.fromEntries(ACTIVITIES.map((a) => [a, 0])) as Record<Activity, number>;
@@ -95,12 +100,14 @@ export function buildDataset(sequences: readonly LabelledSample[][], opts: Build
     y[i] = ACTIVITIES.indexOf(w.label);
     counts[w.label] += 1;
   });
-  return { x, y, n: windows.length, counts };
+  return { windowFrames: W, x, y, n: windows.length, counts };
 }
 
 export function concatDatasets(parts: readonly Dataset[]): Dataset {
   const n = parts.reduce((s, p) => s + p.n, 0);
-  const per = FEATURES_PER_FRAME * WINDOW_FRAMES;
+  const W = parts[0]?.windowFrames ?? WINDOW_FRAMES;
+  if (parts.some((p) => p.windowFrames !== W)) throw new Error('concatDatasets: parts have different window lengths');
+  const per = FEATURES_PER_FRAME * W;
   const x = new Float32Array(n * per);
   const y = new Int32Array(n);
   const counts = Object.fromEntries(ACTIVITIES.map((a) => [a, 0])) as Record<Activity, number>;
@@ -111,5 +118,5 @@ export function concatDatasets(parts: readonly Dataset[]): Dataset {
     for (const a of ACTIVITIES) counts[a] += p.counts[a];
     o += p.n;
   }
-  return { x, y, n, counts };
+  return { windowFrames: W, x, y, n, counts };
 }

@@ -12,10 +12,10 @@ import * as tf from '@tensorflow/tfjs';
 import { ACTIVITIES, ACTIVITY_HZ, FEATURES_PER_FRAME, WINDOW_FRAMES } from '../../edge/analytics/activity-features.ts';
 import type { ActivityModelMeta } from '../../edge/analytics/activity-classifier.ts';
 
-export function buildModel(seed: number): tf.LayersModel {
+export function buildModel(seed: number, windowFrames = WINDOW_FRAMES): tf.LayersModel {
   const init = (s: number) => tf.initializers.glorotUniform({ seed: seed + s });
   const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [WINDOW_FRAMES, FEATURES_PER_FRAME] }));
+  model.add(tf.layers.flatten({ inputShape: [windowFrames, FEATURES_PER_FRAME] }));
   model.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init(1) }));
   model.add(tf.layers.dropout({ rate: 0.2, seed }));
   model.add(tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: init(2) }));
@@ -43,7 +43,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: Omit<A
       full = {
         ...meta,
         classes: [...ACTIVITIES],
-        windowFrames: WINDOW_FRAMES,
+        windowFrames: model.inputs[0]?.shape[1] ?? WINDOW_FRAMES,
         hz: ACTIVITY_HZ,
         weightsFile: 'weights.bin',
         weightsSha256: createHash('sha256').update(bytes).digest('hex'),

@@ -27,6 +27,8 @@ export interface TrainOptions {
    * walking windows to `falling`; 0 ignores the rare `falling` class; 0.5 is stable.
    */
   classWeightPower: number;
+  /** Frames per window (10 Hz); default the shipped `WINDOW_FRAMES` (1.5 s). */
+  windowFrames?: number;
   log?: (msg: string) => void;
 }
 
@@ -42,21 +44,22 @@ export interface TrainResult {
 export async function trainActivityModel(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? (() => {});
   const rng = createRng(opts.seed);
+  const W = opts.windowFrames ?? WINDOW_FRAMES;
   const parts: Dataset[] = [];
-  if (opts.real.length > 0) parts.push(buildDataset(opts.real, { rng, copies: opts.copies, childP: 0.3 }));
+  if (opts.real.length > 0) parts.push(buildDataset(opts.real, { rng, copies: opts.copies, childP: 0.3, windowFrames: W }));
   const realCounts = parts[0]?.counts ?? null;
   if (realCounts) log(`real windows: ${JSON.stringify(realCounts)}`);
   const synth: LabelledSample[][] = [];
   for (let i = 0; i < opts.synthetic; i += 1) {
     synth.push(randomSequence(rng, 10, 0.4).frames.map((f) => ({ keypoints: f.keypoints, label: f.label })));
   }
-  parts.push(buildDataset(synth, { rng, copies: 1, childP: 0 }));
+  parts.push(buildDataset(synth, { rng, copies: 1, childP: 0, windowFrames: W }));
   const data = concatDatasets(parts);
   log(`windows: ${data.n} ${JSON.stringify(data.counts)}`);
 
   // Shuffle, then hold out 10 % of windows to watch over-fitting.
   const order = permutation(data.n, rng);
-  const per = WINDOW_FRAMES * FEATURES_PER_FRAME;
+  const per = W * FEATURES_PER_FRAME;
   const x = new Float32Array(data.n * per);
   const y = new Int32Array(data.n);
   order.forEach((src, dst) => {
@@ -64,11 +67,11 @@ export async function trainActivityModel(opts: TrainOptions): Promise<TrainResul
     y[dst] = data.y[src] ?? 0;
   });
   const nVal = Math.floor(data.n * 0.1);
-  const xs = tf.tensor3d(x, [data.n, WINDOW_FRAMES, FEATURES_PER_FRAME]);
+  const xs = tf.tensor3d(x, [data.n, W, FEATURES_PER_FRAME]);
   const ys = tf.oneHot(tf.tensor1d(y, 'int32'), ACTIVITIES.length);
   const classWeight = Object.fromEntries(ACTIVITIES.map((a, i) => [i, (data.n / (ACTIVITIES.length * Math.max(1, data.counts[a]))) ** opts.classWeightPower]));
 
-  const model = buildModel(opts.seed);
+  const model = buildModel(opts.seed, W);
   model.compile({ optimizer: tf.train.adam(0.003), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   // One fit call per epoch over a seeded permutation: model.fit's own `shuffle` orders the
   // batches with Math.random, which made two runs of the same command differ.

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { loadActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
+import { WINDOW_FRAMES } from '../../edge/analytics/activity-features.ts';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips, type ClipInfo } from '../activity/clips.ts';
 import { saveModel } from '../activity/model.ts';
@@ -78,7 +79,7 @@ const TRAINING_SETS: TrainingSet[] = [
 ];
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { 'write-card': { type: 'boolean', default: false }, epochs: { type: 'string', default: '12' } } });
+  const { values } = parseArgs({ options: { 'write-card': { type: 'boolean', default: false }, epochs: { type: 'string', default: '12' }, window: { type: 'string', default: String(WINDOW_FRAMES) } } });
   const root = dataDir();
   if (!root) {
     console.error('eval:falls-cv needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
@@ -103,7 +104,7 @@ async function main(): Promise<number> {
       for (const set of TRAINING_SETS) {
         const real = infos.flatMap((c, i) => (foldOf(c) !== fold && set.uses(c) ? [sequences[i]!] : []));
         const t0 = Date.now();
-        const { model, valAccuracy } = await trainActivityModel({ real, synthetic: 150, copies: 3, seed: 7, epochs: Number(values.epochs), classWeightPower: 0.5 });
+        const { model, valAccuracy } = await trainActivityModel({ real, synthetic: 150, copies: 3, seed: 7, epochs: Number(values.epochs), classWeightPower: 0.5, windowFrames: Number(values.window) });
         const dir = join(work, `fold-${fold}-${TRAINING_SETS.indexOf(set)}`);
         await saveModel(model, dir, { name: `cv-fold-${fold}`, trainedOn: [set.name], licence: 'evaluation only', command: 'npm run eval:falls-cv' });
         model.dispose();
@@ -123,10 +124,10 @@ async function main(): Promise<number> {
     await rm(work, { recursive: true, force: true });
   }
   const all = [rulesOnly, ...rows.values()];
-  const out = formatCvTable(all, infos, RulesConfig.parse({}).fall.confirmSeconds);
+  const out = formatCvTable(all, infos, RulesConfig.parse({}).fall.confirmSeconds, Number(values.window));
   console.log(out);
   console.error(`eval:falls-cv: ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (values['write-card']) await writeBetweenMarkers(MODEL_CARD, CV_BEGIN, CV_END, `\nCommand: \`npm run eval:falls-cv\`\n\n${out}\n`);
+  if (values['write-card']) await writeBetweenMarkers(MODEL_CARD, CV_BEGIN, CV_END, `\nCommand: \`npm run eval:falls-cv${values.window === String(WINDOW_FRAMES) ? '' : ` -- --window ${values.window}`}\`\n\n${out}\n`);
   return 0;
 }
 
@@ -134,11 +135,11 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number): string {
+export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, windowFrames: number): string {
   const perFold = Array.from({ length: FOLDS }, (_, f) => infos.filter((c) => foldOf(c) === f));
   const foldText = perFold.map((cs, f) => `${f + 1}: ${cs.filter((c) => c.kind === 'fall').length} falls, ${cs.filter((c) => c.kind !== 'fall').length} non-falls`).join('; ');
   return [
-    `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (12 epochs, seed 7, class-weight power 0.5, 150 synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
+    `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (${windowFrames}-frame windows at 10 Hz, 12 epochs, seed 7, class-weight power 0.5, 150 synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
     '',
     '| variant (out-of-fold) | recall (falls) | specificity (non-fall clips) | false falls per hour |',
     '| --- | --- | --- | --- |',
