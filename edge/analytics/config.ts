@@ -139,6 +139,12 @@ export const FallConfig = z.object({
   model: z.enum(['assist', 'veto', 'off']).default('off'),
   minModelProb: z.number().min(0).max(1).default(0.3),
   modelTriggerProb: z.number().min(0).max(1).default(0.8),
+  /**
+   * With the model on: a pose-path candidate whose head came down at least this fast (body
+   * heights per second) is confirmed whatever the model says, so the veto only judges the
+   * slow and box-only candidates the geometry is unsure of. 0 lets it veto every candidate.
+   */
+  modelSureHeadSpeed: z.number().nonnegative().default(0),
   cooldownSeconds: z.number().nonnegative().default(10),
   updateMinSeconds: z.number().positive().default(5),
 });

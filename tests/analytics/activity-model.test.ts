@@ -82,4 +82,28 @@ describe('activity model', () => {
       expect(events.filter((e) => e.kind === 'fall' && e.type === 'open')).toHaveLength(expected);
     }
   });
+
+  it('a veto the model always casts drops the fall, except a fast descent when modelSureHeadSpeed exempts it', async () => {
+    const k = (t: number, pose: 'standing' | 'lying', x: number, label: Activity, fall = false) => ({ t, pose, x, label, fall });
+    const fall = scene([{ track: 1, age: 'adult', frames: clip('adult', [k(0, 'standing', 200, 'upright'), k(2, 'standing', 200, 'upright'), k(2.7, 'lying', 260, 'lying', true), k(9, 'lying', 260, 'lying')]) }]);
+    const opens = async (fallRules: Record<string, unknown>) => {
+      let now = T0;
+      const engine = createRuleEngine({ cameraId: 'cam-1', zones: [], rules: { fall: fallRules }, lifecycle: { institutionId: 'i', edgeId: 'e', now: () => now } });
+      const tagger = createActivityTagger(classifier);
+      const events: IncidentEvent[] = [];
+      for (const f of fall) {
+        now = f.frame.at;
+        events.push(...engine.onFrame(await tagger.tag(f)));
+      }
+      return events.filter((e) => e.kind === 'fall' && e.type === 'open');
+    };
+    // No probability reaches 1.0 exactly, so this veto drops every candidate the model judges.
+    expect(await opens({ model: 'veto', minModelProb: 1 })).toHaveLength(0);
+    const kept = await opens({ model: 'veto', minModelProb: 1, modelSureHeadSpeed: 0.5 });
+    expect(kept).toHaveLength(1);
+    const speed = Number(/at (\S+) body heights\/s/.exec(kept[0]?.evidence.reason ?? '')?.[1]);
+    expect(speed).toBeGreaterThanOrEqual(0.5);
+    // Faster than this descent: the exemption does not apply and the veto stands.
+    expect(await opens({ model: 'veto', minModelProb: 1, modelSureHeadSpeed: speed + 0.5 })).toHaveLength(0);
+  });
 });
