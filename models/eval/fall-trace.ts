@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     console.log(`${f.t.toFixed(1).padStart(5)} ${(info.labelAt(f.t) ?? '?').padEnd(8)} ${people.join(' | ') || '(nobody)'}`);
   }
   const r = await replayFalls(cached, { classifier: null, padSeconds: PAD_SECONDS, rules: rulesInput });
-  for (const e of r.events) console.log(`event ${e.type} at ${((Date.parse(e.at) - REPLAY_T0) / 1000).toFixed(1)} s`);
+  for (const e of r.events) console.log(`event ${e.type} at ${((Date.parse(e.at) - REPLAY_T0) / 1000).toFixed(1)} s${e.type === 'open' && e.evidence.reason ? ` — ${e.evidence.reason}` : ''}`);
   if (r.events.length === 0) console.log('no fall event');
   return 0;
 }
