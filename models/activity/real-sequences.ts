@@ -4,7 +4,7 @@
  */
 import type { ClipInfo } from './clips.ts';
 import { activityOf, type LabelledSample } from './dataset.ts';
-import { subjectSequence } from './keypoint-cache.ts';
+import { subjectSequence, type CachedClip } from './keypoint-cache.ts';
 import { extractClips } from './vision-source.ts';
 
 export async function realSequences(clips: readonly ClipInfo[], log: (msg: string) => void): Promise<LabelledSample[][]> {
@@ -12,10 +12,15 @@ export async function realSequences(clips: readonly ClipInfo[], log: (msg: strin
   return clips.map((clip, c) => {
     const clipCache = cached[c];
     if (!clipCache) throw new Error(`no keypoints for ${clip.id}`);
-    const subject = subjectSequence(clipCache);
-    return clipCache.frames.map((f, i) => {
-      const p = subject[i] ?? null;
-      return { keypoints: p?.keypoints ?? null, label: p ? activityOf(clip.labelAt(f.t), p.keypoints, p.box) : null };
-    });
+    return labelledSequence(clip, clipCache);
+  });
+}
+
+/** One clip's subject, frame by frame, with each frame's class from the clip's labels. */
+export function labelledSequence(clip: ClipInfo, cached: CachedClip): LabelledSample[] {
+  const subject = subjectSequence(cached);
+  return cached.frames.map((f, i) => {
+    const p = subject[i] ?? null;
+    return { keypoints: p?.keypoints ?? null, label: p ? activityOf(clip.labelAt(f.t), p.keypoints, p.box) : null };
   });
 }

@@ -26,10 +26,10 @@ import { WINDOW_FRAMES } from '../../edge/analytics/activity-features.ts';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips, type ClipInfo } from '../activity/clips.ts';
 import { saveModel } from '../activity/model.ts';
-import { realSequences } from '../activity/real-sequences.ts';
+import { labelledSequence } from '../activity/real-sequences.ts';
 import { trainActivityModel } from '../activity/training.ts';
 import { extractClips } from '../activity/vision-source.ts';
-import { MODEL_CARD, PAD_SECONDS, scoreVariant, type EvalClip, type FallEvalRow } from './falls-eval.ts';
+import { emptyRow, MODEL_CARD, PAD_SECONDS, scoreVariant, type EvalClip, type FallEvalRow } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
 import { runScript } from '../run-script.ts';
 
@@ -57,10 +57,6 @@ export function foldOf(clip: ClipInfo): number | null {
     return m ? (Number(m[1]) - 1) % FOLDS : null;
   }
   return null;
-}
-
-function emptyRow(name: string): FallEvalRow {
-  return { name, tp: 0, fn: 0, tn: 0, fp: 0, falseFalls: 0, negSeconds: 0, vtestFalseFalls: 0, latencies: [], missed: [], falseClips: [] };
 }
 
 function addRow(into: FallEvalRow, r: FallEvalRow): void {
@@ -98,7 +94,7 @@ async function main(): Promise<number> {
   console.error(`eval:falls-cv: keypoints of ${infos.length} clips (cached ones are read, the others extracted, 2 at a time)…`);
   const cached = await extractClips(infos, { log: (m) => console.error(m) });
   const clips: EvalClip[] = infos.map((info, i) => ({ info, cached: cached[i] as EvalClip['cached'] }));
-  const sequences = await realSequences(infos, () => {});
+  const sequences = clips.map((c) => labelledSequence(c.info, c.cached));
 
   const rulesOnly = emptyRow('rules only (default)');
   const rows = new Map<string, FallEvalRow>();

@@ -61,8 +61,12 @@ export const VARIANTS: FallVariant[] = [
   { name: 'rules + model assist (full weights, non-commercial)', modelDir: FULL_WEIGHTS, rules: { fall: { model: 'assist' } } },
 ];
 
+export function emptyRow(name: string): FallEvalRow {
+  return { name, tp: 0, fn: 0, tn: 0, fp: 0, falseFalls: 0, negSeconds: 0, vtestFalseFalls: 0, latencies: [], missed: [], falseClips: [] };
+}
+
 export async function scoreVariant(name: string, clips: EvalClip[], classifier: ActivityClassifier | null, rules: RulesConfigInput): Promise<FallEvalRow> {
-  const row: FallEvalRow = { name, tp: 0, fn: 0, tn: 0, fp: 0, falseFalls: 0, negSeconds: 0, vtestFalseFalls: 0, latencies: [], missed: [], falseClips: [] };
+  const row = emptyRow(name);
   for (const { info, cached } of clips) {
     const r = await replayFalls(cached, { classifier, padSeconds: PAD_SECONDS, rules });
     if (info.kind === 'fall') {
