@@ -150,6 +150,25 @@ export function formatFallTable(rows: FallEvalRow[], part: string, confirmSecond
   ].join('\n');
 }
 
+/**
+ * How often the vision pipeline tracks anybody on frames labelled `lying`, per dataset: a
+ * fall the detector cannot see on the floor can only be caught on the way down.
+ */
+export function formatLyingCoverage(clips: readonly EvalClip[]): string {
+  const by = new Map<string, { lying: number; seen: number }>();
+  for (const { info, cached } of clips) {
+    const c = by.get(info.dataset) ?? { lying: 0, seen: 0 };
+    for (const f of cached.frames) {
+      if (info.labelAt(f.t) !== 'lying') continue;
+      c.lying += 1;
+      if (f.persons.length > 0) c.seen += 1;
+    }
+    by.set(info.dataset, c);
+  }
+  const parts = [...by].filter(([, c]) => c.lying > 0).map(([d, c]) => `${d} ${c.seen}/${c.lying} (${Math.round((100 * c.seen) / c.lying)} %)`);
+  return `Frames labelled lying with a tracked person: ${parts.join(', ') || 'none labelled'}.`;
+}
+
 /** Counts of one variant as written in the model card's results section (what the test compares against). */
 export interface CardCounts {
   tp: number;

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
 import { extractClips } from '../activity/vision-source.ts';
-import { CARD_BEGIN, CARD_END, evaluateFalls, formatFallTable, MODEL_CARD, type EvalClip } from './falls-eval.ts';
+import { CARD_BEGIN, CARD_END, evaluateFalls, formatFallTable, formatLyingCoverage, MODEL_CARD, type EvalClip } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
 import { runScript } from '../run-script.ts';
 
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   console.error(`eval:falls: keypoints of ${infos.length} clips (cached ones are read, the others extracted, 2 at a time)…`);
   const cached = await extractClips(infos, { log: (m) => console.error(m) });
   const clips: EvalClip[] = infos.map((info, i) => ({ info, cached: cached[i] as EvalClip['cached'] }));
-  const out = formatFallTable(await evaluateFalls(clips), part, RulesConfig.parse({}).fall.confirmSeconds);
+  const out = `${formatFallTable(await evaluateFalls(clips), part, RulesConfig.parse({}).fall.confirmSeconds)}\n\n${formatLyingCoverage(clips)}`;
   console.log(out);
   if (values['write-card']) {
     await writeBetweenMarkers(MODEL_CARD, CARD_BEGIN, CARD_END, `\nCommand: \`npm run eval:falls -- --part ${part}\`\n\n${out}\n`);
