@@ -16,7 +16,7 @@ import { dataDir, loadClips } from './clips.ts';
 import type { LabelledSample } from './dataset.ts';
 import { realSequences } from './real-sequences.ts';
 import { saveModel } from './model.ts';
-import { trainActivityModel } from './training.ts';
+import { TRAIN_DEFAULTS, trainActivityModel } from './training.ts';
 import { runScript } from '../run-script.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -26,11 +26,11 @@ async function main(): Promise<number> {
     options: {
       'permissive-only': { type: 'boolean', default: false },
       'synthetic-only': { type: 'boolean', default: false },
-      epochs: { type: 'string', default: '12' },
-      synthetic: { type: 'string', default: '150' },
-      copies: { type: 'string', default: '3' },
-      seed: { type: 'string', default: '7' },
-      'class-weight-power': { type: 'string', default: '0.5' },
+      epochs: { type: 'string', default: String(TRAIN_DEFAULTS.epochs) },
+      synthetic: { type: 'string', default: String(TRAIN_DEFAULTS.synthetic) },
+      copies: { type: 'string', default: String(TRAIN_DEFAULTS.copies) },
+      seed: { type: 'string', default: String(TRAIN_DEFAULTS.seed) },
+      'class-weight-power': { type: 'string', default: String(TRAIN_DEFAULTS.classWeightPower) },
       out: { type: 'string' },
     },
   });

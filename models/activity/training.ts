@@ -32,6 +32,9 @@ export interface TrainOptions {
   log?: (msg: string) => void;
 }
 
+/** The defaults of `npm run train:activity`, which the cross-validation trains with too. */
+export const TRAIN_DEFAULTS = { synthetic: 150, copies: 3, seed: 7, epochs: 12, classWeightPower: 0.5 } as const;
+
 export interface TrainResult {
   model: tf.LayersModel;
   windows: number;

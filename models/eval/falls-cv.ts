@@ -27,9 +27,8 @@ import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips, type ClipInfo } from '../activity/clips.ts';
 import { saveModel } from '../activity/model.ts';
 import { labelledSequence } from '../activity/real-sequences.ts';
-import { trainActivityModel } from '../activity/training.ts';
-import { extractClips } from '../activity/vision-source.ts';
-import { emptyRow, MODEL_CARD, PAD_SECONDS, scoreVariant, type EvalClip, type FallEvalRow } from './falls-eval.ts';
+import { TRAIN_DEFAULTS, trainActivityModel } from '../activity/training.ts';
+import { emptyRow, loadEvalClips, MODEL_CARD, PAD_SECONDS, scoreVariant, type FallEvalRow } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
 import { runScript } from '../run-script.ts';
 
@@ -59,18 +58,6 @@ export function foldOf(clip: ClipInfo): number | null {
   return null;
 }
 
-function addRow(into: FallEvalRow, r: FallEvalRow): void {
-  into.tp += r.tp;
-  into.fn += r.fn;
-  into.tn += r.tn;
-  into.fp += r.fp;
-  into.falseFalls += r.falseFalls;
-  into.negSeconds += r.negSeconds;
-  into.latencies.push(...r.latencies);
-  into.missed.push(...r.missed);
-  into.falseClips.push(...r.falseClips);
-}
-
 interface TrainingSet {
   name: string;
   uses: (c: ClipInfo) => boolean;
@@ -82,18 +69,23 @@ const TRAINING_SETS: TrainingSet[] = [
 ];
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { 'write-card': { type: 'boolean', default: false }, epochs: { type: 'string', default: '12' }, window: { type: 'string', default: String(WINDOW_FRAMES) } } });
+  const { values } = parseArgs({ options: { 'write-card': { type: 'boolean', default: false }, epochs: { type: 'string', default: String(TRAIN_DEFAULTS.epochs) }, window: { type: 'string', default: String(WINDOW_FRAMES) } } });
   const root = dataDir();
   if (!root) {
     console.error('eval:falls-cv needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
+    return 2;
+  }
+  const epochs = Number(values.epochs);
+  const windowFrames = Number(values.window);
+  if (!Number.isInteger(epochs) || epochs < 1 || !Number.isInteger(windowFrames) || windowFrames < 2) {
+    console.error(`--epochs must be a positive integer and --window an integer ≥ 2, not ${values.epochs} and ${values.window}`);
     return 2;
   }
   await tf.setBackend('cpu');
   const started = Date.now();
   const infos = loadClips(root).filter((c) => foldOf(c) !== null);
   console.error(`eval:falls-cv: keypoints of ${infos.length} clips (cached ones are read, the others extracted, 2 at a time)…`);
-  const cached = await extractClips(infos, { log: (m) => console.error(m) });
-  const clips: EvalClip[] = infos.map((info, i) => ({ info, cached: cached[i] as EvalClip['cached'] }));
+  const clips = await loadEvalClips(infos, { log: (m) => console.error(m) });
   const sequences = clips.map((c) => labelledSequence(c.info, c.cached));
 
   const rulesOnly = emptyRow('rules only (default)');
@@ -103,11 +95,11 @@ async function main(): Promise<number> {
   try {
     for (let fold = 0; fold < FOLDS; fold += 1) {
       const held = clips.filter((c) => foldOf(c.info) === fold);
-      addRow(rulesOnly, await scoreVariant(rulesOnly.name, held, null, { fall: { model: 'off' } }));
+      await scoreVariant(rulesOnly.name, held, null, { fall: { model: 'off' } }, rulesOnly);
       for (const set of TRAINING_SETS) {
         const real = infos.flatMap((c, i) => (foldOf(c) !== fold && set.uses(c) ? [sequences[i]!] : []));
         const t0 = Date.now();
-        const { model, valAccuracy } = await trainActivityModel({ real, synthetic: 150, copies: 3, seed: 7, epochs: Number(values.epochs), classWeightPower: 0.5, windowFrames: Number(values.window) });
+        const { model, valAccuracy } = await trainActivityModel({ ...TRAIN_DEFAULTS, real, epochs, windowFrames });
         const dir = join(work, `fold-${fold}-${TRAINING_SETS.indexOf(set)}`);
         await saveModel(model, dir, { name: `cv-fold-${fold}`, trainedOn: [set.name], licence: 'evaluation only', command: 'npm run eval:falls-cv' });
         model.dispose();
@@ -115,12 +107,12 @@ async function main(): Promise<number> {
         try {
           for (const T of THRESHOLDS) {
             const name = `rules + model veto at P ${T}, trained on ${set.name}`;
-            addRow(rowFor(name), await scoreVariant(name, held, classifier, { fall: { model: 'veto', minModelProb: T } }));
+            await scoreVariant(name, held, classifier, { fall: { model: 'veto', minModelProb: T } }, rowFor(name));
           }
           for (const S of SURE_SPEEDS) {
             for (const T of SURE_THRESHOLDS) {
               const name = `rules + model veto at P ${T} below ${S} body heights/s, trained on ${set.name}`;
-              addRow(rowFor(name), await scoreVariant(name, held, classifier, { fall: { model: 'veto', minModelProb: T, modelSureHeadSpeed: S } }));
+              await scoreVariant(name, held, classifier, { fall: { model: 'veto', minModelProb: T, modelSureHeadSpeed: S } }, rowFor(name));
             }
           }
         } finally {
@@ -133,7 +125,7 @@ async function main(): Promise<number> {
     await rm(work, { recursive: true, force: true });
   }
   const all = [rulesOnly, ...rows.values()];
-  const out = formatCvTable(all, infos, RulesConfig.parse({}).fall.confirmSeconds, Number(values.window));
+  const out = formatCvTable(all, infos, RulesConfig.parse({}).fall.confirmSeconds, { windowFrames, epochs });
   console.log(out);
   console.error(`eval:falls-cv: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (values['write-card']) await writeBetweenMarkers(MODEL_CARD, CV_BEGIN, CV_END, `\nCommand: \`npm run eval:falls-cv${values.window === String(WINDOW_FRAMES) ? '' : ` -- --window ${values.window}`}\`\n\n${out}\n`);
@@ -144,12 +136,12 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, windowFrames: number): string {
+export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, run: { windowFrames: number; epochs: number }): string {
   const base = rows[0];
   const perFold = Array.from({ length: FOLDS }, (_, f) => infos.filter((c) => foldOf(c) === f));
   const foldText = perFold.map((cs, f) => `${f + 1}: ${cs.filter((c) => c.kind === 'fall').length} falls, ${cs.filter((c) => c.kind !== 'fall').length} non-falls`).join('; ');
   return [
-    `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (${windowFrames}-frame windows at 10 Hz, 12 epochs, seed 7, class-weight power 0.5, 150 synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
+    `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (${run.windowFrames}-frame windows at 10 Hz, ${run.epochs} epochs, seed ${TRAIN_DEFAULTS.seed}, class-weight power ${TRAIN_DEFAULTS.classWeightPower}, ${TRAIN_DEFAULTS.synthetic} synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
     '',
     '| variant (out-of-fold) | recall (falls) | specificity (non-fall clips) | false falls per hour |',
     '| --- | --- | --- | --- |',

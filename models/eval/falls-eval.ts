@@ -11,6 +11,7 @@ import type { RulesConfigInput } from '../../edge/analytics/config.ts';
 import type { ActivityClassifier } from '../../edge/types.ts';
 import type { ClipInfo } from '../activity/clips.ts';
 import type { CachedClip } from '../activity/keypoint-cache.ts';
+import { extractClips, type ExtractClipsOptions } from '../activity/vision-source.ts';
 import { replayFalls } from './fall-replay.ts';
 
 export const MODEL_CARD = join(dirname(fileURLToPath(import.meta.url)), '../activity/MODEL_CARD.md');
@@ -61,12 +62,18 @@ export const VARIANTS: FallVariant[] = [
   { name: 'rules + model assist (full weights, non-commercial)', modelDir: FULL_WEIGHTS, rules: { fall: { model: 'assist' } } },
 ];
 
+/** The cached (or freshly extracted) keypoints of `infos`, paired with their clip info. */
+export async function loadEvalClips(infos: readonly ClipInfo[], opts: ExtractClipsOptions = {}): Promise<EvalClip[]> {
+  const cached = await extractClips(infos, opts);
+  return infos.map((info, i) => ({ info, cached: cached[i] as CachedClip }));
+}
+
 export function emptyRow(name: string): FallEvalRow {
   return { name, tp: 0, fn: 0, tn: 0, fp: 0, falseFalls: 0, negSeconds: 0, vtestFalseFalls: 0, latencies: [], missed: [], falseClips: [] };
 }
 
-export async function scoreVariant(name: string, clips: EvalClip[], classifier: ActivityClassifier | null, rules: RulesConfigInput): Promise<FallEvalRow> {
-  const row = emptyRow(name);
+/** Scores `clips` into `row` (a fresh one by default; cross-validation adds its folds up in one). */
+export async function scoreVariant(name: string, clips: EvalClip[], classifier: ActivityClassifier | null, rules: RulesConfigInput, row: FallEvalRow = emptyRow(name)): Promise<FallEvalRow> {
   for (const { info, cached } of clips) {
     const r = await replayFalls(cached, { classifier, padSeconds: PAD_SECONDS, rules });
     if (info.kind === 'fall') {

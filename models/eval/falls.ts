@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
-import { extractClips } from '../activity/vision-source.ts';
-import { CARD_BEGIN, CARD_END, evaluateFalls, formatFallTable, formatLyingCoverage, MODEL_CARD, type EvalClip } from './falls-eval.ts';
+import { CARD_BEGIN, CARD_END, evaluateFalls, formatFallTable, formatLyingCoverage, loadEvalClips, MODEL_CARD } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
 import { runScript } from '../run-script.ts';
 
@@ -31,8 +30,7 @@ async function main(): Promise<number> {
   const part = values.part;
   const infos = loadClips(root).filter((c) => c.part === part);
   console.error(`eval:falls: keypoints of ${infos.length} clips (cached ones are read, the others extracted, 2 at a time)…`);
-  const cached = await extractClips(infos, { log: (m) => console.error(m) });
-  const clips: EvalClip[] = infos.map((info, i) => ({ info, cached: cached[i] as EvalClip['cached'] }));
+  const clips = await loadEvalClips(infos, { log: (m) => console.error(m) });
   const out = `${formatFallTable(await evaluateFalls(clips), part, RulesConfig.parse({}).fall.confirmSeconds)}\n\n${formatLyingCoverage(clips)}`;
   console.log(out);
   if (values['write-card']) {

@@ -18,8 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips } from '../../models/activity/clips.ts';
-import { extractClips } from '../../models/activity/vision-source.ts';
-import { cardCounts, evaluateFalls, formatFallTable, MODEL_CARD, VARIANTS, type EvalClip, type FallEvalRow } from '../../models/eval/falls-eval.ts';
+import { cardCounts, evaluateFalls, formatFallTable, loadEvalClips, MODEL_CARD, VARIANTS, type EvalClip, type FallEvalRow } from '../../models/eval/falls-eval.ts';
 
 const root = dataDir();
 const required = process.env.ANYU_REQUIRE_DATA === '1';
@@ -38,8 +37,7 @@ describe.skipIf(!root && !required)('fall evaluation on the held-out clips (npm 
     dir = await mkdtemp(join(tmpdir(), 'anyu-falls-eval-'));
     const infos = loadClips(root).filter((c) => c.part === 'report');
     const started = Date.now();
-    const cached = await extractClips(infos, { cacheDir: dir, concurrency: 2 });
-    infos.forEach((info, i) => clips.push({ info, cached: cached[i] as EvalClip['cached'] }));
+    clips.push(...(await loadEvalClips(infos, { cacheDir: dir, concurrency: 2 })));
     console.log(`falls-eval: extracted ${infos.length} clips, ${clips.reduce((n, c) => n + c.cached.frames.length, 0)} frames in ${((Date.now() - started) / 1000).toFixed(0)} s (2 at a time)`);
     rows = await evaluateFalls(clips, VARIANTS, (m) => console.warn(m));
     const table = formatFallTable(rows, 'report', CONFIRM_SECONDS);
