@@ -8,7 +8,7 @@
  */
 import { createAgent, type Agent, type AgentDeps } from './agent.ts';
 import { createActivityTagger, createRuleEngine, type ActivityTagger } from './analytics/index.ts';
-import { loadActivityClassifier } from './analytics/activity-classifier.ts';
+import { loadActivityClassifier, NON_COMMERCIAL_ACTIVITY_MODEL_DIR } from './analytics/activity-classifier.ts';
 import type { EdgeConfig } from './config/schema.ts';
 import type { ActivityClassifier, VisionPipeline } from './types.ts';
 import { createVisionPipeline } from './vision/pipeline.ts';
@@ -46,8 +46,10 @@ export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent
   const log = opts.log ?? ((msg: string) => console.error(msg));
   if (opts.vision === false) return createAgent({ config, log, onIncident });
 
-  const classifier = await loadActivityClassifier();
-  const vision = withActivity(await createVisionPipeline({ log }), classifier);
+  const classifier = await loadActivityClassifier(config.vision.activityWeights === 'non-commercial' ? { dir: NON_COMMERCIAL_ACTIVITY_MODEL_DIR } : {});
+  const sweepMs = config.vision.lyingSweepSeconds * 1000;
+  const lyingSweep = sweepMs > 0 ? { everyMs: sweepMs, holdMs: 2.5 * sweepMs } : false;
+  const vision = withActivity(await createVisionPipeline({ log, lyingSweep }), classifier);
   log(`activity model: ${classifier.name}`);
   return createAgent({
     config,

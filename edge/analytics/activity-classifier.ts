@@ -18,6 +18,8 @@ import { ACTIVITIES, FEATURES_PER_FRAME, windowFeatures } from './activity-featu
  * `models/activity/model/` (full data) is there for non-commercial use and comparison.
  */
 export const DEFAULT_ACTIVITY_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/activity/model-permissive');
+/** The weights trained on all datasets, URFD included: CC BY-NC-SA, non-commercial use only. */
+export const NON_COMMERCIAL_ACTIVITY_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/activity/model');
 
 export const ActivityModelMeta = z.object({
   name: z.string(),

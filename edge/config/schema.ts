@@ -84,12 +84,31 @@ export const HealthConfig = z
   })
   .strict();
 
+export const VisionConfig = z
+  .object({
+    /**
+     * Seconds between two lying-body sweeps of a camera (MoveNet MultiPose on the whole
+     * frame for people lying still whom the detector misses, edge/vision/lying-sweep.ts);
+     * 0 turns the sweep off. Each sweep costs ≈ 4× a detection (about 0.36 s of one
+     * core at 512×384 on WASM), so a box with many cameras may want it less often.
+     */
+    lyingSweepSeconds: z.number().min(0).max(60).default(1),
+    /**
+     * Activity model weights the fall rule's `model` option uses: `permissive` (GMDCSA24 +
+     * synthetic, usable commercially) or `non-commercial` (also trained on URFD, CC BY-NC-SA:
+     * stronger out-of-fold, models/activity/MODEL_CARD.md).
+     */
+    activityWeights: z.enum(['permissive', 'non-commercial']).default('permissive'),
+  })
+  .strict();
+
 export const EdgeConfig = z
   .object({
     hub: HubConfig,
     /** Folder of the durable outbox (SQLite file). */
     outboxDir: z.string().min(1).default('./data/outbox'),
     health: HealthConfig.default(HealthConfig.parse({})),
+    vision: VisionConfig.default(VisionConfig.parse({})),
     cameras: z.array(CameraConfig).min(1, 'at least one camera is needed'),
     rules: RulesConfig.optional(),
   })
@@ -108,3 +127,4 @@ export type CameraConfig = z.infer<typeof CameraConfig>;
 export type HubConfig = z.infer<typeof HubConfig>;
 export type HealthConfig = z.infer<typeof HealthConfig>;
 export type TamperConfig = z.infer<typeof TamperConfig>;
+export type VisionConfig = z.infer<typeof VisionConfig>;

@@ -1,6 +1,7 @@
 /**
- * The models one inference thread owns: a person detector and a pose estimator on the
- * backend chosen by `createRuntime`. Used inside each worker thread, and directly in
+ * The models one inference thread owns: a person detector, a pose estimator and (loaded
+ * on first use) MoveNet MultiPose for the lying-body sweep, on the backend chosen by
+ * `createRuntime`. Used inside each worker thread, and directly in
  * the calling thread when the pipeline runs with zero workers.
  */
 import type { Box } from '../../protocol/index.ts';
@@ -9,6 +10,7 @@ import { createRuntime, type BackendName } from './runtime.ts';
 import { readManifest, defaultManifestPath } from './model-loader.ts';
 import { createCenternetDetector, type CenternetOptions } from './models/centernet.ts';
 import { createMovenetEstimator, type MovenetOptions } from './models/movenet.ts';
+import { createMultiposeDetector, type MultiposeDetector, type PoseDetection } from './models/multipose.ts';
 
 export interface EngineOptions {
   backend?: BackendName;
@@ -21,6 +23,8 @@ export interface InferenceEngine {
   readonly backend: BackendName;
   detect(frame: RgbFrame): Promise<{ detections: Detection[]; ms: number }>;
   pose(frame: RgbFrame, boxes: Box[]): Promise<{ keypoints: (Keypoint[] | null)[]; ms: number }>;
+  /** MultiPose on the whole frame at `size` [width, height] (multiples of 32), bodies scoring ≥ `minScore`. */
+  sweep(frame: RgbFrame, size: [number, number], minScore: number): Promise<{ bodies: PoseDetection[]; ms: number }>;
   dispose(): Promise<void>;
 }
 
@@ -29,6 +33,7 @@ export async function createInferenceEngine(opts: EngineOptions = {}, log?: (msg
   const manifest = await readManifest(opts.manifestPath ?? defaultManifestPath);
   const detector = await createCenternetDetector(runtime.tf, manifest, opts.detector);
   const pose = await createMovenetEstimator(runtime.tf, manifest, opts.pose);
+  const sweepers = new Map<string, Promise<MultiposeDetector>>();
   return {
     backend: runtime.backend,
     async detect(frame) {
@@ -41,9 +46,18 @@ export async function createInferenceEngine(opts: EngineOptions = {}, log?: (msg
       const keypoints = await pose.estimate(frame, boxes);
       return { keypoints, ms: performance.now() - t0 };
     },
+    async sweep(frame, size, minScore) {
+      const key = `${size[0]}x${size[1]}@${minScore}`;
+      let sweeper = sweepers.get(key);
+      if (!sweeper) sweepers.set(key, (sweeper = createMultiposeDetector(runtime.tf, manifest, size[0], size[1], minScore)));
+      const t0 = performance.now();
+      const bodies = await (await sweeper).detect(frame);
+      return { bodies, ms: performance.now() - t0 };
+    },
     async dispose() {
       await detector.dispose();
       await pose.dispose();
+      for (const s of sweepers.values()) await (await s).dispose();
     },
   };
 }

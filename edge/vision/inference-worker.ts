@@ -4,13 +4,24 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RgbFrame } from '../types.ts';
-import { createInferenceEngine, type EngineOptions } from './inference-engine.ts';
-import type { WorkerReply, WorkerRequest } from './worker-messages.ts';
+import { getPriority, setPriority } from 'node:os';
+import { createInferenceEngine } from './inference-engine.ts';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-messages.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
 
-const engine = await createInferenceEngine(workerData as EngineOptions, (msg) => port.postMessage({ kind: 'log', msg }));
+const { nice, ...engineOpts } = workerData as WorkerInit;
+if (nice > 0) {
+  try {
+    // pid 0 = the calling thread on Linux: only this inference thread yields, by `nice`
+    // more than the thread that started it.
+    setPriority(0, Math.min(19, getPriority(0) + nice));
+  } catch (err) {
+    port.postMessage({ kind: 'log', msg: `inference thread: could not lower its priority (${(err as Error).message})` } satisfies WorkerReply);
+  }
+}
+const engine = await createInferenceEngine(engineOpts, (msg) => port.postMessage({ kind: 'log', msg }));
 const recent = new Map<string, RgbFrame>();
 const KEEP_FRAMES = 16;
 
@@ -34,6 +45,12 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     if (!frame) throw new Error(`frame ${req.frameKey} is no longer cached in this worker`);
     const r = await engine.pose(frame, req.boxes);
     return { kind: 'pose', id: req.id, ...r };
+  }
+  if (req.kind === 'sweep') {
+    const frame = req.frame ?? recent.get(req.frameKey);
+    if (!frame) throw new Error(`frame ${req.frameKey} is no longer cached in this worker`);
+    const r = await engine.sweep(frame, req.size, req.minScore);
+    return { kind: 'sweep', id: req.id, ...r };
   }
   await engine.dispose();
   return { kind: 'closed', id: req.id };

@@ -10,6 +10,7 @@ import { appearanceOf } from './appearance.ts';
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, posePriority, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
+import { defaultLyingSweepOptions, lyingBodies, sweepDue, sweepInputSize, type LyingSweepOptions } from './lying-sweep.ts';
 import { defaultPoseRefindOptions, refindRequests, refoundBox, type PoseRefindOptions } from './pose-refind.ts';
 import { createTracker, type Tracker, type TrackerOptions, type TrackState } from './tracker.ts';
 import { createInferencePool, type PoolOptions } from './worker-pool.ts';
@@ -33,6 +34,11 @@ export interface VisionPipelineOptions extends PoolOptions {
    * (see pose-refind.ts); `false` turns it off. Costs at most `maxPerFrame` extra poses.
    */
   poseRefind?: Partial<PoseRefindOptions> | false;
+  /**
+   * Look for people lying still whom the detector misses with MoveNet MultiPose on the
+   * whole frame, once every `everyMs` (see lying-sweep.ts); `false` turns it off.
+   */
+  lyingSweep?: Partial<LyingSweepOptions> | false;
 }
 
 /** Defaults chosen by measurement on vtest (see models/README.md). */
@@ -53,6 +59,10 @@ export interface StageStats {
   trackMs: number;
   /** Lost bodies re-found by the pose model (see pose-refind.ts). */
   refound: number;
+  /** Lying-body sweeps run, their MultiPose time, and the bodies they adopted (see lying-sweep.ts). */
+  sweeps: number;
+  sweepMs: number;
+  adopted: number;
 }
 
 export interface VisionPipelineWithStats extends VisionPipeline {
@@ -68,6 +78,8 @@ interface CameraState {
   /** Analysed frames submitted, for the detect-every-k schedule. */
   submitted: number;
   chain: Promise<unknown>;
+  /** Media time of the last lying-body sweep, or null. */
+  lastSweepMs: number | null;
 }
 
 /** Keeps the head height of the poses of the last `keepMs` (face keypoints, else the box top). */
@@ -87,13 +99,14 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   const detectEvery = Math.max(1, opts.detectEvery ?? defaultPipelineOptions.detectEvery);
   const cameras = new Map<string, CameraState>();
   const refind: PoseRefindOptions | null = opts.poseRefind === false ? null : { ...defaultPoseRefindOptions, ...opts.poseRefind };
-  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0 };
+  const sweep: LyingSweepOptions | null = opts.lyingSweep === false ? null : { ...defaultLyingSweepOptions, ...opts.lyingSweep };
+  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0, sweeps: 0, sweepMs: 0, adopted: 0 };
   opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
 
   function camera(id: string): CameraState {
     let c = cameras.get(id);
     if (!c) {
-      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve() };
+      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), lastSweepMs: null };
       cameras.set(id, c);
     }
     return c;
@@ -111,11 +124,36 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     for (const id of cam.memory.keys()) if (!live.has(id)) cam.memory.delete(id);
     stats.trackMs += performance.now() - t0;
     const seq = cam.seq++;
-    const mems = tracks.map((t) => {
-      let m = cam.memory.get(t.id);
-      if (!m) cam.memory.set(t.id, (m = newMemory()));
+    const tMs = frame.t * 1000;
+    const memoryOf = (id: number) => {
+      let m = cam.memory.get(id);
+      if (!m) cam.memory.set(id, (m = newMemory()));
       return m;
-    });
+    };
+    const mems = tracks.map((t) => memoryOf(t.id));
+    cam.perspective ??= createPerspectiveModel(frame.height);
+    const ctx = { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: opts.posture, ageThresholds: opts.age };
+    if (det && sweep && sweepDue(cam.lastSweepMs, tMs, sweep)) {
+      cam.lastSweepMs = tMs;
+      const swept = await pool.sweep(det.worker, key, frame, sweepInputSize(frame.width, frame.height, sweep.inputWidth), sweep.minScore);
+      stats.sweeps++;
+      stats.sweepMs += swept.ms;
+      for (const body of lyingBodies(swept.bodies, tracks.map((t) => t.box), sweep, opts.posture)) {
+        const state = cam.tracker.adopt(body.box, body.score, tMs, sweep.holdMs);
+        const mem = memoryOf(state.id);
+        applyFreshPose(mem, body.keypoints, state.box, seq, ctx);
+        if (refind) noteHead(mem, body.keypoints, state.box, tMs, refind.descentMs);
+        stats.adopted++;
+        const at = tracks.findIndex((t) => t.id === state.id);
+        if (at >= 0) {
+          tracks[at] = state;
+          mems[at] = mem;
+        } else {
+          tracks.push(state);
+          mems.push(mem);
+        }
+      }
+    }
     // Only people seen by the detector on this frame get a fresh pose: the stalest, and
     // sooner those whose box shape changed.
     const candidates = tracks.map((t, i) => i).filter((i) => (tracks[i]?.detection ?? -1) >= 0);
@@ -126,8 +164,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
       return pa === pb ? 0 : pb > pa ? 1 : -1;
     });
     const chosen = candidates.slice(0, Number.isFinite(posesPerFrame) ? posesPerFrame : candidates.length);
-    const tMs = frame.t * 1000;
-    const lost = det && refind ? refindRequests(allTracks, tracks, (id) => {
+    const lost = det && refind ? refindRequests(cam.tracker.tracks(), tracks, (id) => {
       const m = cam.memory.get(id);
       return m?.keypointsBox ? m : null;
     }, tMs, frame, refind) : [];
@@ -136,8 +173,6 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
       const res = await pool.pose(det.worker, key, frame, [...boxes, ...lost.map((r) => r.roi)]);
       stats.poseMs += res.ms;
       stats.poses += chosen.length + lost.length;
-      cam.perspective ??= createPerspectiveModel(frame.height);
-      const ctx = { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: opts.posture, ageThresholds: opts.age };
       chosen.forEach((ti, k) => {
         applyFreshPose(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, seq, ctx);
         if (refind) noteHead(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, tMs, refind.descentMs);

@@ -58,6 +58,8 @@ interface Track extends TrackState {
   vy: number;
   lastUpdateMs: number;
   appearance: Float32Array | null;
+  /** Reported without sightings until this media time (adopted still bodies); -Infinity: no hold. */
+  holdUntilMs: number;
 }
 
 export interface Tracker {
@@ -80,6 +82,13 @@ export interface Tracker {
    * Returns its state to report, or null when no such track lives.
    */
   refind(id: number, box: Box, score: number, tMs: number): TrackState | null;
+  /**
+   * Takes a body found by another model (the lying-body sweep) as a confirmed track: a
+   * live track not seen on this frame whose predicted box overlaps it (IoU ≥ `minIou`)
+   * is re-found there, otherwise a new track starts. Either way it stays reported, still,
+   * until `tMs + holdMs` unless seen again.
+   */
+  adopt(box: Box, score: number, tMs: number, holdMs: number): TrackState;
 }
 
 function toBox(t: Pick<Track, 'cx' | 'cy' | 'w' | 'h'>): Box {
@@ -171,7 +180,7 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
       const b = d.det.box;
       const t: Track = {
         id: 0, box: b, score: d.det.score, hits: 0, confirmed: false, lastSeenMs: tMs, detection: -1,
-        cx: b[0] + b[2] / 2, cy: b[1] + b[3] / 2, w: b[2], h: b[3], vx: 0, vy: 0, lastUpdateMs: tMs, appearance: null,
+        cx: b[0] + b[2] / 2, cy: b[1] + b[3] / 2, w: b[2], h: b[3], vx: 0, vy: 0, lastUpdateMs: tMs, appearance: null, holdUntilMs: -Infinity,
       };
       correct(t, d, tMs);
       live.push(t);
@@ -183,7 +192,7 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
       if (!t.confirmed) continue;
       if (t.id === 0) t.id = nextId++;
       if (t.lastSeenMs === tMs) reported.push({ ...stateOf(t) });
-      else if (tMs - t.lastSeenMs <= opts.coastMs) reported.push({ ...stateOf(t), box: predictBox(t, tMs) });
+      else if (tMs - t.lastSeenMs <= opts.coastMs || tMs <= t.holdUntilMs) reported.push({ ...stateOf(t), box: predictBox(t, tMs) });
     }
     return reported;
   }
@@ -195,13 +204,18 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
   function predict(tMs: number): TrackState[] {
     const lastSeen = live.reduce((m, t) => Math.max(m, t.lastSeenMs), -Infinity);
     return live
-      .filter((t) => t.confirmed && t.id !== 0 && t.lastSeenMs === lastSeen)
+      .filter((t) => t.confirmed && t.id !== 0 && (t.lastSeenMs === lastSeen || tMs <= t.holdUntilMs))
       .map((t) => ({ ...stateOf(t), box: predictBox(t, tMs), detection: -1 }));
   }
 
   function refind(id: number, box: Box, score: number, tMs: number): TrackState | null {
     const t = live.find((x) => x.id === id && x.confirmed);
     if (!t) return null;
+    moveTo(t, box, score, tMs);
+    return stateOf(t);
+  }
+
+  function moveTo(t: Track, box: Box, score: number, tMs: number): void {
     t.cx = box[0] + box[2] / 2;
     t.cy = box[1] + box[3] / 2;
     t.w = box[2];
@@ -213,8 +227,25 @@ export function createTracker(options: Partial<TrackerOptions> = {}): Tracker {
     t.lastSeenMs = tMs;
     t.lastUpdateMs = tMs;
     t.detection = -1;
+  }
+
+  function adopt(box: Box, score: number, tMs: number, holdMs: number): TrackState {
+    let best: Track | null = null;
+    let bestIou = opts.minIou;
+    for (const t of live) {
+      if (!t.confirmed || t.id === 0 || t.lastSeenMs === tMs) continue;
+      const o = iou(predictBox(t, tMs), box);
+      if (o >= bestIou) [best, bestIou] = [t, o];
+    }
+    const t: Track = best ?? {
+      id: nextId++, box, score, hits: opts.minHits, confirmed: true, lastSeenMs: tMs, detection: -1,
+      cx: 0, cy: 0, w: 0, h: 0, vx: 0, vy: 0, lastUpdateMs: tMs, appearance: null, holdUntilMs: -Infinity,
+    };
+    if (!best) live.push(t);
+    moveTo(t, box, score, tMs);
+    t.holdUntilMs = tMs + holdMs;
     return stateOf(t);
   }
 
-  return { update, predict, refind, tracks: () => live.map(stateOf) };
+  return { update, predict, refind, adopt, tracks: () => live.map(stateOf) };
 }

@@ -8,11 +8,22 @@ import { availableParallelism } from 'node:os';
 import type { Box } from '../../protocol/index.ts';
 import type { Detection, Keypoint, RgbFrame } from '../types.ts';
 import { createInferenceEngine, type EngineOptions, type InferenceEngine } from './inference-engine.ts';
-import type { WorkerReply, WorkerRequest } from './worker-messages.ts';
+import type { PoseDetection } from './models/multipose.ts';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-messages.ts';
+
+export const DEFAULT_INFERENCE_NICE = 10;
 
 export interface PoolOptions extends EngineOptions {
   /** Worker threads; default one per core; 0 = run in the calling thread. */
   size?: number;
+  /**
+   * How much nicer than the caller each inference thread runs (Linux: that thread only;
+   * capped at 19), default 10: inference
+   * saturates the cores by design, and capture, incident delivery and a hub on the same box
+   * must not wait behind it (frames are dropped when inference is busy, incidents never).
+   * It costs nothing when nothing else wants the CPU. 0 = normal priority.
+   */
+  inferenceNice?: number;
   log?: (msg: string) => void;
 }
 
@@ -28,6 +39,8 @@ export interface InferencePool {
   readonly size: number;
   detect(frameKey: string, frame: RgbFrame): Promise<DetectResult>;
   pose(worker: number, frameKey: string, frame: RgbFrame, boxes: Box[]): Promise<{ keypoints: (Keypoint[] | null)[]; ms: number }>;
+  /** Lying-body sweep (MultiPose on the whole frame) on the worker that holds the frame. */
+  sweep(worker: number, frameKey: string, frame: RgbFrame, size: [number, number], minScore: number): Promise<{ bodies: PoseDetection[]; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -40,8 +53,8 @@ interface Slot {
 const bootstrap = new URL('./worker-bootstrap.mjs', import.meta.url);
 
 async function startSlot(opts: PoolOptions): Promise<{ slot: Slot; backend: string }> {
-  const { size: _size, log, ...engineOpts } = opts;
-  const worker = new Worker(bootstrap, { workerData: engineOpts });
+  const { size: _size, log, inferenceNice = DEFAULT_INFERENCE_NICE, ...engineOpts } = opts;
+  const worker = new Worker(bootstrap, { workerData: { ...engineOpts, nice: inferenceNice } satisfies WorkerInit });
   const slot: Slot = { worker, busy: 0, pending: new Map() };
   const backend = await new Promise<string>((resolve, reject) => {
     worker.on('message', (msg: WorkerReply) => {
@@ -70,6 +83,7 @@ function inProcessPool(engine: InferenceEngine): InferencePool {
       return { ...(await engine.detect(frame)), worker: -1 };
     },
     pose: (_w, _key, frame, boxes) => engine.pose(frame, boxes),
+    sweep: (_w, _key, frame, size, minScore) => engine.sweep(frame, size, minScore),
     close: () => engine.dispose(),
   };
 }
@@ -92,6 +106,19 @@ export async function createInferencePool(opts: PoolOptions = {}): Promise<Infer
     }) as Promise<Extract<WorkerReply, { kind: K }>>;
   }
 
+  /** A request about a frame the worker detected on; the pixels go along only if it evicted the frame. */
+  async function onFrameWorker<K extends 'pose' | 'sweep'>(worker: number, frame: RgbFrame, request: (withPixels: { frame?: RgbFrame }) => WorkerRequest) {
+    const slot = slots[worker];
+    if (!slot) throw new Error(`no inference worker ${worker}`);
+    try {
+      return await send<K>(slot, request({}));
+    } catch (err) {
+      // The worker evicted the frame (many cameras in flight): send the pixels again.
+      opts.log?.(`retry with pixels: ${(err as Error).message}`);
+      return await send<K>(slot, request({ frame }));
+    }
+  }
+
   return {
     backend,
     size,
@@ -104,17 +131,12 @@ export async function createInferencePool(opts: PoolOptions = {}): Promise<Infer
       return { detections: r.detections, ms: r.ms, worker: best };
     },
     async pose(worker, frameKey, frame, boxes) {
-      const slot = slots[worker];
-      if (!slot) throw new Error(`no inference worker ${worker}`);
-      try {
-        const r = await send<'pose'>(slot, { kind: 'pose', id: nextId++, frameKey, boxes });
-        return { keypoints: r.keypoints, ms: r.ms };
-      } catch (err) {
-        // The worker evicted the frame (many cameras in flight): send the pixels again.
-        opts.log?.(`pose retry with pixels: ${(err as Error).message}`);
-        const r = await send<'pose'>(slot, { kind: 'pose', id: nextId++, frameKey, frame, boxes });
-        return { keypoints: r.keypoints, ms: r.ms };
-      }
+      const r = await onFrameWorker<'pose'>(worker, frame, (withPixels) => ({ kind: 'pose', id: nextId++, frameKey, boxes, ...withPixels }));
+      return { keypoints: r.keypoints, ms: r.ms };
+    },
+    async sweep(worker, frameKey, frame, size, minScore) {
+      const r = await onFrameWorker<'sweep'>(worker, frame, (withPixels) => ({ kind: 'sweep', id: nextId++, frameKey, size, minScore, ...withPixels }));
+      return { bodies: r.bodies, ms: r.ms };
     },
     async close() {
       await Promise.all(

@@ -1,6 +1,7 @@
 /**
  * `npm run eval:vision [-- --frames N --every N --workers N --peer centernet,nanodet|none
- *  --multicam-frames N --no-refind --no-readme]` (`--no-refind`: without the pose re-find of lost bodies): our pipeline and the `@vladmandic/human` peer on
+ *  --multicam-frames N --no-refind --no-sweep --no-readme]` (`--no-refind`: without the pose re-find of lost bodies;
+ *  `--no-sweep`: without the lying-body sweep): our pipeline and the `@vladmandic/human` peer on
  * vtest.avi against its MOT15 ground truth, in one run on the same frames; prints the
  * table and writes it into models/README.md. Run it under `nice` (see package.json).
  */
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     'multicam-poses': { type: 'string' },
     'no-readme': { type: 'boolean' },
     'no-refind': { type: 'boolean' },
+    'no-sweep': { type: 'boolean' },
   },
 });
 
@@ -48,11 +50,12 @@ log(`eval:vision: ours (${workers} workers)…`);
 const detectEvery = Number(values['detect-every'] ?? 1);
 const poses = Number(values.poses ?? 2);
 const refind = !values['no-refind'];
+const sweep = !values['no-sweep'];
 runs.push(
   await runOurs(
     src,
-    { size: workers, log, detectEvery, posesPerFrame: poses, ...(refind ? {} : { poseRefind: false as const }) },
-    `anyu: centernet@384 (every ${detectEvery}) + tracker + movenet-lightning ×${poses}/frame${refind ? ' + pose re-find' : ''}`,
+    { size: workers, log, detectEvery, posesPerFrame: poses, ...(refind ? {} : { poseRefind: false as const }), ...(sweep ? {} : { lyingSweep: false as const }) },
+    `anyu: centernet@384 (every ${detectEvery}) + tracker + movenet-lightning ×${poses}/frame${refind ? ' + pose re-find' : ''}${sweep ? ' + lying sweep' : ''}`,
   ),
 );
 for (const p of peers) {

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFrames } from '../../edge/capture/index.ts';
 import type { FrameAnalysis } from '../../edge/types.ts';
@@ -28,6 +30,14 @@ describe.skipIf(!HAVE_VTEST)('vision pipeline on real vtest frames', () => {
   it('runs on a TF.js backend in a worker thread', () => {
     expect(['tensorflow', 'wasm', 'cpu']).toContain(pipeline.backend);
     expect(pipeline.workers).toBe(1);
+  });
+
+  // Linux only, and only when the tests themselves run at normal priority (not under `nice`).
+  it.skipIf(process.platform !== 'linux' || getPriority() !== 0)('runs its inference thread at nice 10, the calling thread at normal priority', () => {
+    const niceOf = (task: string) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+    const nice = readdirSync('/proc/self/task').map(niceOf);
+    expect(nice.filter((n) => n === 10)).toHaveLength(1);
+    expect(getPriority()).toBe(0);
   });
 
   it('finds the people of the ground truth with sane boxes', async () => {

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Box } from '../../protocol/index.ts';
 import { readFrames } from '../../edge/capture/index.ts';
@@ -7,6 +5,8 @@ import type { Keypoint } from '../../edge/types.ts';
 import { createVisionPipeline } from '../../edge/vision/pipeline.ts';
 import { defaultPoseRefindOptions, refindRequests, refoundBox } from '../../edge/vision/pose-refind.ts';
 import { createTracker, type TrackState } from '../../edge/vision/tracker.ts';
+import { footageClip } from './footage.ts';
+
 
 const FRAME = { width: 640, height: 480 };
 const opts = defaultPoseRefindOptions;
@@ -96,17 +96,13 @@ describe('tracker.refind', () => {
 
 // A fit-side clip (models/activity/split.json), never a report one: GMDCSA24 subject 2,
 // fall 13. CenterNet stops seeing the person once they are on the floor (3.4 s on).
-const dir = process.env.ANYU_DATA_DIR;
-const CLIP = dir ? join(dir, 'falls/gmdcsa24/Subject 2/Fall/13.mp4') : null;
-const HAVE_CLIP = CLIP !== null && existsSync(CLIP);
-if (!HAVE_CLIP) {
-  if (process.env.ANYU_REQUIRE_DATA === '1') throw new Error('pose-refind test: ANYU_REQUIRE_DATA=1 but GMDCSA24 is missing under ANYU_DATA_DIR');
-  console.warn('pose-refind test: ANYU_DATA_DIR/falls/gmdcsa24 not found; skipping the real-footage case');
-}
+const CLIP = footageClip('pose-refind test', 'falls/gmdcsa24/Subject 2/Fall/13.mp4');
+const HAVE_CLIP = CLIP !== null;
 
 describe.skipIf(!HAVE_CLIP)('pose re-find on a real fall the detector loses', () => {
   async function seenWhileLying(poseRefind: false | undefined): Promise<{ frames: number; withPerson: number; lowestHead: number }> {
-    const pipeline = await createVisionPipeline({ size: 1, ...(poseRefind === false ? { poseRefind: false } : {}) });
+    // The lying-body sweep is off: this case measures the re-find alone.
+    const pipeline = await createVisionPipeline({ size: 1, lyingSweep: false, ...(poseRefind === false ? { poseRefind: false } : {}) });
     let frames = 0;
     let withPerson = 0;
     let lowestHead = 0;

@@ -1,0 +1,92 @@
+/**
+ * Lying-body sweep: once every `everyMs` of a camera's media time, MoveNet MultiPose runs
+ * on the whole frame, and a body it finds lying where nobody is tracked becomes a track.
+ *
+ * Why: CenterNet (the detector) often does not see a person lying still — on the floor
+ * after a fall, on a bed or a nap mat. On GMDCSA24 subject 4 fall 02 it scores the person
+ * lying on the bed 0.06–0.23 for the whole clip (a track needs 0.3); across the fall clips
+ * a person was tracked on only about half the frames labelled lying. A napping child the
+ * pipeline does not see is also missing from the ratio and unattended counts.
+ * MultiPose sees many of those bodies (`models/eval/lying-probe.ts` measures it), at about
+ * 4× CenterNet's cost, hence once a second rather than every frame.
+ *
+ * A body is adopted when MultiPose scores it ≥ `minScore`, its own keypoints are
+ * confident enough (`minMeanScore`, `minKeypoints` ≥ `keypointScore`), its posture is
+ * `lying`, and it does not overlap a person reported on this frame (IoU ≤ `maxOverlap`).
+ * The tracker keeps an adopted body reported for `holdMs` without further sightings (a
+ * lying body is a still one; the next sweep renews it) unless the detector or the pose
+ * re-find sees it first. Only lying bodies: a standing or sitting person the detector
+ * misses is a tracking question, and a MultiPose box on its own invented people on vtest
+ * (precision 0.96 at 0.2 there, models/README.md).
+ */
+import type { Box } from '../../protocol/index.ts';
+import type { Keypoint } from '../types.ts';
+import { iou } from './geometry.ts';
+import { classifyPosture, type PostureThresholds } from './posture.ts';
+
+export interface LyingSweepOptions {
+  /** Media time between two sweeps of one camera. */
+  everyMs: number;
+  /** MultiPose input width (rounded to 32); the height follows the frame's aspect. */
+  inputWidth: number;
+  /** MultiPose person score at or above which a body is considered. */
+  minScore: number;
+  minMeanScore: number;
+  /** Keypoints at or above `keypointScore` needed. */
+  minKeypoints: number;
+  keypointScore: number;
+  /** Largest IoU with a person reported on the frame (that person is tracked already). */
+  maxOverlap: number;
+  /** How long an adopted body stays reported without being seen again. */
+  holdMs: number;
+}
+
+export const defaultLyingSweepOptions: LyingSweepOptions = {
+  everyMs: 1000,
+  inputWidth: 512,
+  minScore: 0.15,
+  minMeanScore: 0.2,
+  minKeypoints: 5,
+  keypointScore: 0.3,
+  maxOverlap: 0.3,
+  holdMs: 2500,
+};
+
+export interface SweepBody {
+  box: Box;
+  score: number;
+  keypoints: Keypoint[];
+}
+
+/** Whether a camera last swept at `lastMs` (null: never) is due a sweep at `tMs`. */
+export function sweepDue(lastMs: number | null, tMs: number, opts: Pick<LyingSweepOptions, 'everyMs'>): boolean {
+  return lastMs === null || tMs - lastMs >= opts.everyMs || tMs < lastMs;
+}
+
+/** MultiPose input size for a frame: `inputWidth` wide, the frame's aspect, sides multiples of 32. */
+export function sweepInputSize(frameWidth: number, frameHeight: number, inputWidth: number): [number, number] {
+  const r32 = (v: number) => Math.max(32, Math.round(v / 32) * 32);
+  return [r32(inputWidth), r32((inputWidth * frameHeight) / Math.max(1, frameWidth))];
+}
+
+/** The swept bodies to adopt: confident, lying, and not on anybody already reported. */
+export function lyingBodies(
+  bodies: readonly SweepBody[],
+  reported: readonly Box[],
+  opts: LyingSweepOptions,
+  posture?: PostureThresholds,
+): SweepBody[] {
+  const taken = [...reported];
+  const out: SweepBody[] = [];
+  for (const b of [...bodies].sort((x, y) => y.score - x.score)) {
+    if (b.score < opts.minScore || b.keypoints.length === 0) continue;
+    const mean = b.keypoints.reduce((s, k) => s + k[2], 0) / b.keypoints.length;
+    const sure = b.keypoints.filter((k) => k[2] >= opts.keypointScore).length;
+    if (mean < opts.minMeanScore || sure < opts.minKeypoints) continue;
+    if (classifyPosture(b.keypoints, b.box, posture) !== 'lying') continue;
+    if (taken.some((box) => iou(box, b.box) > opts.maxOverlap)) continue;
+    taken.push(b.box);
+    out.push(b);
+  }
+  return out;
+}
