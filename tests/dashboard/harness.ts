@@ -91,6 +91,11 @@ export async function connectEdge(mqttUrl: string, edgeId = EDGE_A, password = E
     password,
     clientId: `${edgeId}-test-${process.pid}`,
     reconnectPeriod: 300,
+    // A restarting hub's broker refuses edges ("server unavailable") until the hub has
+    // subscribed; mqtt.js stops reconnecting after a refused CONNACK unless told not to.
+    // Without this the client could land in that window after the restart test's hub
+    // restart and never reconnect (two 60 s timeouts, 2026-11-29).
+    reconnectOnConnackError: true,
     connectTimeout: 5_000,
   });
 }
