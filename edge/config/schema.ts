@@ -87,12 +87,13 @@ export const HealthConfig = z
 export const VisionConfig = z
   .object({
     /**
-     * Seconds between two lying-body sweeps of a camera (MoveNet MultiPose on the whole
+     * Seconds between two lying-body sweeps of each camera (MoveNet MultiPose on the whole
      * frame for people lying still whom the detector misses, edge/vision/lying-sweep.ts);
-     * 0 turns the sweep off. Each sweep costs ≈ 4× a detection (about 0.36 s of one
-     * core at 512×384 on WASM), so a box with many cameras may want it less often.
+     * 0 (the default) = off. A sweep costs ≈ 0.3–0.4 s of one core: at 1 s a 2-core box
+     * sustained fewer than 2 live 640×360 cameras instead of 6 (BENCHMARKS.md), so turn it
+     * on for boxes with few cameras, e.g. the nap room's.
      */
-    lyingSweepSeconds: z.number().min(0).max(60).default(1),
+    lyingSweepSeconds: z.number().min(0).max(60).default(0),
     /**
      * Activity model weights the fall rule's `model` option uses: `permissive` (GMDCSA24 +
      * synthetic, usable commercially) or `non-commercial` (also trained on URFD, CC BY-NC-SA:

@@ -41,12 +41,12 @@ describe('edge config', () => {
     expect(cfg.cameras[1]!.source).toBe(join(file, '..', 'clip.mp4'));
     expect(cfg.health.offlineAfterSeconds).toBe(9.5);
     expect(cfg.hub.statusIntervalSeconds).toBe(10);
-    expect(cfg.vision).toEqual({ lyingSweepSeconds: 1, activityWeights: 'permissive' });
+    expect(cfg.vision).toEqual({ lyingSweepSeconds: 0, activityWeights: 'permissive' });
   });
 
-  it('takes the lying-body sweep period (0 turns it off) and the activity weights, and names a bad value', () => {
+  it('takes the lying-body sweep period (off by default) and the activity weights, and names a bad value', () => {
     const base = `hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e' }\ncameras: [{ id: a, source: 'rtsp://x/1' }]\n`;
-    expect(loadConfig(write('sweep-off.yaml', `${base}vision: { lyingSweepSeconds: 0 }\n`)).vision.lyingSweepSeconds).toBe(0);
+    expect(loadConfig(write('sweep-on.yaml', `${base}vision: { lyingSweepSeconds: 2 }\n`)).vision.lyingSweepSeconds).toBe(2);
     expect(() => loadConfig(write('sweep-neg.yaml', `${base}vision: { lyingSweepSeconds: -1 }\n`))).toThrow(/vision\.lyingSweepSeconds/);
     expect(() => loadConfig(write('sweep-typo.yaml', `${base}vision: { lyingSweep: 2 }\n`))).toThrow(/vision/);
     expect(loadConfig(write('nc.yaml', `${base}vision: { activityWeights: non-commercial }\n`)).vision.activityWeights).toBe('non-commercial');
