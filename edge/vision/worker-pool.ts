@@ -18,10 +18,10 @@ export interface PoolOptions extends EngineOptions {
   size?: number;
   /**
    * How much nicer than the caller each inference thread runs (Linux: that thread only;
-   * capped at 19), default 10: inference
-   * saturates the cores by design, and capture, incident delivery and a hub on the same box
-   * must not wait behind it (frames are dropped when inference is busy, incidents never).
-   * It costs nothing when nothing else wants the CPU. 0 = normal priority.
+   * capped at 19), default 10: inference saturates the cores by design, and capture,
+   * incident delivery and a hub on the same box must not wait behind it (frames are
+   * dropped when inference is busy, incidents never). It costs nothing when nothing else
+   * wants the CPU. 0 = normal priority.
    */
   inferenceNice?: number;
   log?: (msg: string) => void;
