@@ -11,6 +11,7 @@ import { createActivityTagger, createRuleEngine, type ActivityTagger } from './a
 import { loadActivityClassifier, NON_COMMERCIAL_ACTIVITY_MODEL_DIR } from './analytics/activity-classifier.ts';
 import type { EdgeConfig } from './config/schema.ts';
 import type { ActivityClassifier, VisionPipeline } from './types.ts';
+import { HOLD_SWEEPS } from './vision/lying-sweep.ts';
 import { createVisionPipeline } from './vision/pipeline.ts';
 
 export interface EdgeRuntimeOptions {
@@ -48,7 +49,7 @@ export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent
 
   const classifier = await loadActivityClassifier(config.vision.activityWeights === 'non-commercial' ? { dir: NON_COMMERCIAL_ACTIVITY_MODEL_DIR } : {});
   const sweepMs = config.vision.lyingSweepSeconds * 1000;
-  const lyingSweep = sweepMs > 0 ? { everyMs: sweepMs, holdMs: 2.5 * sweepMs } : false;
+  const lyingSweep = sweepMs > 0 ? { everyMs: sweepMs, holdMs: HOLD_SWEEPS * sweepMs } : false;
   const vision = withActivity(await createVisionPipeline({ log, lyingSweep }), classifier);
   log(`activity model: ${classifier.name}`);
   return createAgent({

@@ -26,6 +26,15 @@ export const MIN_KEYPOINT_SCORE = 0.3;
 
 export type Point = [number, number];
 
+/**
+ * How sure a pose is: its mean keypoint score and its keypoints scoring at least
+ * `minScore` (the pose re-find, the lying-body sweep and its probe judge poses by both).
+ */
+export function poseConfidence(kps: readonly Keypoint[], minScore = MIN_KEYPOINT_SCORE): { mean: number; sure: Keypoint[] } {
+  const mean = kps.length ? kps.reduce((s, k) => s + k[2], 0) / kps.length : 0;
+  return { mean, sure: kps.filter((k) => k[2] >= minScore) };
+}
+
 /** The keypoint if confident enough, else null. */
 export function point(kps: Keypoint[], i: number, minScore = MIN_KEYPOINT_SCORE): Point | null {
   const k = kps[i];

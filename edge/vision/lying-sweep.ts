@@ -22,6 +22,7 @@
 import type { Box } from '../../protocol/index.ts';
 import type { Keypoint } from '../types.ts';
 import { iou } from './geometry.ts';
+import { poseConfidence } from './keypoints.ts';
 import { classifyPosture, type PostureThresholds } from './posture.ts';
 
 export interface LyingSweepOptions {
@@ -41,6 +42,9 @@ export interface LyingSweepOptions {
   holdMs: number;
 }
 
+/** An adopted body is held this many sweep periods: one missed sweep does not drop it. */
+export const HOLD_SWEEPS = 2.5;
+
 export const defaultLyingSweepOptions: LyingSweepOptions = {
   everyMs: 1000,
   inputWidth: 512,
@@ -49,7 +53,7 @@ export const defaultLyingSweepOptions: LyingSweepOptions = {
   minKeypoints: 5,
   keypointScore: 0.3,
   maxOverlap: 0.3,
-  holdMs: 2500,
+  holdMs: HOLD_SWEEPS * 1000,
 };
 
 export interface SweepBody {
@@ -80,9 +84,8 @@ export function lyingBodies(
   const out: SweepBody[] = [];
   for (const b of [...bodies].sort((x, y) => y.score - x.score)) {
     if (b.score < opts.minScore || b.keypoints.length === 0) continue;
-    const mean = b.keypoints.reduce((s, k) => s + k[2], 0) / b.keypoints.length;
-    const sure = b.keypoints.filter((k) => k[2] >= opts.keypointScore).length;
-    if (mean < opts.minMeanScore || sure < opts.minKeypoints) continue;
+    const { mean, sure } = poseConfidence(b.keypoints, opts.keypointScore);
+    if (mean < opts.minMeanScore || sure.length < opts.minKeypoints) continue;
     if (classifyPosture(b.keypoints, b.box, posture) !== 'lying') continue;
     if (taken.some((box) => iou(box, b.box) > opts.maxOverlap)) continue;
     taken.push(b.box);

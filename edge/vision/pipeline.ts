@@ -133,6 +133,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     const mems = tracks.map((t) => memoryOf(t.id));
     cam.perspective ??= createPerspectiveModel(frame.height);
     const ctx = { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: opts.posture, ageThresholds: opts.age };
+    let adopted = false;
     if (det && sweep && sweepDue(cam.lastSweepMs, tMs, sweep)) {
       cam.lastSweepMs = tMs;
       const swept = await pool.sweep(det.worker, key, frame, sweepInputSize(frame.width, frame.height, sweep.inputWidth), sweep.minScore);
@@ -144,6 +145,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
         applyFreshPose(mem, body.keypoints, state.box, seq, ctx);
         if (refind) noteHead(mem, body.keypoints, state.box, tMs, refind.descentMs);
         stats.adopted++;
+        adopted = true;
         const at = tracks.findIndex((t) => t.id === state.id);
         if (at >= 0) {
           tracks[at] = state;
@@ -164,7 +166,8 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
       return pa === pb ? 0 : pb > pa ? 1 : -1;
     });
     const chosen = candidates.slice(0, Number.isFinite(posesPerFrame) ? posesPerFrame : candidates.length);
-    const lost = det && refind ? refindRequests(cam.tracker.tracks(), tracks, (id) => {
+    // An adoption re-finds or starts tracks: read their state again only then.
+    const lost = det && refind ? refindRequests(adopted ? cam.tracker.tracks() : allTracks, tracks, (id) => {
       const m = cam.memory.get(id);
       return m?.keypointsBox ? m : null;
     }, tMs, frame, refind) : [];

@@ -19,6 +19,7 @@
 import type { Box, Posture } from '../../protocol/index.ts';
 import type { Keypoint } from '../types.ts';
 import { iou } from './geometry.ts';
+import { poseConfidence } from './keypoints.ts';
 import type { TrackState } from './tracker.ts';
 
 export interface PoseRefindOptions {
@@ -113,8 +114,7 @@ export function refoundBox(
   opts: PoseRefindOptions,
 ): { box: Box; score: number } | null {
   if (!kps || kps.length === 0) return null;
-  const mean = kps.reduce((s, k) => s + k[2], 0) / kps.length;
-  const sure = kps.filter((k) => k[2] >= opts.keypointScore);
+  const { mean, sure } = poseConfidence(kps, opts.keypointScore);
   if (mean < opts.minMeanScore || sure.length < opts.minKeypoints) return null;
   const xs = sure.map((k) => k[0]);
   const ys = sure.map((k) => k[1]);

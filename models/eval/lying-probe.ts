@@ -18,6 +18,7 @@ import type { Box } from '../../protocol/index.ts';
 import { readFrames } from '../../edge/capture/index.ts';
 import type { Detection, Keypoint, RgbFrame } from '../../edge/types.ts';
 import { iou } from '../../edge/vision/geometry.ts';
+import { poseConfidence } from '../../edge/vision/keypoints.ts';
 import { readManifest } from '../../edge/vision/model-loader.ts';
 import { createCenternetDetector } from '../../edge/vision/models/centernet.ts';
 import { createMovenetEstimator } from '../../edge/vision/models/movenet.ts';
@@ -79,8 +80,8 @@ async function main(): Promise<number> {
 
   const verified = (kps: Keypoint[] | null, box: Box): { lying: boolean } | null => {
     if (!kps) return null;
-    const mean = kps.reduce((s, k) => s + k[2], 0) / kps.length;
-    if (mean < minMean || kps.filter((k) => k[2] >= 0.3).length < minSure) return null;
+    const { mean, sure } = poseConfidence(kps);
+    if (mean < minMean || sure.length < minSure) return null;
     return { lying: classifyPosture(kps, box) === 'lying' };
   };
   const rows = new Map<string, Row>();

@@ -94,17 +94,15 @@ async function lyingFrames(source: string, from: number, to: number, options: Vi
   const pipeline = await createVisionPipeline({ size: 1, ...options });
   let frames = 0;
   let lying = 0;
-  let persons = 0;
   try {
     for await (const frame of readFrames({ source, fps: 10, realtime: false })) {
       if (frame.t > to) break;
       const a = await pipeline.analyse('clip', frame);
       if (frame.t < from) continue;
       frames++;
-      persons += a.persons.length;
       if (a.persons.some((p) => p.posture === 'lying')) lying++;
     }
-    return { frames, lying, persons, stats: pipeline.stats() };
+    return { frames, lying, stats: pipeline.stats() };
   } finally {
     await pipeline.close();
   }
