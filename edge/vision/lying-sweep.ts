@@ -1,6 +1,7 @@
 /**
  * Lying-body sweep: once every `everyMs` of a camera's media time, MoveNet MultiPose runs
- * on the whole frame, and a body it finds lying where nobody is tracked becomes a track.
+ * on the whole frame in the background, and `applyAfterMs` later a body it found lying
+ * where nobody is tracked becomes a track (a lying body is a still one).
  *
  * Why: CenterNet (the detector) often does not see a person lying still — on the floor
  * after a fall, on a bed or a nap mat. On GMDCSA24 subject 4 fall 02 it scores the person
@@ -28,6 +29,15 @@ import { classifyPosture, type PostureThresholds } from './posture.ts';
 export interface LyingSweepOptions {
   /** Media time between two sweeps of one camera. */
   everyMs: number;
+  /**
+   * Media time after the swept frame at which its bodies are adopted. The sweep runs in
+   * the background meanwhile (≈ 0.3 s on one WASM thread): waiting for it on the swept
+   * frame held the camera's next frames back, and live capture dropped them (a 2-core
+   * box kept fewer than 2 cameras at one sweep a second). A frame due to adopt waits for
+   * a sweep still running (`sweepWaitMs` in the pipeline's stats). 0: the swept frame
+   * waits for its own sweep (what the keypoint cache of the evaluations pins).
+   */
+  applyAfterMs: number;
   /** MultiPose input width (rounded to 32); the height follows the frame's aspect. */
   inputWidth: number;
   /** MultiPose person score at or above which a body is considered. */
@@ -47,6 +57,7 @@ export const HOLD_SWEEPS = 2.5;
 
 export const defaultLyingSweepOptions: LyingSweepOptions = {
   everyMs: 1000,
+  applyAfterMs: 500,
   inputWidth: 512,
   minScore: 0.15,
   minMeanScore: 0.2,

@@ -13,7 +13,7 @@ import type { PostureThresholds } from './posture.ts';
 import { defaultLyingSweepOptions, lyingBodies, sweepDue, sweepInputSize, type LyingSweepOptions } from './lying-sweep.ts';
 import { defaultPoseRefindOptions, refindRequests, refoundBox, type PoseRefindOptions } from './pose-refind.ts';
 import { createTracker, type Tracker, type TrackerOptions, type TrackState } from './tracker.ts';
-import { createInferencePool, type PoolOptions } from './worker-pool.ts';
+import { createInferencePool, type InferencePool, type PoolOptions } from './worker-pool.ts';
 
 export interface VisionPipelineOptions extends PoolOptions {
   tracker?: Partial<TrackerOptions>;
@@ -39,6 +39,8 @@ export interface VisionPipelineOptions extends PoolOptions {
    * whole frame, once every `everyMs` (see lying-sweep.ts); `false` turns it off.
    */
   lyingSweep?: Partial<LyingSweepOptions> | false;
+  /** Per camera id, settings that replace `lyingSweep` for that camera (`false`: no sweep there). */
+  lyingSweepByCamera?: Readonly<Record<string, Partial<LyingSweepOptions> | false>>;
 }
 
 /** Defaults chosen by measurement on vtest (see models/README.md). */
@@ -62,6 +64,8 @@ export interface StageStats {
   /** Lying-body sweeps run, their MultiPose time, and the bodies they adopted (see lying-sweep.ts). */
   sweeps: number;
   sweepMs: number;
+  /** Time frames waited for a sweep still running when its result was due. */
+  sweepWaitMs: number;
   adopted: number;
 }
 
@@ -78,9 +82,15 @@ interface CameraState {
   /** Analysed frames submitted, for the detect-every-k schedule. */
   submitted: number;
   chain: Promise<unknown>;
+  /** This camera's lying-body sweep settings, or null (off). */
+  sweep: LyingSweepOptions | null;
   /** Media time of the last lying-body sweep, or null. */
   lastSweepMs: number | null;
+  /** A sweep running in the background since media time `tMs`, applied `applyAfterMs` later. */
+  pendingSweep: { tMs: number; result: Promise<SweepResult | Error> } | null;
 }
+
+type SweepResult = Awaited<ReturnType<InferencePool['sweep']>>;
 
 /** Keeps the head height of the poses of the last `keepMs` (face keypoints, else the box top). */
 function noteHead(mem: PersonMemory, kps: Keypoint[] | null, box: Box, tMs: number, keepMs: number): void {
@@ -99,17 +109,24 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   const detectEvery = Math.max(1, opts.detectEvery ?? defaultPipelineOptions.detectEvery);
   const cameras = new Map<string, CameraState>();
   const refind: PoseRefindOptions | null = opts.poseRefind === false ? null : { ...defaultPoseRefindOptions, ...opts.poseRefind };
-  const sweep: LyingSweepOptions | null = opts.lyingSweep === false ? null : { ...defaultLyingSweepOptions, ...opts.lyingSweep };
-  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0, sweeps: 0, sweepMs: 0, adopted: 0 };
+  const sweepOf = (o: Partial<LyingSweepOptions> | false | undefined): LyingSweepOptions | null => (o === false ? null : { ...defaultLyingSweepOptions, ...o });
+  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0, sweeps: 0, sweepMs: 0, sweepWaitMs: 0, adopted: 0 };
   opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
 
   function camera(id: string): CameraState {
     let c = cameras.get(id);
     if (!c) {
-      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), lastSweepMs: null };
+      const own = opts.lyingSweepByCamera && Object.hasOwn(opts.lyingSweepByCamera, id) ? opts.lyingSweepByCamera[id] : opts.lyingSweep;
+      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep: sweepOf(own), lastSweepMs: null, pendingSweep: null };
       cameras.set(id, c);
     }
     return c;
+  }
+
+  function startSweep(cam: CameraState, sweep: LyingSweepOptions, worker: number, key: string, frame: RgbFrame, tMs: number): void {
+    cam.lastSweepMs = tMs;
+    const result = pool.sweep(worker, key, frame, sweepInputSize(frame.width, frame.height, sweep.inputWidth), sweep.minScore).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    cam.pendingSweep = { tMs, result };
   }
 
   async function step(cameraId: string, cam: CameraState, frame: RgbFrame, detected: ReturnType<typeof pool.detect> | null, key: string) {
@@ -134,25 +151,39 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     cam.perspective ??= createPerspectiveModel(frame.height);
     const ctx = { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: opts.posture, ageThresholds: opts.age };
     let adopted = false;
-    if (det && sweep && sweepDue(cam.lastSweepMs, tMs, sweep)) {
-      cam.lastSweepMs = tMs;
-      const swept = await pool.sweep(det.worker, key, frame, sweepInputSize(frame.width, frame.height, sweep.inputWidth), sweep.minScore);
-      stats.sweeps++;
-      stats.sweepMs += swept.ms;
-      for (const body of lyingBodies(swept.bodies, tracks.map((t) => t.box), sweep, opts.posture)) {
-        const state = cam.tracker.adopt(body.box, body.score, tMs, sweep.holdMs);
-        const mem = memoryOf(state.id);
-        applyFreshPose(mem, body.keypoints, state.box, seq, ctx);
-        if (refind) noteHead(mem, body.keypoints, state.box, tMs, refind.descentMs);
-        stats.adopted++;
-        adopted = true;
-        const at = tracks.findIndex((t) => t.id === state.id);
-        if (at >= 0) {
-          tracks[at] = state;
-          mems[at] = mem;
-        } else {
-          tracks.push(state);
-          mems.push(mem);
+    const sweep = cam.sweep;
+    // `applyAfterMs` 0: the sweep of this frame is awaited and applied on this frame.
+    if (det && sweep && sweep.applyAfterMs <= 0 && !cam.pendingSweep && sweepDue(cam.lastSweepMs, tMs, sweep)) startSweep(cam, sweep, det.worker, key, frame, tMs);
+    const pending = cam.pendingSweep;
+    // A sweep started on an earlier frame is applied here, `applyAfterMs` of media time
+    // later (a clip that restarts drops it): the camera's frames do not wait for MultiPose,
+    // and which frame adopts a body does not depend on how busy the machine is.
+    if (det && sweep && pending && (tMs < pending.tMs || tMs - pending.tMs >= sweep.applyAfterMs)) {
+      cam.pendingSweep = null;
+      const w0 = performance.now();
+      const swept = tMs < pending.tMs ? null : await pending.result;
+      stats.sweepWaitMs += performance.now() - w0;
+      if (swept instanceof Error) {
+        stats.errors++;
+        opts.log?.(`camera ${cameraId}: lying-body sweep of the frame at ${(pending.tMs / 1000).toFixed(1)} s failed: ${swept.message}`);
+      } else if (swept) {
+        stats.sweeps++;
+        stats.sweepMs += swept.ms;
+        for (const body of lyingBodies(swept.bodies, tracks.map((t) => t.box), sweep, opts.posture)) {
+          const state = cam.tracker.adopt(body.box, body.score, tMs, sweep.holdMs);
+          const mem = memoryOf(state.id);
+          applyFreshPose(mem, body.keypoints, state.box, seq, ctx);
+          if (refind) noteHead(mem, body.keypoints, state.box, tMs, refind.descentMs);
+          stats.adopted++;
+          adopted = true;
+          const at = tracks.findIndex((t) => t.id === state.id);
+          if (at >= 0) {
+            tracks[at] = state;
+            mems[at] = mem;
+          } else {
+            tracks.push(state);
+            mems.push(mem);
+          }
         }
       }
     }
@@ -198,6 +229,8 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
         noteHead(mem, kps, state.box, tMs, refind?.descentMs ?? 0);
       });
     }
+    // Started after this frame's pose request, so that request does not queue behind it.
+    if (det && sweep && !cam.pendingSweep && sweepDue(cam.lastSweepMs, tMs, sweep)) startSweep(cam, sweep, det.worker, key, frame, tMs);
     stats.frames++;
     const persons: TrackedPerson[] = tracks.map((t, i) => {
       const m = mems[i] as PersonMemory;

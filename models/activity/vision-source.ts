@@ -23,8 +23,12 @@ const SETTINGS = {
   posesPerFrame: 3,
   /** Pose re-find of bodies the detector lost (edge/vision/pose-refind.ts), pinned. */
   poseRefind: { maxPerFrame: 1, withinMs: 1000, grow: 0.25, minMeanScore: 0.3, minKeypoints: 8, keypointScore: 0.3, maxOverlap: 0.3, minHeadDrop: 0.1, descentMs: 600 },
-  /** Lying-body sweep (edge/vision/lying-sweep.ts), pinned. */
-  lyingSweep: { everyMs: 1000, inputWidth: 512, minScore: 0.15, minMeanScore: 0.2, minKeypoints: 5, keypointScore: 0.3, maxOverlap: 0.3, holdMs: 2500 },
+  /**
+   * Lying-body sweep (edge/vision/lying-sweep.ts), pinned. Applied on the swept frame
+   * itself (`applyAfterMs` 0), as before the live pipeline moved it to the background:
+   * `v: 5` only names that setting, the keypoints are those of `v: 4` (MODEL_CARD.md).
+   */
+  lyingSweep: { everyMs: 1000, applyAfterMs: 0, inputWidth: 512, minScore: 0.15, minMeanScore: 0.2, minKeypoints: 5, keypointScore: 0.3, maxOverlap: 0.3, holdMs: 2500 },
 } as const;
 /** Every tracked person gets a pose on every frame: fall clips are short and one-person. */
 const POSES_PER_FRAME = 4;
@@ -32,7 +36,7 @@ const POSES_PER_FRAME = 4;
 export function createVisionSource(opts: { workers?: number } = {}): VisionSource {
   let created: Promise<VisionPipeline> | null = null;
   return {
-    signature: JSON.stringify({ v: 4, defaultPipelineOptions: SETTINGS, posesPerFrame: POSES_PER_FRAME }),
+    signature: JSON.stringify({ v: 5, defaultPipelineOptions: SETTINGS, posesPerFrame: POSES_PER_FRAME }),
     pipeline() {
       created ??= createVisionPipeline({
         size: opts.workers ?? 1,
