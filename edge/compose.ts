@@ -9,7 +9,7 @@
 import { createAgent, type Agent, type AgentDeps } from './agent.ts';
 import { createActivityTagger, createRuleEngine, type ActivityTagger } from './analytics/index.ts';
 import { loadActivityClassifier, NON_COMMERCIAL_ACTIVITY_MODEL_DIR } from './analytics/activity-classifier.ts';
-import type { EdgeConfig } from './config/schema.ts';
+import { lyingSweepSecondsOf, type EdgeConfig } from './config/schema.ts';
 import type { ActivityClassifier, VisionPipeline } from './types.ts';
 import { HOLD_SWEEPS } from './vision/lying-sweep.ts';
 import { createVisionPipeline } from './vision/pipeline.ts';
@@ -42,15 +42,26 @@ export function withActivity(vision: VisionPipeline, classifier: ActivityClassif
   };
 }
 
+/** Each camera's lying-body sweep for the vision pipeline (`false`: none), from its period in seconds. */
+export function lyingSweepSettings(config: Pick<EdgeConfig, 'cameras' | 'vision'>): Record<string, { everyMs: number; holdMs: number } | false> {
+  return Object.fromEntries(
+    config.cameras.map((camera) => {
+      const everyMs = lyingSweepSecondsOf(camera, config.vision) * 1000;
+      return [camera.id, everyMs > 0 ? { everyMs, holdMs: HOLD_SWEEPS * everyMs } : false];
+    }),
+  );
+}
+
 export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent> {
   const { config, onIncident } = opts;
   const log = opts.log ?? ((msg: string) => console.error(msg));
   if (opts.vision === false) return createAgent({ config, log, onIncident });
 
   const classifier = await loadActivityClassifier(config.vision.activityWeights === 'non-commercial' ? { dir: NON_COMMERCIAL_ACTIVITY_MODEL_DIR } : {});
-  const sweepMs = config.vision.lyingSweepSeconds * 1000;
-  const lyingSweep = sweepMs > 0 ? { everyMs: sweepMs, holdMs: HOLD_SWEEPS * sweepMs } : false;
-  const vision = withActivity(await createVisionPipeline({ log, lyingSweep }), classifier);
+  const lyingSweepByCamera = lyingSweepSettings(config);
+  const swept = config.cameras.filter((c) => lyingSweepByCamera[c.id] !== false).map((c) => c.id);
+  if (swept.length > 0) log(`lying-body sweep on camera(s) ${swept.join(', ')}`);
+  const vision = withActivity(await createVisionPipeline({ log, lyingSweep: false, lyingSweepByCamera }), classifier);
   log(`activity model: ${classifier.name}`);
   return createAgent({
     config,

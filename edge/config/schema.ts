@@ -49,6 +49,11 @@ export const CameraConfig = z
     width: z.number().int().min(32).max(3840).default(640),
     height: z.number().int().min(32).max(2160).default(360),
     zones: z.array(ZoneConfig).default([]),
+    /**
+     * Seconds between two lying-body sweeps of this camera, replacing the `vision` defaults
+     * (`napLyingSweepSeconds` for a camera with a `nap` zone, else `lyingSweepSeconds`); 0 = off.
+     */
+    lyingSweepSeconds: z.number().min(0).max(60).optional(),
   })
   .strict();
 
@@ -87,13 +92,19 @@ export const HealthConfig = z
 export const VisionConfig = z
   .object({
     /**
-     * Seconds between two lying-body sweeps of each camera (MoveNet MultiPose on the whole
-     * frame for people lying still whom the detector misses, edge/vision/lying-sweep.ts);
-     * 0 (the default) = off. A sweep costs ≈ 0.3–0.4 s of one core: at 1 s a 2-core box
-     * sustained fewer than 2 live 640×360 cameras instead of 6 (BENCHMARKS.md), so turn it
-     * on for boxes with few cameras, e.g. the nap room's.
+     * Seconds between two lying-body sweeps of a camera without a `nap` zone (MoveNet
+     * MultiPose on the whole frame, in the background, for people lying still whom the
+     * detector misses, edge/vision/lying-sweep.ts); 0 (the default) = off. A sweep costs
+     * ≈ 0.35 s of one core: once a second on every camera, a 2-core box sustained 2 live
+     * 640×360 cameras instead of 4 or more (BENCHMARKS.md).
      */
     lyingSweepSeconds: z.number().min(0).max(60).default(0),
+    /**
+     * The same for a camera with a `nap` zone, default 1: children lie still there, and a
+     * napping child the detector misses is missing from the ratio and unattended counts.
+     * Measured: a 2-core box sustained 3 live cameras with one of them sweeping (4 without).
+     */
+    napLyingSweepSeconds: z.number().min(0).max(60).default(1),
     /**
      * Activity model weights the fall rule's `model` option uses: `permissive` (GMDCSA24 +
      * synthetic, usable commercially) or `non-commercial` (also trained on URFD, CC BY-NC-SA:
@@ -129,3 +140,8 @@ export type HubConfig = z.infer<typeof HubConfig>;
 export type HealthConfig = z.infer<typeof HealthConfig>;
 export type TamperConfig = z.infer<typeof TamperConfig>;
 export type VisionConfig = z.infer<typeof VisionConfig>;
+
+/** Seconds between a camera's lying-body sweeps: its own setting, else the `vision` default for its kind (nap zone or not). */
+export function lyingSweepSecondsOf(camera: Pick<CameraConfig, 'zones' | 'lyingSweepSeconds'>, vision: Pick<VisionConfig, 'lyingSweepSeconds' | 'napLyingSweepSeconds'>): number {
+  return camera.lyingSweepSeconds ?? (camera.zones.some((z) => z.type === 'nap') ? vision.napLyingSweepSeconds : vision.lyingSweepSeconds);
+}

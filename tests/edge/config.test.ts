@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../edge/config/index.ts';
+import { ConfigError, loadConfig, lyingSweepSecondsOf } from '../../edge/config/index.ts';
 import { run } from '../../edge/cli/edge.ts';
+import { lyingSweepSettings } from '../../edge/compose.ts';
 
 function write(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'anyu-cfg-'));
@@ -41,7 +42,7 @@ describe('edge config', () => {
     expect(cfg.cameras[1]!.source).toBe(join(file, '..', 'clip.mp4'));
     expect(cfg.health.offlineAfterSeconds).toBe(9.5);
     expect(cfg.hub.statusIntervalSeconds).toBe(10);
-    expect(cfg.vision).toEqual({ lyingSweepSeconds: 0, activityWeights: 'permissive' });
+    expect(cfg.vision).toEqual({ lyingSweepSeconds: 0, napLyingSweepSeconds: 1, activityWeights: 'permissive' });
   });
 
   it('takes the lying-body sweep period (off by default) and the activity weights, and names a bad value', () => {
@@ -51,6 +52,21 @@ describe('edge config', () => {
     expect(() => loadConfig(write('sweep-typo.yaml', `${base}vision: { lyingSweep: 2 }\n`))).toThrow(/vision/);
     expect(loadConfig(write('nc.yaml', `${base}vision: { activityWeights: non-commercial }\n`)).vision.activityWeights).toBe('non-commercial');
     expect(() => loadConfig(write('bad-weights.yaml', `${base}vision: { activityWeights: full }\n`))).toThrow(/vision\.activityWeights/);
+    expect(() => loadConfig(write('cam-sweep-neg.yaml', `hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e' }\ncameras: [{ id: a, source: 'rtsp://x/1', lyingSweepSeconds: -2 }]\n`))).toThrow(/cameras\[0\]\.lyingSweepSeconds/);
+  });
+
+  it('sweeps cameras with a nap zone by default, others only when asked, and a camera setting wins', () => {
+    const nap = { id: 'n', type: 'nap' as const, polygon: [[0, 0], [1, 0], [1, 1]] as [number, number][] };
+    const room = { ...nap, id: 'r', type: 'room' as const };
+    const vision = { lyingSweepSeconds: 0, napLyingSweepSeconds: 1 };
+    expect(lyingSweepSecondsOf({ zones: [room] }, vision)).toBe(0);
+    expect(lyingSweepSecondsOf({ zones: [room, nap] }, vision)).toBe(1);
+    expect(lyingSweepSecondsOf({ zones: [room, nap] }, { ...vision, napLyingSweepSeconds: 0 })).toBe(0);
+    expect(lyingSweepSecondsOf({ zones: [room] }, { ...vision, lyingSweepSeconds: 3 })).toBe(3);
+    expect(lyingSweepSecondsOf({ zones: [nap], lyingSweepSeconds: 0 }, vision)).toBe(0);
+    expect(lyingSweepSecondsOf({ zones: [], lyingSweepSeconds: 2 }, vision)).toBe(2);
+    const cfg = loadConfig(write('nap.yaml', `hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e' }\ncameras:\n  - { id: hall, source: 'rtsp://x/1' }\n  - { id: naps, source: 'rtsp://x/2', zones: [{ id: mats, type: nap, polygon: [[0, 0], [1, 0], [1, 1]] }] }\n  - { id: crib, source: 'rtsp://x/3', lyingSweepSeconds: 2 }\n`));
+    expect(lyingSweepSettings(cfg)).toEqual({ hall: false, naps: { everyMs: 1000, holdMs: 2500 }, crib: { everyMs: 2000, holdMs: 5000 } });
   });
 
   it('loads the same config as JSON', () => {
