@@ -18,13 +18,13 @@ const FRAMES = 120;
 const EVERY = 3;
 const LIVE_SECONDS = 20;
 const LIVE_FPS = 5;
-/** Camera counts tried in turn; the run stops at the first that drops ≥ 5 % of frames. */
+/** Camera counts tried in turn; each sweep setting stops at its first count that drops ≥ 5 % of frames. */
 const LIVE_COUNTS = [2, 3, 4, 6];
 
 interface LiveResult {
   cameras: number;
   sweep: SweepOn;
-  /** Median time a frame waited for a lying-body sweep still running (ms per sweep). */
+  /** Mean time a frame due to adopt a sweep's bodies waited for it to finish (ms per sweep); null without sweeps. */
   sweepWaitMs: number | null;
   analysedFps: number[];
   dropShare: number;
