@@ -43,11 +43,11 @@ export function withActivity(vision: VisionPipeline, classifier: ActivityClassif
 }
 
 /** Each camera's lying-body sweep for the vision pipeline (`false`: none), from its period in seconds. */
-export function lyingSweepSettings(config: Pick<EdgeConfig, 'cameras' | 'vision'>): Record<string, { everyMs: number; holdMs: number } | false> {
+export function lyingSweepSettings(config: Pick<EdgeConfig, 'cameras' | 'vision'>): Record<string, { everyMs: number; holdMs: number; inputWidth: number } | false> {
   return Object.fromEntries(
     config.cameras.map((camera) => {
       const everyMs = lyingSweepSecondsOf(camera, config.vision) * 1000;
-      return [camera.id, everyMs > 0 ? { everyMs, holdMs: HOLD_SWEEPS * everyMs } : false];
+      return [camera.id, everyMs > 0 ? { everyMs, holdMs: HOLD_SWEEPS * everyMs, inputWidth: config.vision.lyingSweepInputWidth } : false];
     }),
   );
 }

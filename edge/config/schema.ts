@@ -106,6 +106,14 @@ export const VisionConfig = z
      */
     napLyingSweepSeconds: z.number().min(0).max(60).default(1),
     /**
+     * MultiPose input width of the sweep (rounded to 32; the height follows the frame).
+     * 384 costs about half (4 live cameras with one sweeping dropped 1.8 % of frames
+     * instead of 6.4 %, BENCHMARKS.md) and found lying people on about as many GMDCSA24
+     * frames (models/eval/sweep-width.ts), but small, distant bodies (children far from the
+     * camera) are the first a smaller input loses, and no footage of those was measured.
+     */
+    lyingSweepInputWidth: z.number().int().min(128).max(1024).default(512),
+    /**
      * Activity model weights the fall rule's `model` option uses: `permissive` (GMDCSA24 +
      * synthetic, usable commercially) or `non-commercial` (also trained on URFD, CC BY-NC-SA:
      * stronger out-of-fold, models/activity/MODEL_CARD.md).

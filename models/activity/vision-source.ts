@@ -17,7 +17,8 @@ export interface VisionSource {
   close(): Promise<void>;
 }
 
-const SETTINGS = {
+/** The pipeline settings the keypoint cache pins (also read by design studies in models/eval). */
+export const EVAL_PIPELINE_SETTINGS = {
   detector: { inputWidth: 384, minScore: 0.2 },
   tracker: { highScore: 0.3, lowScore: 0.25, minHits: 3, coastMs: 300 },
   posesPerFrame: 3,
@@ -31,21 +32,21 @@ const SETTINGS = {
   lyingSweep: { everyMs: 1000, applyAfterMs: 0, inputWidth: 512, minScore: 0.15, minMeanScore: 0.2, minKeypoints: 5, keypointScore: 0.3, maxOverlap: 0.3, holdMs: 2500 },
 } as const;
 /** Every tracked person gets a pose on every frame: fall clips are short and one-person. */
-const POSES_PER_FRAME = 4;
+export const POSES_PER_FRAME = 4;
 
 export function createVisionSource(opts: { workers?: number } = {}): VisionSource {
   let created: Promise<VisionPipeline> | null = null;
   return {
-    signature: JSON.stringify({ v: 5, defaultPipelineOptions: SETTINGS, posesPerFrame: POSES_PER_FRAME }),
+    signature: JSON.stringify({ v: 5, defaultPipelineOptions: EVAL_PIPELINE_SETTINGS, posesPerFrame: POSES_PER_FRAME }),
     pipeline() {
       created ??= createVisionPipeline({
         size: opts.workers ?? 1,
-        detector: { ...SETTINGS.detector },
-        tracker: { ...SETTINGS.tracker },
+        detector: { ...EVAL_PIPELINE_SETTINGS.detector },
+        tracker: { ...EVAL_PIPELINE_SETTINGS.tracker },
         posesPerFrame: POSES_PER_FRAME,
         detectEvery: 1,
-        poseRefind: { ...SETTINGS.poseRefind },
-        lyingSweep: { ...SETTINGS.lyingSweep },
+        poseRefind: { ...EVAL_PIPELINE_SETTINGS.poseRefind },
+        lyingSweep: { ...EVAL_PIPELINE_SETTINGS.lyingSweep },
       });
       return created;
     },

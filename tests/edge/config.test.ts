@@ -42,7 +42,7 @@ describe('edge config', () => {
     expect(cfg.cameras[1]!.source).toBe(join(file, '..', 'clip.mp4'));
     expect(cfg.health.offlineAfterSeconds).toBe(9.5);
     expect(cfg.hub.statusIntervalSeconds).toBe(10);
-    expect(cfg.vision).toEqual({ lyingSweepSeconds: 0, napLyingSweepSeconds: 1, activityWeights: 'permissive' });
+    expect(cfg.vision).toEqual({ lyingSweepSeconds: 0, napLyingSweepSeconds: 1, lyingSweepInputWidth: 512, activityWeights: 'permissive' });
   });
 
   it('takes the lying-body sweep period (off by default) and the activity weights, and names a bad value', () => {
@@ -66,7 +66,9 @@ describe('edge config', () => {
     expect(lyingSweepSecondsOf({ zones: [nap], lyingSweepSeconds: 0 }, vision)).toBe(0);
     expect(lyingSweepSecondsOf({ zones: [], lyingSweepSeconds: 2 }, vision)).toBe(2);
     const cfg = loadConfig(write('nap.yaml', `hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e' }\ncameras:\n  - { id: hall, source: 'rtsp://x/1' }\n  - { id: naps, source: 'rtsp://x/2', zones: [{ id: mats, type: nap, polygon: [[0, 0], [1, 0], [1, 1]] }] }\n  - { id: crib, source: 'rtsp://x/3', lyingSweepSeconds: 2 }\n`));
-    expect(lyingSweepSettings(cfg)).toEqual({ hall: false, naps: { everyMs: 1000, holdMs: 2500 }, crib: { everyMs: 2000, holdMs: 5000 } });
+    expect(lyingSweepSettings(cfg)).toEqual({ hall: false, naps: { everyMs: 1000, holdMs: 2500, inputWidth: 512 }, crib: { everyMs: 2000, holdMs: 5000, inputWidth: 512 } });
+    expect(lyingSweepSettings({ ...cfg, vision: { ...cfg.vision, lyingSweepInputWidth: 384 } }).naps).toMatchObject({ inputWidth: 384 });
+    expect(() => loadConfig(write('width.yaml', `hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e' }\ncameras: [{ id: a, source: 'rtsp://x/1' }]\nvision: { lyingSweepInputWidth: 100 }\n`))).toThrow(/vision\.lyingSweepInputWidth/);
   });
 
   it('loads the same config as JSON', () => {
