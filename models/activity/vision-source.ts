@@ -61,6 +61,8 @@ export interface ExtractClipsOptions {
   concurrency?: number;
   cacheDir?: string;
   log?: (msg: string) => void;
+  /** Another pipeline and signature (design studies); default the pinned one above. Closed at the end. */
+  source?: VisionSource;
 }
 
 /**
@@ -70,7 +72,7 @@ export interface ExtractClipsOptions {
  */
 export async function extractClips(clips: readonly ClipInfo[], opts: ExtractClipsOptions = {}): Promise<CachedClip[]> {
   const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const source = createVisionSource({ workers: concurrency });
+  const source = opts.source ?? createVisionSource({ workers: concurrency });
   const out: CachedClip[] = new Array(clips.length);
   // Longest first, so a long clip (vtest.avi) does not start last and run alone.
   const order = clips.map((_, i) => i).sort((a, b) => (clips[b]?.durationS ?? 0) - (clips[a]?.durationS ?? 0));

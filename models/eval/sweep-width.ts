@@ -12,32 +12,23 @@
 import { parseArgs } from 'node:util';
 import { createVisionPipeline, type VisionPipelineWithStats } from '../../edge/vision/pipeline.ts';
 import { dataDir, loadClips, type ClipInfo } from '../activity/clips.ts';
-import { loadOrExtract, type CachedClip } from '../activity/keypoint-cache.ts';
-import { EVAL_PIPELINE_SETTINGS, POSES_PER_FRAME } from '../activity/vision-source.ts';
+import type { CachedClip } from '../activity/keypoint-cache.ts';
+import { EVAL_PIPELINE_SETTINGS, extractClips, POSES_PER_FRAME, type VisionSource } from '../activity/vision-source.ts';
 import { runScript } from '../run-script.ts';
 
 const CACHE_DIR = 'data/cache/sweep-width';
 
-async function extractAt(clips: readonly ClipInfo[], width: number, log: (m: string) => void): Promise<CachedClip[]> {
-  const settings = { ...EVAL_PIPELINE_SETTINGS, lyingSweep: { ...EVAL_PIPELINE_SETTINGS.lyingSweep, applyAfterMs: 500, inputWidth: width } };
-  const signature = JSON.stringify({ study: 'sweep-width', settings });
+function extractAt(clips: readonly ClipInfo[], width: number, log: (m: string) => void): Promise<CachedClip[]> {
+  const settings = { ...EVAL_PIPELINE_SETTINGS, posesPerFrame: POSES_PER_FRAME, detectEvery: 1, lyingSweep: { ...EVAL_PIPELINE_SETTINGS.lyingSweep, applyAfterMs: 500, inputWidth: width } };
   let created: Promise<VisionPipelineWithStats> | null = null;
-  const pipeline = () => (created ??= createVisionPipeline({ size: 2, ...settings, posesPerFrame: POSES_PER_FRAME, detectEvery: 1 }));
-  const out: CachedClip[] = new Array(clips.length);
-  let next = 0;
-  try {
-    await Promise.all(
-      [0, 1].map(async () => {
-        while (next < clips.length) {
-          const i = next++;
-          out[i] = await loadOrExtract(clips[i] as ClipInfo, { signature, pipeline, cacheDir: CACHE_DIR, log });
-        }
-      }),
-    );
-  } finally {
-    await (created as Promise<VisionPipelineWithStats> | null)?.then((p) => p.close());
-  }
-  return out;
+  const source: VisionSource = {
+    signature: JSON.stringify({ study: 'sweep-width', settings }),
+    pipeline: () => (created ??= createVisionPipeline({ size: 2, ...settings })),
+    close: async () => {
+      if (created) await (await created).close();
+    },
+  };
+  return extractClips(clips, { source, cacheDir: CACHE_DIR, log });
 }
 
 async function main(): Promise<number> {
