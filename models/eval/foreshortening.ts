@@ -13,7 +13,7 @@
  * Reads (or fills) the keypoint cache. Analysis only: nothing in the product uses it yet.
  */
 import { parseArgs } from 'node:util';
-import { KP, distance, midpoint, point } from '../../edge/vision/keypoints.ts';
+import { KP, distance, midpoint, point, type Point } from '../../edge/vision/keypoints.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
 import { extractClips } from '../activity/vision-source.ts';
 import { runScript } from '../run-script.ts';
@@ -53,8 +53,7 @@ async function main(): Promise<number> {
         if (!kps || !ls || !rs || !hips) continue;
         const width = distance(ls, rs);
         if (width < 2) continue;
-        const shoulders = midpoint(kps, KP.leftShoulder, KP.rightShoulder);
-        if (!shoulders) continue;
+        const shoulders: Point = [(ls[0] + rs[0]) / 2, (ls[1] + rs[1]) / 2];
         samples.push({ group: `${clip.dataset} | ${label} | ${p.posture}`, clip: clip.id, label, posture: p.posture, ratio: distance(shoulders, hips) / width });
       }
     }
@@ -64,18 +63,22 @@ async function main(): Promise<number> {
   console.log('| dataset | frame label | posture given | samples | p5 | p25 | median | p75 | p95 |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const groups = new Map<string, number[]>();
-  for (const s of samples) groups.set(s.group, [...(groups.get(s.group) ?? []), s.ratio]);
+  for (const s of samples) {
+    const xs = groups.get(s.group);
+    if (xs) xs.push(s.ratio);
+    else groups.set(s.group, [s.ratio]);
+  }
   for (const [g, xs] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const sorted = [...xs].sort((a, b) => a - b);
     console.log(`| ${g} | ${xs.length} | ${[0.05, 0.25, 0.5, 0.75, 0.95].map((p) => quantile(sorted, p)).join(' | ')} |`);
   }
   const missed = samples.filter((s) => s.label === 'lying' && s.posture !== 'lying');
   const others = samples.filter((s) => s.label === 'notLying');
-  const others2 = others.filter((s) => s.posture !== 'lying');
+  const othersNotLying = others.filter((s) => s.posture !== 'lying');
   console.log('\n| R | labelled lying, posture not `lying`, ratio < R | labelled not lying, ratio < R | of which posture not `lying` | clips of those |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const r of THRESHOLDS) {
-    const below = others2.filter((s) => s.ratio < r);
+    const below = othersNotLying.filter((s) => s.ratio < r);
     console.log(`| ${r} | ${missed.filter((s) => s.ratio < r).length} / ${missed.length} | ${others.filter((s) => s.ratio < r).length} / ${others.length} | ${below.length} | ${[...new Set(below.map((s) => s.clip))].join(', ') || '–'} |`);
   }
   return 0;
