@@ -1,13 +1,20 @@
 /**
  * Random synthetic scenarios for training: falls, and the moves a fall detector must not
- * confuse with one (sitting down on a chair or the floor, lying down slowly, bending over,
- * kneeling, crawling, rolling), with adult or toddler bodies in random views.
+ * confuse with one (sitting down on a chair or the floor, lying down slowly or quickly,
+ * bending over, kneeling, crawling, rolling), with adult or toddler bodies in random views.
+ *
+ * Two sets: `BASE_SCENARIOS` (until the seventh round) and `SCENARIOS`, which adds quick
+ * deliberate lie-downs (through kneeling or sitting, 0.5–1.2 s per stage: a fall
+ * detector's hardest negatives, MODEL_CARD.md "Fourth round") and two-stage falls (onto
+ * the knees or the seat first, then flat), so that the model must tell them apart by
+ * how the body moves, not by which postures it passes through.
  */
 import type { Rng } from './augment.ts';
 import { uniform } from './augment.ts';
 import { ADULT, TODDLER, renderClip, type BodySpec, type Keyframe, type PoseName, type SyntheticFrame } from './synthetic.ts';
 
-export const SCENARIOS = ['fall', 'sitChair', 'sitFloor', 'lieDownSlowly', 'bend', 'kneel', 'crawl', 'roll', 'walk'] as const;
+export const BASE_SCENARIOS = ['fall', 'sitChair', 'sitFloor', 'lieDownSlowly', 'bend', 'kneel', 'crawl', 'roll', 'walk'] as const;
+export const SCENARIOS = [...BASE_SCENARIOS, 'lieDownKneel', 'lieDownSit', 'fallKnees', 'fallSit'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 function pick<T>(rng: Rng, xs: readonly T[]): T {
@@ -53,6 +60,31 @@ export function scenarioKeys(kind: Scenario, rng: Rng, child: boolean): Keyframe
       add(uniform(rng, 1.5, 3), 'lyingBack', 'lying');
       add(uniform(rng, 1, 3), 'lyingBack', 'lying');
       break;
+    case 'lieDownKneel':
+      add(uniform(rng, 0.5, 2), 'standing', 'upright');
+      add(uniform(rng, 0.5, 1.0), 'kneeling', 'sitting');
+      add(uniform(rng, 0.6, 1.2), pick(rng, ['lying', 'lyingCurled'] as const), 'lying');
+      add(uniform(rng, 1, 3), keys[keys.length - 1]?.pose ?? 'lying', 'lying');
+      break;
+    case 'lieDownSit':
+      add(uniform(rng, 0.5, 2), 'standing', 'upright');
+      add(uniform(rng, 0.6, 1.0), 'sittingFloor', 'sitting');
+      add(uniform(rng, 0.6, 1.2), 'lyingBack', 'lying');
+      add(uniform(rng, 1, 3), 'lyingBack', 'lying');
+      break;
+    case 'fallKnees':
+      if (rng() < 0.6) walk(uniform(rng, 1, 2.5));
+      else add(uniform(rng, 1, 2.5), 'standing', 'upright');
+      add(uniform(rng, 0.25, 0.5), 'kneeling', 'falling', true);
+      add(uniform(rng, 0.3, 0.6), pick(rng, ['lying', 'lyingCurled'] as const), 'lying', true);
+      add(uniform(rng, 2, 4), keys[keys.length - 1]?.pose ?? 'lying', 'lying');
+      break;
+    case 'fallSit':
+      add(uniform(rng, 1, 2.5), 'standing', 'upright');
+      add(uniform(rng, 0.25, 0.45), 'sittingFloor', 'falling', true);
+      add(uniform(rng, 0.3, 0.6), 'lyingBack', 'lying', true);
+      add(uniform(rng, 2, 4), 'lyingBack', 'lying');
+      break;
     case 'bend':
       add(uniform(rng, 0.5, 2), 'standing', 'upright');
       add(uniform(rng, 0.6, 1.2), 'bending', 'upright');
@@ -86,8 +118,11 @@ export interface SyntheticSequence {
   frames: SyntheticFrame[];
 }
 
-export function randomSequence(rng: Rng, fps: number, childP: number): SyntheticSequence {
-  const scenario = pick(rng, SCENARIOS);
+/** `base`: the scenarios and constant-speed moves until the seventh round; `v2`: `SCENARIOS`, smooth deliberate moves. */
+export type SyntheticSet = 'base' | 'v2';
+
+export function randomSequence(rng: Rng, fps: number, childP: number, set: SyntheticSet = 'base'): SyntheticSequence {
+  const scenario = pick<Scenario>(rng, set === 'base' ? BASE_SCENARIOS : SCENARIOS);
   const child = rng() < childP;
   const height = child ? uniform(rng, 60, 200) : uniform(rng, 100, 380);
   const body: BodySpec = {
@@ -98,6 +133,6 @@ export function randomSequence(rng: Rng, fps: number, childP: number): Synthetic
     yawDeg: uniform(rng, 0, 90),
   };
   const keys = scenarioKeys(scenario, rng, child);
-  const frames = renderClip(keys, body, { fps, rollPeriodSeconds: scenario === 'roll' ? uniform(rng, 1.5, 4) : 0 });
+  const frames = renderClip(keys, body, { fps, rollPeriodSeconds: scenario === 'roll' ? uniform(rng, 1.5, 4) : 0, smooth: set === 'v2' });
   return { scenario, child, frames };
 }

@@ -150,6 +150,11 @@ export interface RenderOptions {
   fps: number;
   /** Rolls over once per this many seconds while lying (0: no rolling). */
   rollPeriodSeconds?: number;
+  /**
+   * Deliberate moves (not falls) start and stop smoothly (smoothstep, as people move)
+   * instead of at a constant speed; falls accelerate either way.
+   */
+  smooth?: boolean;
 }
 
 /** Frames of a keyframed clip; poses are interpolated between keyframes. */
@@ -167,6 +172,7 @@ export function renderClip(keys: readonly Keyframe[], body: BodySpec, opts: Rend
     const span = b.t - a.t;
     let u = span > 0 ? Math.min(1, Math.max(0, (t - a.t) / span)) : 1;
     if (b.fall) u = u * u;
+    else if (opts.smooth) u = u * u * (3 - 2 * u);
     const pose = lerpPose(POSES[a.pose], POSES[b.pose], u);
     const roll = opts.rollPeriodSeconds ? (t / opts.rollPeriodSeconds) % 1 : 0;
     const kps = poseKeypoints(pose, body, a.x + (b.x - a.x) * u, a.pose === 'lying' && b.pose === 'lying' ? roll : 0);

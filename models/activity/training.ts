@@ -10,13 +10,15 @@ import { ACTIVITIES, FEATURES_PER_FRAME, WINDOW_FRAMES } from '../../edge/analyt
 import { createRng } from './augment.ts';
 import { buildDataset, concatDatasets, type Dataset, type LabelledSample } from './dataset.ts';
 import { buildModel } from './model.ts';
-import { randomSequence } from './synthetic-scenarios.ts';
+import { randomSequence, type SyntheticSet } from './synthetic-scenarios.ts';
 
 export interface TrainOptions {
   /** Labelled real sequences (see real-sequences.ts); may be empty. */
   real: readonly LabelledSample[][];
   /** Random synthetic sequences to add (synthetic-scenarios.ts). */
   synthetic: number;
+  /** Which synthetic scenarios (synthetic-scenarios.ts); default `base`. */
+  syntheticSet?: SyntheticSet;
   /** Augmented copies per real sequence. */
   copies: number;
   seed: number;
@@ -54,7 +56,7 @@ export async function trainActivityModel(opts: TrainOptions): Promise<TrainResul
   if (realCounts) log(`real windows: ${JSON.stringify(realCounts)}`);
   const synth: LabelledSample[][] = [];
   for (let i = 0; i < opts.synthetic; i += 1) {
-    synth.push(randomSequence(rng, 10, 0.4).frames.map((f) => ({ keypoints: f.keypoints, label: f.label })));
+    synth.push(randomSequence(rng, 10, 0.4, opts.syntheticSet).frames.map((f) => ({ keypoints: f.keypoints, label: f.label })));
   }
   parts.push(buildDataset(synth, { rng, copies: 1, childP: 0, windowFrames: W }));
   const data = concatDatasets(parts);

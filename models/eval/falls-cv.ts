@@ -1,5 +1,6 @@
 /**
- * `npm run eval:falls-cv [-- --write-card]`: does the activity model help the fall rule on
+ * `npm run eval:falls-cv [-- --write-card] [--seeds N] [--synthetic-set base|v2]
+ * [--window F] [--epochs E]`: does the activity model help the fall rule on
  * clips it was not trained on? 4-fold cross-validation over all labelled clips of
  * `$ANYU_DATA_DIR/falls` (URFD and GMDCSA24; vtest.avi has no fall labels and is left out):
  * for each fold, the model is trained (training.ts, the `train:activity` defaults) on the
@@ -10,6 +11,10 @@
  * clip number ((n − 1) mod 4, falls and ADLs alike), which spreads the 16 lying-down ADLs
  * 3/5/5/3 over the folds. Two training sets per fold: all datasets (URFD is
  * non-commercial) and GMDCSA24 + synthetic only (what the shipped permissive weights use).
+ *
+ * `--seeds N` trains N models per fold and set (seeds 7, 8, …) and vetoes on the mean of
+ * their probabilities; `--synthetic-set v2` trains with the quick lie-downs and two-stage
+ * falls of synthetic-scenarios.ts (both seventh round, MODEL_CARD.md).
  *
  * What it does not measure: the rules themselves were tuned on the `fit` side and every
  * clip has been looked at (see MODEL_CARD.md), so only the model's contribution is
@@ -22,11 +27,13 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { loadActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
-import { WINDOW_FRAMES } from '../../edge/analytics/activity-features.ts';
+import { ACTIVITIES, WINDOW_FRAMES } from '../../edge/analytics/activity-features.ts';
+import type { Activity, ActivityClassifier } from '../../edge/types.ts';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips, type ClipInfo } from '../activity/clips.ts';
 import { saveModel } from '../activity/model.ts';
 import { labelledSequence } from '../activity/real-sequences.ts';
+import type { SyntheticSet } from '../activity/synthetic-scenarios.ts';
 import { TRAIN_DEFAULTS, trainActivityModel } from '../activity/training.ts';
 import { emptyRow, loadEvalClips, MODEL_CARD, PAD_SECONDS, scoreVariant, type FallEvalRow } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
@@ -68,8 +75,40 @@ const TRAINING_SETS: TrainingSet[] = [
   { name: 'GMDCSA24 + synthetic (permissive)', uses: (c) => c.dataset === 'gmdcsa24' },
 ];
 
+/**
+ * The mean of several classifiers' probabilities (one per training seed): a seed
+ * ensemble, to tell what a model learned from what one seed happened to give.
+ */
+export function averageClassifiers(members: readonly ActivityClassifier[]): ActivityClassifier {
+  const first = members[0];
+  if (!first) throw new Error('averageClassifiers needs at least one classifier');
+  return {
+    name: `mean of ${members.length}`,
+    windowFrames: first.windowFrames,
+    async classify(windows) {
+      const all = await Promise.all(members.map((m) => m.classify(windows)));
+      return windows.map((_, i) => {
+        const probs = Object.fromEntries(ACTIVITIES.map((a) => [a, all.reduce((sum, r) => sum + (r[i]?.probs[a] ?? 0), 0) / all.length])) as Record<Activity, number>;
+        const activity = ACTIVITIES.reduce((a, b) => (probs[b] > probs[a] ? b : a));
+        return { activity, probs };
+      });
+    },
+    async dispose() {
+      await Promise.all(members.map((m) => m.dispose()));
+    },
+  };
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { 'write-card': { type: 'boolean', default: false }, epochs: { type: 'string', default: String(TRAIN_DEFAULTS.epochs) }, window: { type: 'string', default: String(WINDOW_FRAMES) } } });
+  const { values } = parseArgs({
+    options: {
+      'write-card': { type: 'boolean', default: false },
+      epochs: { type: 'string', default: String(TRAIN_DEFAULTS.epochs) },
+      window: { type: 'string', default: String(WINDOW_FRAMES) },
+      seeds: { type: 'string', default: '1' },
+      'synthetic-set': { type: 'string', default: 'base' },
+    },
+  });
   const root = dataDir();
   if (!root) {
     console.error('eval:falls-cv needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
@@ -77,8 +116,14 @@ async function main(): Promise<number> {
   }
   const epochs = Number(values.epochs);
   const windowFrames = Number(values.window);
-  if (!Number.isInteger(epochs) || epochs < 1 || !Number.isInteger(windowFrames) || windowFrames < 2) {
-    console.error(`--epochs must be a positive integer and --window an integer ≥ 2, not ${values.epochs} and ${values.window}`);
+  const seeds = Number(values.seeds);
+  const syntheticSet = values['synthetic-set'];
+  if (!Number.isInteger(epochs) || epochs < 1 || !Number.isInteger(windowFrames) || windowFrames < 2 || !Number.isInteger(seeds) || seeds < 1) {
+    console.error(`--epochs and --seeds must be positive integers and --window an integer ≥ 2, not ${values.epochs}, ${values.seeds} and ${values.window}`);
+    return 2;
+  }
+  if (syntheticSet !== 'base' && syntheticSet !== 'v2') {
+    console.error(`--synthetic-set must be base or v2, not ${syntheticSet}`);
     return 2;
   }
   await tf.setBackend('cpu');
@@ -99,11 +144,18 @@ async function main(): Promise<number> {
       for (const set of TRAINING_SETS) {
         const real = infos.flatMap((c, i) => (foldOf(c) !== fold && set.uses(c) ? [sequences[i]!] : []));
         const t0 = Date.now();
-        const { model, valAccuracy } = await trainActivityModel({ ...TRAIN_DEFAULTS, real, epochs, windowFrames });
-        const dir = join(work, `fold-${fold}-${TRAINING_SETS.indexOf(set)}`);
-        await saveModel(model, dir, { name: `cv-fold-${fold}`, trainedOn: [set.name], licence: 'evaluation only', command: 'npm run eval:falls-cv' });
-        model.dispose();
-        const classifier = await loadActivityClassifier({ dir });
+        const members: ActivityClassifier[] = [];
+        const accuracies: string[] = [];
+        for (let k = 0; k < seeds; k += 1) {
+          const seed = TRAIN_DEFAULTS.seed + k;
+          const { model, valAccuracy } = await trainActivityModel({ ...TRAIN_DEFAULTS, seed, real, epochs, windowFrames, syntheticSet });
+          const dir = join(work, `fold-${fold}-${TRAINING_SETS.indexOf(set)}-seed-${seed}`);
+          await saveModel(model, dir, { name: `cv-fold-${fold}`, trainedOn: [set.name], licence: 'evaluation only', command: 'npm run eval:falls-cv' });
+          model.dispose();
+          members.push(await loadActivityClassifier({ dir }));
+          accuracies.push(valAccuracy.toFixed(2));
+        }
+        const classifier = seeds === 1 ? members[0]! : averageClassifiers(members);
         try {
           for (const T of THRESHOLDS) {
             const name = `rules + model veto at P ${T}, trained on ${set.name}`;
@@ -118,17 +170,18 @@ async function main(): Promise<number> {
         } finally {
           await classifier.dispose();
         }
-        console.error(`fold ${fold + 1}/${FOLDS}, ${set.name}: ${real.length} real sequences, held-out window accuracy ${valAccuracy.toFixed(2)}, ${held.length} clips replayed (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+        console.error(`fold ${fold + 1}/${FOLDS}, ${set.name}: ${real.length} real sequences, held-out window accuracy ${accuracies.join(' / ')}, ${held.length} clips replayed (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       }
     }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
   const all = [rulesOnly, ...rows.values()];
-  const out = formatCvTable(all, infos, RulesConfig.parse({}).fall.confirmSeconds, { windowFrames, epochs });
+  const out = formatCvTable(all, infos, RulesConfig.parse({}).fall.confirmSeconds, { windowFrames, epochs, seeds, syntheticSet });
   console.log(out);
   console.error(`eval:falls-cv: ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (values['write-card']) await writeBetweenMarkers(MODEL_CARD, CV_BEGIN, CV_END, `\nCommand: \`npm run eval:falls-cv${values.window === String(WINDOW_FRAMES) ? '' : ` -- --window ${values.window}`}\`\n\n${out}\n`);
+  const args = [windowFrames === WINDOW_FRAMES ? '' : ` --window ${windowFrames}`, epochs === TRAIN_DEFAULTS.epochs ? '' : ` --epochs ${epochs}`, seeds === 1 ? '' : ` --seeds ${seeds}`, syntheticSet === 'base' ? '' : ` --synthetic-set ${syntheticSet}`].join('');
+  if (values['write-card']) await writeBetweenMarkers(MODEL_CARD, CV_BEGIN, CV_END, `\nCommand: \`npm run eval:falls-cv${args ? ` --${args}` : ''}\`\n\n${out}\n`);
   return 0;
 }
 
@@ -136,12 +189,12 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, run: { windowFrames: number; epochs: number }): string {
+export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, run: { windowFrames: number; epochs: number; seeds: number; syntheticSet: SyntheticSet }): string {
   const base = rows[0];
   const perFold = Array.from({ length: FOLDS }, (_, f) => infos.filter((c) => foldOf(c) === f));
   const foldText = perFold.map((cs, f) => `${f + 1}: ${cs.filter((c) => c.kind === 'fall').length} falls, ${cs.filter((c) => c.kind !== 'fall').length} non-falls`).join('; ');
   return [
-    `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (${run.windowFrames}-frame windows at 10 Hz, ${run.epochs} epochs, seed ${TRAIN_DEFAULTS.seed}, class-weight power ${TRAIN_DEFAULTS.classWeightPower}, ${TRAIN_DEFAULTS.synthetic} synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
+    `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (${run.windowFrames}-frame windows at 10 Hz, ${run.epochs} epochs, ${run.seeds === 1 ? `seed ${TRAIN_DEFAULTS.seed}` : `the mean probabilities of ${run.seeds} models, seeds ${TRAIN_DEFAULTS.seed}–${TRAIN_DEFAULTS.seed + run.seeds - 1}`}, class-weight power ${TRAIN_DEFAULTS.classWeightPower}, ${TRAIN_DEFAULTS.synthetic} ${run.syntheticSet === 'base' ? '' : `${run.syntheticSet} `}synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
     '',
     '| variant (out-of-fold) | recall (falls) | specificity (non-fall clips) | false falls per hour |',
     '| --- | --- | --- | --- |',
