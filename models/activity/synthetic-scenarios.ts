@@ -3,11 +3,12 @@
  * confuse with one (sitting down on a chair or the floor, lying down slowly or quickly,
  * bending over, kneeling, crawling, rolling), with adult or toddler bodies in random views.
  *
- * Two sets: `BASE_SCENARIOS` (until the seventh round) and `SCENARIOS`, which adds quick
- * deliberate lie-downs (through kneeling or sitting, 0.5–1.2 s per stage: a fall
- * detector's hardest negatives, MODEL_CARD.md "Fourth round") and two-stage falls (onto
- * the knees or the seat first, then flat), so that the model must tell them apart by
- * how the body moves, not by which postures it passes through.
+ * Two sets: `base` (`BASE_SCENARIOS`, constant-speed moves), which trains the shipped
+ * weights, and `v2` (`SCENARIOS`, smooth deliberate moves), tried in the seventh round
+ * and not adopted (MODEL_CARD.md): it adds quick deliberate lie-downs (through kneeling
+ * or sitting, 0.5–1.2 s per stage: a fall detector's hardest negatives, "Fourth round")
+ * and two-stage falls (onto the knees or the seat first, then flat), so that a model
+ * must tell them apart by how the body moves, not by which postures it passes through.
  */
 import type { Rng } from './augment.ts';
 import { uniform } from './augment.ts';
@@ -118,7 +119,7 @@ export interface SyntheticSequence {
   frames: SyntheticFrame[];
 }
 
-/** `base`: the scenarios and constant-speed moves until the seventh round; `v2`: `SCENARIOS`, smooth deliberate moves. */
+/** `base`: `BASE_SCENARIOS` at constant speed (the shipped weights); `v2`: `SCENARIOS`, smooth deliberate moves. */
 export type SyntheticSet = 'base' | 'v2';
 
 export function randomSequence(rng: Rng, fps: number, childP: number, set: SyntheticSet = 'base'): SyntheticSequence {
