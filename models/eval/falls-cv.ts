@@ -1,5 +1,5 @@
 /**
- * `npm run eval:falls-cv [-- --write-card] [--seeds N] [--synthetic-set base|v2]
+ * `npm run eval:falls-cv [-- --write-card] [--seeds N] [--seed S] [--synthetic-set base|v2]
  * [--window F] [--epochs E]`: does the activity model help the fall rule on
  * clips it was not trained on? 4-fold cross-validation over all labelled clips of
  * `$ANYU_DATA_DIR/falls` (URFD and GMDCSA24; vtest.avi has no fall labels and is left out):
@@ -12,9 +12,10 @@
  * 3/5/5/3 over the folds. Two training sets per fold: all datasets (URFD is
  * non-commercial) and GMDCSA24 + synthetic only (what the shipped permissive weights use).
  *
- * `--seeds N` trains N models per fold and set (seeds 7, 8, …) and vetoes on the mean of
- * their probabilities; `--synthetic-set v2` trains with the quick lie-downs and two-stage
- * falls of synthetic-scenarios.ts (both seventh round, MODEL_CARD.md).
+ * `--seeds N` trains N models per fold and set (seeds S, S + 1, …; `--seed S`, default
+ * 7) and vetoes on the mean of their probabilities; `--synthetic-set v2` trains with the
+ * quick lie-downs and two-stage falls of synthetic-scenarios.ts (both seventh round,
+ * MODEL_CARD.md).
  *
  * What it does not measure: the rules themselves were tuned on the `fit` side and every
  * clip has been looked at (see MODEL_CARD.md), so only the model's contribution is
@@ -106,6 +107,7 @@ async function main(): Promise<number> {
       epochs: { type: 'string', default: String(TRAIN_DEFAULTS.epochs) },
       window: { type: 'string', default: String(WINDOW_FRAMES) },
       seeds: { type: 'string', default: '1' },
+      seed: { type: 'string', default: String(TRAIN_DEFAULTS.seed) },
       'synthetic-set': { type: 'string', default: 'base' },
     },
   });
@@ -117,9 +119,10 @@ async function main(): Promise<number> {
   const epochs = Number(values.epochs);
   const windowFrames = Number(values.window);
   const seeds = Number(values.seeds);
+  const firstSeed = Number(values.seed);
   const syntheticSet = values['synthetic-set'];
-  if (!Number.isInteger(epochs) || epochs < 1 || !Number.isInteger(windowFrames) || windowFrames < 2 || !Number.isInteger(seeds) || seeds < 1) {
-    console.error(`--epochs and --seeds must be positive integers and --window an integer ≥ 2, not ${values.epochs}, ${values.seeds} and ${values.window}`);
+  if (!Number.isInteger(epochs) || epochs < 1 || !Number.isInteger(windowFrames) || windowFrames < 2 || !Number.isInteger(seeds) || seeds < 1 || !Number.isInteger(firstSeed) || firstSeed < 0) {
+    console.error(`--epochs and --seeds must be positive integers, --seed a non-negative integer and --window an integer ≥ 2, not ${values.epochs}, ${values.seeds}, ${values.seed} and ${values.window}`);
     return 2;
   }
   if (syntheticSet !== 'base' && syntheticSet !== 'v2') {
@@ -147,7 +150,7 @@ async function main(): Promise<number> {
         const members: ActivityClassifier[] = [];
         const accuracies: string[] = [];
         for (let k = 0; k < seeds; k += 1) {
-          const seed = TRAIN_DEFAULTS.seed + k;
+          const seed = firstSeed + k;
           const { model, valAccuracy } = await trainActivityModel({ ...TRAIN_DEFAULTS, seed, real, epochs, windowFrames, syntheticSet });
           const dir = join(work, `fold-${fold}-${TRAINING_SETS.indexOf(set)}-seed-${seed}`);
           await saveModel(model, dir, { name: `cv-fold-${fold}`, trainedOn: [set.name], licence: 'evaluation only', command: 'npm run eval:falls-cv' });
@@ -177,10 +180,10 @@ async function main(): Promise<number> {
     await rm(work, { recursive: true, force: true });
   }
   const all = [rulesOnly, ...rows.values()];
-  const out = formatCvTable(all, infos, RulesConfig.parse({}).fall.confirmSeconds, { windowFrames, epochs, seeds, syntheticSet });
+  const out = formatCvTable(all, infos, RulesConfig.parse({}).fall.confirmSeconds, { windowFrames, epochs, seeds, firstSeed, syntheticSet });
   console.log(out);
   console.error(`eval:falls-cv: ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  const args = [windowFrames === WINDOW_FRAMES ? '' : ` --window ${windowFrames}`, epochs === TRAIN_DEFAULTS.epochs ? '' : ` --epochs ${epochs}`, seeds === 1 ? '' : ` --seeds ${seeds}`, syntheticSet === 'base' ? '' : ` --synthetic-set ${syntheticSet}`].join('');
+  const args = [windowFrames === WINDOW_FRAMES ? '' : ` --window ${windowFrames}`, epochs === TRAIN_DEFAULTS.epochs ? '' : ` --epochs ${epochs}`, seeds === 1 ? '' : ` --seeds ${seeds}`, firstSeed === TRAIN_DEFAULTS.seed ? '' : ` --seed ${firstSeed}`, syntheticSet === 'base' ? '' : ` --synthetic-set ${syntheticSet}`].join('');
   if (values['write-card']) await writeBetweenMarkers(MODEL_CARD, CV_BEGIN, CV_END, `\nCommand: \`npm run eval:falls-cv${args ? ` --${args}` : ''}\`\n\n${out}\n`);
   return 0;
 }
@@ -189,12 +192,12 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, run: { windowFrames: number; epochs: number; seeds: number; syntheticSet: SyntheticSet }): string {
+export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, run: { windowFrames: number; epochs: number; seeds: number; firstSeed: number; syntheticSet: SyntheticSet }): string {
   const base = rows[0];
   const perFold = Array.from({ length: FOLDS }, (_, f) => infos.filter((c) => foldOf(c) === f));
   const foldText = perFold.map((cs, f) => `${f + 1}: ${cs.filter((c) => c.kind === 'fall').length} falls, ${cs.filter((c) => c.kind !== 'fall').length} non-falls`).join('; ');
   return [
-    `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (${run.windowFrames}-frame windows at 10 Hz, ${run.epochs} epochs, ${run.seeds === 1 ? `seed ${TRAIN_DEFAULTS.seed}` : `the mean probabilities of ${run.seeds} models, seeds ${TRAIN_DEFAULTS.seed}–${TRAIN_DEFAULTS.seed + run.seeds - 1}`}, class-weight power ${TRAIN_DEFAULTS.classWeightPower}, ${TRAIN_DEFAULTS.synthetic} ${run.syntheticSet === 'base' ? '' : `${run.syntheticSet} `}synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
+    `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (${run.windowFrames}-frame windows at 10 Hz, ${run.epochs} epochs, ${run.seeds === 1 ? `seed ${run.firstSeed}` : `the mean probabilities of ${run.seeds} models, seeds ${run.firstSeed}–${run.firstSeed + run.seeds - 1}`}, class-weight power ${TRAIN_DEFAULTS.classWeightPower}, ${TRAIN_DEFAULTS.synthetic} ${run.syntheticSet === 'base' ? '' : `${run.syntheticSet} `}synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
     '',
     '| variant (out-of-fold) | recall (falls) | specificity (non-fall clips) | false falls per hour |',
     '| --- | --- | --- | --- |',
