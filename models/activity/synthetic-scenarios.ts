@@ -36,13 +36,19 @@ export function scenarioKeys(kind: Scenario, rng: Rng, child: boolean): Keyframe
   const walk = (seconds: number) => {
     for (let s = 0; s < seconds; s += 0.5) add(0.5, s % 1 < 0.5 ? 'walkA' : 'walkB', 'upright');
   };
+  /** Up to a fall: walking (60 %) or standing, 1–2.5 s. */
+  const beforeFall = () => {
+    if (rng() < 0.6) walk(uniform(rng, 1, 2.5));
+    else add(uniform(rng, 1, 2.5), 'standing', 'upright');
+  };
+  /** Stays in the last keyframe's pose for `seconds`. */
+  const hold = (seconds: number) => add(seconds, keys[keys.length - 1]?.pose ?? 'lying', 'lying');
   keys.push({ t: 0, pose: 'standing', x, label: 'upright' });
   switch (kind) {
     case 'fall':
-      if (rng() < 0.6) walk(uniform(rng, 1, 2.5));
-      else add(uniform(rng, 1, 2.5), 'standing', 'upright');
+      beforeFall();
       add(uniform(rng, 0.4, 1.0), pick(rng, ['lying', 'lyingCurled', 'lyingBack'] as const), 'lying', true);
-      add(uniform(rng, 2, 4), keys[keys.length - 1]?.pose ?? 'lying', 'lying');
+      hold(uniform(rng, 2, 4));
       break;
     case 'sitChair':
       add(uniform(rng, 0.5, 2), 'standing', 'upright');
@@ -65,7 +71,7 @@ export function scenarioKeys(kind: Scenario, rng: Rng, child: boolean): Keyframe
       add(uniform(rng, 0.5, 2), 'standing', 'upright');
       add(uniform(rng, 0.5, 1.0), 'kneeling', 'sitting');
       add(uniform(rng, 0.6, 1.2), pick(rng, ['lying', 'lyingCurled'] as const), 'lying');
-      add(uniform(rng, 1, 3), keys[keys.length - 1]?.pose ?? 'lying', 'lying');
+      hold(uniform(rng, 1, 3));
       break;
     case 'lieDownSit':
       add(uniform(rng, 0.5, 2), 'standing', 'upright');
@@ -74,11 +80,10 @@ export function scenarioKeys(kind: Scenario, rng: Rng, child: boolean): Keyframe
       add(uniform(rng, 1, 3), 'lyingBack', 'lying');
       break;
     case 'fallKnees':
-      if (rng() < 0.6) walk(uniform(rng, 1, 2.5));
-      else add(uniform(rng, 1, 2.5), 'standing', 'upright');
+      beforeFall();
       add(uniform(rng, 0.25, 0.5), 'kneeling', 'falling', true);
       add(uniform(rng, 0.3, 0.6), pick(rng, ['lying', 'lyingCurled'] as const), 'lying', true);
-      add(uniform(rng, 2, 4), keys[keys.length - 1]?.pose ?? 'lying', 'lying');
+      hold(uniform(rng, 2, 4));
       break;
     case 'fallSit':
       add(uniform(rng, 1, 2.5), 'standing', 'upright');
