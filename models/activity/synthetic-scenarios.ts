@@ -65,7 +65,7 @@ export function scenarioKeys(kind: Scenario, rng: Rng, child: boolean): Keyframe
       add(uniform(rng, 0.5, 2), 'standing', 'upright');
       add(uniform(rng, 1, 2), 'sittingFloor', 'sitting');
       add(uniform(rng, 1.5, 3), 'lyingBack', 'lying');
-      add(uniform(rng, 1, 3), 'lyingBack', 'lying');
+      hold(uniform(rng, 1, 3));
       break;
     case 'lieDownKneel':
       add(uniform(rng, 0.5, 2), 'standing', 'upright');
@@ -77,7 +77,7 @@ export function scenarioKeys(kind: Scenario, rng: Rng, child: boolean): Keyframe
       add(uniform(rng, 0.5, 2), 'standing', 'upright');
       add(uniform(rng, 0.6, 1.0), 'sittingFloor', 'sitting');
       add(uniform(rng, 0.6, 1.2), 'lyingBack', 'lying');
-      add(uniform(rng, 1, 3), 'lyingBack', 'lying');
+      hold(uniform(rng, 1, 3));
       break;
     case 'fallKnees':
       beforeFall();
@@ -89,7 +89,7 @@ export function scenarioKeys(kind: Scenario, rng: Rng, child: boolean): Keyframe
       add(uniform(rng, 1, 2.5), 'standing', 'upright');
       add(uniform(rng, 0.25, 0.45), 'sittingFloor', 'falling', true);
       add(uniform(rng, 0.3, 0.6), 'lyingBack', 'lying', true);
-      add(uniform(rng, 2, 4), 'lyingBack', 'lying');
+      hold(uniform(rng, 2, 4));
       break;
     case 'bend':
       add(uniform(rng, 0.5, 2), 'standing', 'upright');
@@ -125,7 +125,8 @@ export interface SyntheticSequence {
 }
 
 /** `base`: `BASE_SCENARIOS` at constant speed (the shipped weights); `v2`: `SCENARIOS`, smooth deliberate moves. */
-export type SyntheticSet = 'base' | 'v2';
+export const SYNTHETIC_SETS = ['base', 'v2'] as const;
+export type SyntheticSet = (typeof SYNTHETIC_SETS)[number];
 
 export function randomSequence(rng: Rng, fps: number, childP: number, set: SyntheticSet = 'base'): SyntheticSequence {
   const scenario = pick<Scenario>(rng, set === 'base' ? BASE_SCENARIOS : SCENARIOS);

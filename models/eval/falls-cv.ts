@@ -34,7 +34,7 @@ import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips, type ClipInfo } from '../activity/clips.ts';
 import { saveModel } from '../activity/model.ts';
 import { labelledSequence } from '../activity/real-sequences.ts';
-import type { SyntheticSet } from '../activity/synthetic-scenarios.ts';
+import { SYNTHETIC_SETS, type SyntheticSet } from '../activity/synthetic-scenarios.ts';
 import { TRAIN_DEFAULTS, trainActivityModel } from '../activity/training.ts';
 import { emptyRow, loadEvalClips, MODEL_CARD, PAD_SECONDS, scoreVariant, type FallEvalRow } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
@@ -120,13 +120,13 @@ async function main(): Promise<number> {
   const windowFrames = Number(values.window);
   const seeds = Number(values.seeds);
   const firstSeed = Number(values.seed);
-  const syntheticSet = values['synthetic-set'];
+  const syntheticSet = SYNTHETIC_SETS.find((s) => s === values['synthetic-set']);
   if (!Number.isInteger(epochs) || epochs < 1 || !Number.isInteger(windowFrames) || windowFrames < 2 || !Number.isInteger(seeds) || seeds < 1 || !Number.isInteger(firstSeed) || firstSeed < 0) {
     console.error(`--epochs and --seeds must be positive integers, --seed a non-negative integer and --window an integer ≥ 2, not ${values.epochs}, ${values.seeds}, ${values.seed} and ${values.window}`);
     return 2;
   }
-  if (syntheticSet !== 'base' && syntheticSet !== 'v2') {
-    console.error(`--synthetic-set must be base or v2, not ${syntheticSet}`);
+  if (!syntheticSet) {
+    console.error(`--synthetic-set must be one of ${SYNTHETIC_SETS.join(', ')}, not ${values['synthetic-set']}`);
     return 2;
   }
   await tf.setBackend('cpu');
@@ -158,7 +158,7 @@ async function main(): Promise<number> {
           members.push(await loadActivityClassifier({ dir }));
           accuracies.push(valAccuracy.toFixed(2));
         }
-        const classifier = seeds === 1 ? members[0]! : averageClassifiers(members);
+        const classifier = averageClassifiers(members);
         try {
           for (const T of THRESHOLDS) {
             const name = `rules + model veto at P ${T}, trained on ${set.name}`;
