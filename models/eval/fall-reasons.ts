@@ -1,0 +1,55 @@
+/**
+ * `node bin/run-ts.mjs models/eval/fall-reasons.ts [--part fit|report] [--rules '<json>']`:
+ * every fall incident the rules raise on one side of the split, with the evidence that
+ * confirmed it (path, head drop, peak head speed, descent time) and whether it was a real
+ * fall: the numbers a fall-rule threshold is chosen from. Tune on `fit` (the default);
+ * the `report` side is for measuring only. Reads (or fills) the `eval:falls` keypoint cache.
+ */
+import { parseArgs } from 'node:util';
+import { parseRulesConfig } from '../../edge/analytics/config.ts';
+import { dataDir, loadClips } from '../activity/clips.ts';
+import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
+import { LABEL_SLACK_SECONDS, loadEvalClips, PAD_SECONDS } from './falls-eval.ts';
+import { runScript } from '../run-script.ts';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { part: { type: 'string', default: 'fit' }, rules: { type: 'string', default: '{}' } } });
+  const root = dataDir();
+  if (!root) {
+    console.error('fall-reasons needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
+    return 2;
+  }
+  if (values.part !== 'report' && values.part !== 'fit') {
+    console.error(`--part must be report or fit, not ${values.part}`);
+    return 2;
+  }
+  let rules: Record<string, unknown>;
+  try {
+    rules = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
+    parseRulesConfig(rules);
+  } catch (err) {
+    console.error(`--rules must be a valid rules config in JSON: ${(err as Error).message}`);
+    return 2;
+  }
+  const infos = loadClips(root).filter((c) => c.part === values.part);
+  const clips = await loadEvalClips(infos, { log: (m) => console.error(m) });
+  console.log('| clip | kind | labelled start (s) | incident at (s) | counted as | evidence |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const { info, cached } of clips) {
+    const r = await replayFalls(cached, { classifier: null, padSeconds: PAD_SECONDS, rules });
+    const opens = r.events.filter((e) => e.type === 'open');
+    const start = info.kind === 'fall' ? (info.lyingStartS ?? 0) : null;
+    if (opens.length === 0) {
+      console.log(`| ${info.id} | ${info.kind} | ${start ?? '-'} | - | ${info.kind === 'fall' ? 'missed' : 'correct'} | |`);
+      continue;
+    }
+    for (const e of opens) {
+      const at = (Date.parse(e.at) - REPLAY_T0) / 1000;
+      const verdict = start === null ? 'false alarm' : at >= start - LABEL_SLACK_SECONDS ? 'detected' : 'too early';
+      console.log(`| ${info.id} | ${info.kind} | ${start ?? '-'} | ${at.toFixed(1)} | ${verdict} | ${e.type === 'open' ? (e.evidence.reason ?? '') : ''} |`);
+    }
+  }
+  return 0;
+}
+
+runScript(main);
