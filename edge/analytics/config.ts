@@ -105,6 +105,16 @@ export const FallConfig = z.object({
    */
   minHipDropAfterUpright: z.number().nonnegative().default(0.05),
   /**
+   * A confirmed candidate whose whole descent took longer than this (head drop from its
+   * highest point in the 3 s before the candidate to its lowest since, over its peak speed;
+   * `descentSeconds` in fall-evidence.ts) is dropped, whichever path found it: lying down
+   * on purpose is slow from top to bottom. Judged once, at confirmation, over the whole
+   * descent, so a slow descent cannot pass on a later sample or through another path. 1 s
+   * was chosen on the fit split alone (its slowest detected fall: URFD fall-08, 0.89 s;
+   * models/activity/MODEL_CARD.md, eighth round). 0 turns the check off.
+   */
+  maxDescentSeconds: z.number().nonnegative().default(1),
+  /**
    * Vanish path (people classified adult, not `unknown`: a toddler plopping down and then
    * lost by the detector looks the same; see fall-evidence.ts): a track lost for
    * `vanishSeconds` whose head came down at ≥ `vanishMinSpeed` body heights per second

@@ -183,5 +183,6 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
 /** Why the fall rule fired, in words a reviewer can check against the snapshot. */
 function fallReason(f: FallenInfo): string {
   const speed = f.headSpeed === null ? '' : ` at ${f.headSpeed.toFixed(2)} body heights/s`;
-  return `track ${f.track}: ${f.path} path, head down ${Math.min(f.drop, 9.99).toFixed(2)} body heights${speed}`;
+  const descent = f.descentSeconds === null ? '' : `, descent ${f.descentSeconds.toFixed(2)} s`;
+  return `track ${f.track}: ${f.path} path, head down ${Math.min(f.drop, 9.99).toFixed(2)} body heights${speed}${descent}`;
 }

@@ -22,7 +22,11 @@
  *   With `'assist'` the model may also start a candidate on its
  *   own for a person who is down with `falling` ≥ `modelTriggerProb` (adults and unknown
  *   age only): it catches falls whose start the tracker never saw upright.
- * - Geometry confirms: no recovery (torso upright again) within `confirmSeconds`.
+ * - Geometry confirms: no recovery (torso upright again) within `confirmSeconds`, and the
+ *   whole descent was quick — head drop from its highest point in the 3 s before the
+ *   candidate to its lowest since, over its peak speed, ≤ `maxDescentSeconds` (1 s): lying
+ *   down on purpose is slow from top to bottom even when one stretch of it is fast enough
+ *   for the candidate gates. Judged once per candidate, whichever path found it.
  * - Age class picks the parameters (`child` is stricter; `unknown` uses `adult`, the more
  *   sensitive set, since a missed fall costs more than a false one).
  * - Zones whose type is in `ignoreZoneTypes` (`nap` by default) never yield a candidate.
@@ -31,7 +35,7 @@ import type { AgeClass } from '../../protocol/index.ts';
 import type { TrackedPerson } from '../types.ts';
 import type { FallConfig } from './config.ts';
 import { bodyState } from './pose-geometry.ts';
-import { boxDrop, isWide, peakSpeed, vanishDrop, type Sample } from './fall-evidence.ts';
+import { boxDrop, DESCENT_LOOKBACK_MS, descentSeconds, isWide, peakSpeed, vanishDrop, type Sample } from './fall-evidence.ts';
 
 /** Which evidence started a fall candidate (see the header). */
 export type FallPath = 'pose' | 'box' | 'model' | 'vanish';
@@ -54,6 +58,8 @@ export interface FallenInfo {
   path: FallPath;
   drop: number;
   headSpeed: number | null;
+  /** How long the whole descent took (`descentSeconds` in fall-evidence.ts), or null. */
+  descentSeconds: number | null;
 }
 
 /** The torso is about 0.3 of a standing adult's height (0.32 for a toddler). */
@@ -111,7 +117,8 @@ export class TrackFallState {
     const firstSight = cfg.firstSightSeconds > 0 && t - this.#firstSeen <= cfg.firstSightSeconds * 1000 && !st.down;
     const ref = (st.torsoUpright && t - (this.#streakStart ?? t) >= cfg.minUprightSeconds * 1000) || firstSight;
     this.#history.push({ t, headY: st.headY, hipY: st.hipY, scale: Math.max(1, p.box[3], (st.torsoLength ?? 0) / TORSO_SHARE), ref, box: p.box });
-    this.#history = this.#history.filter((s) => t - s.t <= keepMs);
+    const historyMs = Math.max(keepMs, DESCENT_LOOKBACK_MS + cfg.confirmSeconds * 1000);
+    this.#history = this.#history.filter((s) => t - s.t <= historyMs);
     this.#lastPerson = p;
 
     if (st.torsoUpright) {
@@ -182,9 +189,11 @@ export class TrackFallState {
     const maxProb = recent.length ? Math.max(...recent.map((s) => s.p)) : null;
     const sure = cfg.modelSureHeadSpeed > 0 && c.headSpeed !== null && c.headSpeed >= cfg.modelSureHeadSpeed;
     if (cfg.model !== 'off' && maxProb !== null && maxProb < cfg.minModelProb && !sure) return false;
+    const descent = descentSeconds(this.#history, c.since, t);
+    if (cfg.maxDescentSeconds > 0 && descent !== null && descent > cfg.maxDescentSeconds) return false;
     const geometric = Math.min(1, c.drop);
     const confidence = maxProb === null || cfg.model === 'off' ? geometric : (geometric + maxProb) / 2;
-    this.#fallen = { track: this.track, since: t, confidence, person: p, path: c.path, drop: c.drop, headSpeed: c.headSpeed };
+    this.#fallen = { track: this.track, since: t, confidence, person: p, path: c.path, drop: c.drop, headSpeed: c.headSpeed, descentSeconds: descent };
     return true;
   }
 

@@ -1,7 +1,7 @@
 /**
  * Evidence of a fall read from one track's recent samples, beside the pose path in
- * fall-detector.ts: box geometry when keypoints mislead, and a descent cut short by the
- * detector losing the body.
+ * fall-detector.ts: box geometry when keypoints mislead, a descent cut short by the
+ * detector losing the body, and how long the whole descent took.
  */
 import type { TrackedPerson } from '../types.ts';
 import type { FallConfig } from './config.ts';
@@ -54,6 +54,29 @@ export function peakSpeed(trail: readonly { t: number; headY: number }[]): numbe
   return best;
 }
 
+
+/** How far before a candidate `descentSeconds` looks for the top of the descent. */
+export const DESCENT_LOOKBACK_MS = 3000;
+
+/**
+ * How long the whole descent took, judged once the candidate is confirmed: the head's drop
+ * from its highest point in the `DESCENT_LOOKBACK_MS` before the candidate to its lowest
+ * point since, divided by its peak speed over that span (a fall covers its drop at close to
+ * its peak speed; someone lying down on purpose lowers themselves slowly from top to
+ * bottom). Seconds, or null when the head did not come down. A staged lie-down with one
+ * fast stage (kneel, then drop flat) reads as quick: its peak speed is that stage's.
+ */
+export function descentSeconds(history: readonly Sample[], since: number, t: number): number | null {
+  let top: Sample | null = null;
+  for (const s of history) if (s.t <= since && since - s.t <= DESCENT_LOOKBACK_MS && (!top || s.headY < top.headY)) top = s;
+  if (!top) return null;
+  const after = history.filter((s) => s.t >= (top as Sample).t && s.t <= t);
+  let bottom = top;
+  for (const s of after) if (s.headY > bottom.headY) bottom = s;
+  const drop = bottom.headY - top.headY;
+  const speed = peakSpeed(after.filter((s) => s.t <= bottom.t));
+  return drop > 0 && speed > 0 ? drop / speed : null;
+}
 
 /**
  * A body the detector lost while it was coming down fast (night footage, falls along the

@@ -48,14 +48,14 @@ function fromIndex(frames: FrameAnalysis[], from: number, track = 1): FrameAnaly
  * A fall towards the camera as a detector sees it: the keypoints keep a vertical torso
  * (foreshortened), while the box turns from tall to wide and its top comes down.
  */
-function fallTowardsCamera(age: TrackedPerson['age']): FrameAnalysis[] {
+function fallTowardsCamera(age: TrackedPerson['age'], descentFrames = 8): FrameAnalysis[] {
   const stand = clip(age === 'child' ? 'child' : 'adult', [k(0, 'standing', 300, 'upright'), k(1, 'standing', 300, 'upright')])[0];
   if (!stand) throw new Error('no synthetic frame');
   const [x0, top0, w0, h0] = stand.box;
   const bottom = top0 + h0;
   const frames: FrameAnalysis[] = [];
   for (let i = 0; i < 80; i += 1) {
-    const f = Math.min(1, Math.max(0, (i - 20) / 8));
+    const f = Math.min(1, Math.max(0, (i - 20) / descentFrames));
     const h = h0 * (1 - 0.7 * f);
     const w = w0 + (h0 * 0.9 - w0) * f;
     const box: Box = [x0 - (w - w0) / 2, bottom - h, w, h];
@@ -76,7 +76,7 @@ describe('fall rule paths', () => {
 
   it('box path: a fall towards the camera (torso stays vertical in the image) raises one fall for an adult, none for a child or with the path off', () => {
     const [open] = opens(fallTowardsCamera('adult'));
-    expect(open?.evidence.reason).toMatch(/^track 1: box path, head down 0\.\d\d body heights$/);
+    expect(open?.evidence.reason).toMatch(/^track 1: box path, head down 0\.\d\d body heights, descent \d\.\d\d s$/);
     expect(opens(fallTowardsCamera('unknown'))).toHaveLength(1);
     expect(opens(fallTowardsCamera('adult'), { boxWindowSeconds: 0 })).toEqual([]);
     expect(opens(fallTowardsCamera('child'))).toEqual([]);
@@ -106,6 +106,27 @@ describe('fall rule paths', () => {
     const frames = scene([{ track: 1, age: 'adult', frames: clip('adult', keys) }]);
     expect(opens(frames)).toEqual([]);
     expect(opens(frames, { minHipDropAfterUpright: 0 })).toHaveLength(1);
+  });
+
+  it('descent time: a lie-down slow from top to bottom (2 s) raises no fall, a fall (0.8 s) does; without the check both do', () => {
+    const slow = [k(0, 'standing', 200, 'upright'), k(2, 'standing', 200, 'upright'), k(4, 'lying', 260, 'lying'), k(10, 'lying', 260, 'lying')];
+    const slowFrames = scene([{ track: 1, age: 'adult', frames: clip('adult', slow) }]);
+    expect(opens(slowFrames)).toEqual([]);
+    const [unchecked] = opens(slowFrames, { maxDescentSeconds: 0 });
+    // The pose path finds it (its peak speed passes `minHeadSpeed`); only the whole descent tells it apart.
+    const [, path, descent] = /(\w+) path.*descent (\S+) s$/.exec(unchecked?.evidence.reason ?? '') ?? [];
+    expect(path).toBe('pose');
+    expect(Number(descent)).toBeGreaterThan(1);
+    const [fall] = opens(scene([{ track: 1, age: 'adult', frames: clip('adult', adultFall) }]));
+    expect(Number(/descent (\S+) s$/.exec(fall?.evidence.reason ?? '')?.[1])).toBeLessThan(0.5);
+  });
+
+  it('descent time is judged once over the whole descent, whichever path found it: a slow box-only descent raises no fall', () => {
+    const slowBox = fallTowardsCamera('adult', 14);
+    const [unchecked] = opens(slowBox, { maxDescentSeconds: 0 });
+    expect(unchecked?.evidence.reason).toMatch(/^track 1: box path, .*descent (1\.\d\d) s$/);
+    expect(opens(slowBox)).toEqual([]);
+    expect(opens(fallTowardsCamera('adult'))).toHaveLength(1);
   });
 
   const VANISH = { vanishSeconds: 1 };

@@ -44,11 +44,13 @@ describe('fall rule', () => {
     expect(open.severity).toBe('critical');
     expect(open.zoneId).toBe('room-a');
     expect(open.evidence.persons?.map((p) => p.track)).toEqual([1]);
-    // The reason names the path and the measured drop and speed (2 s → 2.8 s, head 0.6 → 1.7 of the frame).
-    expect(open.evidence.reason).toMatch(/^track 1: pose path, head down (0\.\d\d) body heights at (\d\.\d\d) body heights\/s$/);
-    const [, drop, speed] = /down (\S+) .* at (\S+) body/.exec(open.evidence.reason ?? '') ?? [];
+    // The reason names the path and the measured drop, speed and descent time (2 s → 2.8 s, head 0.6 → 1.7 of the frame).
+    expect(open.evidence.reason).toMatch(/^track 1: pose path, head down (0\.\d\d) body heights at (\d\.\d\d) body heights\/s, descent (\d\.\d\d) s$/);
+    const [, drop, speed, descent] = /down (\S+) .* at (\S+) body.*descent (\S+) s/.exec(open.evidence.reason ?? '') ?? [];
     expect(Number(drop)).toBeGreaterThan(0.35);
     expect(Number(speed)).toBeGreaterThan(0.5);
+    expect(Number(descent)).toBeGreaterThan(0.1);
+    expect(Number(descent)).toBeLessThan(0.8);
     // Lying starts at 2.8 s; confirmation window 2 s; one frame (0.1 s) of slack.
     const openedAfter = (Date.parse(open.at) - T0) / 1000;
     expect(openedAfter).toBeGreaterThan(2.8);
