@@ -1,5 +1,5 @@
 /**
- * `node bin/run-ts.mjs models/eval/fall-reasons.ts [--part fit|report] [--rules '<json>']`:
+ * `node bin/run-ts.mjs models/eval/fall-reasons.ts [--part fit|report] [--fps F] [--rules '<json>']`:
  * every fall incident the rules raise on one side of the split, with the evidence that
  * confirmed it (path, head drop, peak head speed, descent time) and whether it was a real
  * fall: the numbers a fall-rule threshold is chosen from. Tune on `fit` (the default);
@@ -9,11 +9,11 @@ import { parseArgs } from 'node:util';
 import { parseRulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { LABEL_SLACK_SECONDS, loadEvalClips, PAD_SECONDS } from './falls-eval.ts';
+import { LABEL_SLACK_SECONDS, loadEvalClips, PAD_SECONDS, parseFps } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { part: { type: 'string', default: 'fit' }, rules: { type: 'string', default: '{}' } } });
+  const { values } = parseArgs({ options: { part: { type: 'string', default: 'fit' }, fps: { type: 'string' }, rules: { type: 'string', default: '{}' } } });
   const root = dataDir();
   if (!root) {
     console.error('fall-reasons needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
@@ -21,6 +21,11 @@ async function main(): Promise<number> {
   }
   if (values.part !== 'report' && values.part !== 'fit') {
     console.error(`--part must be report or fit, not ${values.part}`);
+    return 2;
+  }
+  const fps = parseFps(values.fps);
+  if (typeof fps === 'string') {
+    console.error(fps);
     return 2;
   }
   let rules: Record<string, unknown>;
@@ -32,7 +37,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const infos = loadClips(root).filter((c) => c.part === values.part);
-  const clips = await loadEvalClips(infos, { log: (m) => console.error(m) });
+  const clips = await loadEvalClips(infos, { fps, log: (m) => console.error(m) });
   console.log('| clip | kind | labelled start (s) | incident at (s) | counted as | evidence |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const { info, cached } of clips) {

@@ -10,7 +10,7 @@ import { loadActivityClassifier, type LoadedActivityClassifier } from '../../edg
 import type { RulesConfigInput } from '../../edge/analytics/config.ts';
 import type { ActivityClassifier } from '../../edge/types.ts';
 import type { ClipInfo } from '../activity/clips.ts';
-import type { CachedClip } from '../activity/keypoint-cache.ts';
+import { CACHE_FPS, type CachedClip } from '../activity/keypoint-cache.ts';
 import { extractClips, type ExtractClipsOptions } from '../activity/vision-source.ts';
 import { replayFalls } from './fall-replay.ts';
 
@@ -21,6 +21,12 @@ export const CARD_END = '<!-- eval:falls end -->';
 export const PAD_SECONDS = 3;
 /** A detection counts when it opens no earlier than this before the labelled start. */
 export const LABEL_SLACK_SECONDS = 1.5;
+
+/** `--fps` of the fall evaluations: frames analysed per second, or an error message. */
+export function parseFps(value: string | undefined): number | string {
+  const fps = Number(value ?? CACHE_FPS);
+  return Number.isFinite(fps) && fps > 0 && fps <= 30 ? fps : `--fps must be a number of frames per second in (0, 30], not ${value}`;
+}
 
 export interface EvalClip {
   info: ClipInfo;
@@ -134,7 +140,7 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number): string {
+export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number, fps: number = CACHE_FPS): string {
   const cells = (r: FallEvalRow): string => {
     const median = r.latencies[Math.floor(r.latencies.length / 2)] ?? NaN;
     const max = r.latencies[r.latencies.length - 1] ?? NaN;
@@ -147,7 +153,7 @@ export function formatFallTable(rows: FallEvalRow[], part: string, confirmSecond
     ].join(' | ');
   };
   return [
-    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at 10 fps; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
+    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at ${fps} fps; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
     '',
     '| variant | recall (falls) | specificity (non-fall clips) | false falls per hour | latency median / max (s) |',
     '| --- | --- | --- | --- | --- |',

@@ -1,22 +1,25 @@
 /**
- * `npm run eval:falls [-- --part report|fit] [--write-card]`: the fall rule on real clips
+ * `npm run eval:falls [-- --part report|fit] [--fps F] [--write-card]`: the fall rule on real clips
  * it was not fitted on (the `report` side of models/activity/split.json, plus all of
  * vtest.avi), with and without the activity model. Prints a markdown table: clip-level
  * recall and specificity, false falls per hour of non-fall footage, latency from the
  * labelled start of lying to the incident, and the clips it gets wrong.
- * `--write-card` replaces the results section of models/activity/MODEL_CARD.md.
+ * `--write-card` replaces the results section of models/activity/MODEL_CARD.md (10 fps only).
+ * `--fps 5` analyses 5 frames a second, the live edge's default (`camera.fps`), with its own
+ * keypoint cache entries; the card's table and `npm test` use 10.
  * The same evaluation runs in `npm test` when footage is present (falls-eval.test.ts).
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
-import { CARD_BEGIN, CARD_END, evaluateFalls, formatFallTable, formatLyingCoverage, loadEvalClips, MODEL_CARD } from './falls-eval.ts';
+import { CACHE_FPS } from '../activity/keypoint-cache.ts';
+import { CARD_BEGIN, CARD_END, evaluateFalls, parseFps, formatFallTable, formatLyingCoverage, loadEvalClips, MODEL_CARD } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { part: { type: 'string', default: 'report' }, 'write-card': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { part: { type: 'string', default: 'report' }, fps: { type: 'string', default: String(CACHE_FPS) }, 'write-card': { type: 'boolean', default: false } } });
   const root = dataDir();
   if (!root) {
     console.error('eval:falls needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
@@ -26,12 +29,21 @@ async function main(): Promise<number> {
     console.error(`--part must be report or fit, not ${values.part}`);
     return 2;
   }
+  const fps = parseFps(values.fps);
+  if (typeof fps === 'string') {
+    console.error(fps);
+    return 2;
+  }
+  if (values['write-card'] && fps !== CACHE_FPS) {
+    console.error(`--write-card writes the card's ${CACHE_FPS} fps table; leave out --fps ${values.fps}`);
+    return 2;
+  }
   await tf.setBackend('cpu');
   const part = values.part;
   const infos = loadClips(root).filter((c) => c.part === part);
   console.error(`eval:falls: keypoints of ${infos.length} clips (cached ones are read, the others extracted, 2 at a time)…`);
-  const clips = await loadEvalClips(infos, { log: (m) => console.error(m) });
-  const out = `${formatFallTable(await evaluateFalls(clips), part, RulesConfig.parse({}).fall.confirmSeconds)}\n\n${formatLyingCoverage(clips)}`;
+  const clips = await loadEvalClips(infos, { fps, log: (m) => console.error(m) });
+  const out = `${formatFallTable(await evaluateFalls(clips), part, RulesConfig.parse({}).fall.confirmSeconds, fps)}\n\n${formatLyingCoverage(clips)}`;
   console.log(out);
   if (values['write-card']) {
     await writeBetweenMarkers(MODEL_CARD, CARD_BEGIN, CARD_END, `\nCommand: \`npm run eval:falls -- --part ${part}\`\n\n${out}\n`);
