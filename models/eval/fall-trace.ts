@@ -1,5 +1,5 @@
 /**
- * `node bin/run-ts.mjs models/eval/fall-trace.ts <clip id> [--rules '<json>']`: what the
+ * `node bin/run-ts.mjs models/eval/fall-trace.ts <clip id> [--fps F] [--rules '<json>']`: what the
  * fall rule saw on one clip, frame by frame — each person's track, score, box, torso
  * angle, head and hip height, the body state the rule derived, and the fall events —
  * with the clip's label per frame. For finding out why a clip is missed or fires falsely.
@@ -12,11 +12,11 @@ import { bodyState } from '../../edge/analytics/pose-geometry.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
 import { extractClips } from '../activity/vision-source.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { PAD_SECONDS } from './falls-eval.ts';
+import { PAD_SECONDS, parseFps } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rules: { type: 'string', default: '{}' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rules: { type: 'string', default: '{}' }, fps: { type: 'string' } } });
   const root = dataDir();
   const id = positionals[0];
   if (!root || !id) {
@@ -28,9 +28,14 @@ async function main(): Promise<number> {
     console.error(`no clip ${id} in the split (ids look like urfd/fall-01-cam0, gmdcsa24/Subject1/Fall/13, vtest)`);
     return 2;
   }
+  const fps = parseFps(values.fps);
+  if (typeof fps === 'string') {
+    console.error(fps);
+    return 2;
+  }
   const rulesInput = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
   const rules = parseRulesConfig(rulesInput);
-  const [cached] = await extractClips([info], { concurrency: 1 });
+  const [cached] = await extractClips([info], { concurrency: 1, fps });
   if (!cached) throw new Error(`no keypoints for ${id}`);
   console.log(`${id} (${info.part}, ${info.kind}) ${cached.width}×${cached.height}, ${cached.frames.length} frames at ${cached.fps} fps; labelled start ${info.lyingStartS ?? '-'} s`);
   for (const f of cached.frames) {
