@@ -7,27 +7,19 @@
  */
 import { parseArgs } from 'node:util';
 import { parseRulesConfig } from '../../edge/analytics/config.ts';
-import { dataDir, loadClips } from '../activity/clips.ts';
+import { loadClips } from '../activity/clips.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { LABEL_SLACK_SECONDS, loadEvalClips, PAD_SECONDS, parseFps } from './falls-eval.ts';
+import { evalSideArgs, LABEL_SLACK_SECONDS, loadEvalClips, PAD_SECONDS } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { part: { type: 'string', default: 'fit' }, fps: { type: 'string' }, rules: { type: 'string', default: '{}' } } });
-  const root = dataDir();
-  if (!root) {
-    console.error('fall-reasons needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
+  const args = evalSideArgs('fall-reasons', values);
+  if (typeof args === 'string') {
+    console.error(args);
     return 2;
   }
-  if (values.part !== 'report' && values.part !== 'fit') {
-    console.error(`--part must be report or fit, not ${values.part}`);
-    return 2;
-  }
-  const fps = parseFps(values.fps);
-  if (typeof fps === 'string') {
-    console.error(fps);
-    return 2;
-  }
+  const { root, part, fps } = args;
   let rules: Record<string, unknown>;
   try {
     rules = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
@@ -36,7 +28,7 @@ async function main(): Promise<number> {
     console.error(`--rules must be a valid rules config in JSON: ${(err as Error).message}`);
     return 2;
   }
-  const infos = loadClips(root).filter((c) => c.part === values.part);
+  const infos = loadClips(root).filter((c) => c.part === part);
   const clips = await loadEvalClips(infos, { fps, log: (m) => console.error(m) });
   console.log('| clip | kind | labelled start (s) | incident at (s) | counted as | evidence |');
   console.log('| --- | --- | --- | --- | --- | --- |');

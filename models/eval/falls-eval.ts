@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadActivityClassifier, type LoadedActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
 import type { RulesConfigInput } from '../../edge/analytics/config.ts';
 import type { ActivityClassifier } from '../../edge/types.ts';
-import type { ClipInfo } from '../activity/clips.ts';
+import { dataDir, type ClipInfo } from '../activity/clips.ts';
 import { CACHE_FPS, type CachedClip } from '../activity/keypoint-cache.ts';
 import { extractClips, type ExtractClipsOptions } from '../activity/vision-source.ts';
 import { replayFalls } from './fall-replay.ts';
@@ -26,6 +26,18 @@ export const LABEL_SLACK_SECONDS = 1.5;
 export function parseFps(value: string | undefined): number | string {
   const fps = Number(value ?? CACHE_FPS);
   return Number.isFinite(fps) && fps > 0 && fps <= 30 ? fps : `--fps must be a number of frames per second in (0, 30], not ${value}`;
+}
+
+/**
+ * The footage and the `--part` / `--fps` arguments of the fall evaluations (`eval:falls`,
+ * fall-reasons.ts), or what is wrong with them.
+ */
+export function evalSideArgs(script: string, values: { part?: string | undefined; fps?: string | undefined }): { root: string; part: 'fit' | 'report'; fps: number } | string {
+  const root = dataDir();
+  if (!root) return `${script} needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)`;
+  if (values.part !== 'report' && values.part !== 'fit') return `--part must be report or fit, not ${values.part}`;
+  const fps = parseFps(values.fps);
+  return typeof fps === 'string' ? fps : { root, part: values.part, fps };
 }
 
 export interface EvalClip {

@@ -12,34 +12,25 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { RulesConfig } from '../../edge/analytics/config.ts';
-import { dataDir, loadClips } from '../activity/clips.ts';
+import { loadClips } from '../activity/clips.ts';
 import { CACHE_FPS } from '../activity/keypoint-cache.ts';
-import { CARD_BEGIN, CARD_END, evaluateFalls, parseFps, formatFallTable, formatLyingCoverage, loadEvalClips, MODEL_CARD } from './falls-eval.ts';
+import { CARD_BEGIN, CARD_END, evaluateFalls, evalSideArgs, formatFallTable, formatLyingCoverage, loadEvalClips, MODEL_CARD } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { part: { type: 'string', default: 'report' }, fps: { type: 'string', default: String(CACHE_FPS) }, 'write-card': { type: 'boolean', default: false } } });
-  const root = dataDir();
-  if (!root) {
-    console.error('eval:falls needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)');
+  const args = evalSideArgs('eval:falls', values);
+  if (typeof args === 'string') {
+    console.error(args);
     return 2;
   }
-  if (values.part !== 'report' && values.part !== 'fit') {
-    console.error(`--part must be report or fit, not ${values.part}`);
-    return 2;
-  }
-  const fps = parseFps(values.fps);
-  if (typeof fps === 'string') {
-    console.error(fps);
-    return 2;
-  }
+  const { root, part, fps } = args;
   if (values['write-card'] && fps !== CACHE_FPS) {
     console.error(`--write-card writes the card's ${CACHE_FPS} fps table; leave out --fps ${values.fps}`);
     return 2;
   }
   await tf.setBackend('cpu');
-  const part = values.part;
   const infos = loadClips(root).filter((c) => c.part === part);
   console.error(`eval:falls: keypoints of ${infos.length} clips (cached ones are read, the others extracted, 2 at a time)…`);
   const clips = await loadEvalClips(infos, { fps, log: (m) => console.error(m) });
