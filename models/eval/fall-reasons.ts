@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseRulesConfig } from '../../edge/analytics/config.ts';
 import { loadClips } from '../activity/clips.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { evalSideArgs, LABEL_SLACK_SECONDS, loadEvalClips, PAD_SECONDS } from './falls-eval.ts';
+import { countsAsDetection, evalSideArgs, loadEvalClips, PAD_SECONDS } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
@@ -42,8 +42,8 @@ async function main(): Promise<number> {
     }
     for (const e of opens) {
       const at = (Date.parse(e.at) - REPLAY_T0) / 1000;
-      const verdict = start === null ? 'false alarm' : at >= start - LABEL_SLACK_SECONDS ? 'detected' : 'too early';
-      console.log(`| ${info.id} | ${info.kind} | ${start ?? '-'} | ${at.toFixed(1)} | ${verdict} | ${e.type === 'open' ? (e.evidence.reason ?? '') : ''} |`);
+      const verdict = start === null ? 'false alarm' : countsAsDetection(info, at) ? 'detected' : 'too early';
+      console.log(`| ${info.id} | ${info.kind} | ${start ?? '-'} | ${at.toFixed(1)} | ${verdict} | ${e.evidence.reason ?? ''} |`);
     }
   }
   return 0;

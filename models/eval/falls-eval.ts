@@ -22,6 +22,11 @@ export const PAD_SECONDS = 3;
 /** A detection counts when it opens no earlier than this before the labelled start. */
 export const LABEL_SLACK_SECONDS = 1.5;
 
+/** Whether a fall incident opened at clip time `t` (s) detects the labelled fall of `info`. */
+export function countsAsDetection(info: ClipInfo, t: number): boolean {
+  return t >= (info.lyingStartS ?? 0) - LABEL_SLACK_SECONDS;
+}
+
 /** `--fps` of the fall evaluations: frames analysed per second, or an error message. */
 export function parseFps(value: string | undefined): number | string {
   const fps = Number(value ?? CACHE_FPS);
@@ -96,7 +101,7 @@ export async function scoreVariant(name: string, clips: EvalClip[], classifier: 
     const r = await replayFalls(cached, { classifier, padSeconds: PAD_SECONDS, rules });
     if (info.kind === 'fall') {
       const lyingAt = info.lyingStartS ?? 0;
-      const hit = r.opens.find((t) => t >= lyingAt - LABEL_SLACK_SECONDS);
+      const hit = r.opens.find((t) => countsAsDetection(info, t));
       if (hit !== undefined) {
         row.tp += 1;
         row.latencies.push(hit - lyingAt);

@@ -19,7 +19,7 @@ import { writeBetweenMarkers } from './markers.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { part: { type: 'string', default: 'report' }, fps: { type: 'string', default: String(CACHE_FPS) }, 'write-card': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { part: { type: 'string', default: 'report' }, fps: { type: 'string' }, 'write-card': { type: 'boolean', default: false } } });
   const args = evalSideArgs('eval:falls', values);
   if (typeof args === 'string') {
     console.error(args);
