@@ -121,8 +121,7 @@ export class CameraRunner {
           this.lastFrame = frame;
           const healthEvents = this.health.onFrame(frame, freshness.isFresh(frame.at, frame.t));
           if (healthEvents.length > 0) d.emit(healthEvents, { frame, analysis: null });
-          await this.#analyse(frame);
-          this.health.onAnalysed();
+          if (await this.#analyse(frame)) this.health.onAnalysed();
           if (this.#stopped) break;
         }
         this.health.onCaptureEnd();
@@ -138,11 +137,14 @@ export class CameraRunner {
     }
   }
 
-  async #analyse(frame: RgbFrame): Promise<void> {
+  /** Whether the frame went through analysis (false: left out between calm frames by burst analysis). */
+  async #analyse(frame: RgbFrame): Promise<boolean> {
     const d = this.#d;
-    if (!d.vision) return;
+    if (!d.vision) return true;
     try {
       const analysis = await d.vision.analyse(d.camera.id, frame);
+      // Left out between calm frames (burst analysis): the rules wait for the next one.
+      if (!analysis) return false;
       this.lastAnalysed = { frame, analysis };
       if (d.rules) {
         const events = d.rules.onFrame(analysis);
@@ -152,6 +154,7 @@ export class CameraRunner {
       // One bad frame must not stop the camera; the failure is logged and the loop goes on.
       d.log(`camera ${this.id}: analysis failed on frame ${frame.index}: ${(err as Error).message}`);
     }
+    return true;
   }
 
   #wait(ms: number): Promise<void> {

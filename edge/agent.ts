@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { SCHEMA_VERSION, type EdgeStatus, type IncidentEvent } from '../protocol/index.ts';
 import { readFrames } from './capture/index.ts';
-import type { CameraConfig, EdgeConfig } from './config/schema.ts';
+import { captureFpsOf, type CameraConfig, type EdgeConfig } from './config/schema.ts';
 import { IncidentLifecycle } from './incident-lifecycle.ts';
 import { createPublisher, type Publisher } from './publish/index.ts';
 import { CameraRunner, type CaptureFactory, type CameraEventContext } from './agent-camera.ts';
@@ -50,17 +50,23 @@ export function edgeVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-export const defaultCapture: CaptureFactory = (camera, signal, stats) =>
-  readFrames({
-    source: camera.source,
-    width: camera.width,
-    height: camera.height,
-    fps: camera.fps,
-    transport: camera.transport,
-    realtime: true,
-    signal,
-    stats,
-  });
+/**
+ * Live capture of a camera: at its burst rate when a vision pipeline analyses bursts
+ * (`camera.burstFps`, edge/vision/burst.ts), else at its analysis rate `fps`.
+ */
+export function liveCapture(bursts: boolean): CaptureFactory {
+  return (camera, signal, stats) =>
+    readFrames({
+      source: camera.source,
+      width: camera.width,
+      height: camera.height,
+      fps: bursts ? captureFpsOf(camera) : camera.fps,
+      transport: camera.transport,
+      realtime: true,
+      signal,
+      stats,
+    });
+}
 
 export function createAgent(deps: AgentDeps): Agent {
   const { config } = deps;
@@ -133,7 +139,7 @@ export function createAgent(deps: AgentDeps): Agent {
         camera,
         health: config.health,
         lifecycle,
-        capture: deps.capture ?? defaultCapture,
+        capture: deps.capture ?? liveCapture(deps.vision !== undefined),
         now,
         vision: deps.vision,
         rules: deps.rules?.(camera, lifecycle),

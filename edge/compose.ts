@@ -33,7 +33,8 @@ export function withActivity(vision: VisionPipeline, classifier: ActivityClassif
         tagger = createActivityTagger(classifier);
         taggers.set(cameraId, tagger);
       }
-      return tagger.tag(await vision.analyse(cameraId, frame));
+      const analysis = await vision.analyse(cameraId, frame);
+      return analysis && tagger.tag(analysis);
     },
     async close() {
       await vision.close();
@@ -52,6 +53,11 @@ export function lyingSweepSettings(config: Pick<EdgeConfig, 'cameras' | 'vision'
   );
 }
 
+/** Each camera's burst analysis (`false`: every captured frame analysed), from its `fps` and `burstFps`. */
+export function burstSettings(config: Pick<EdgeConfig, 'cameras'>): Record<string, { calmFps: number } | false> {
+  return Object.fromEntries(config.cameras.map((camera) => [camera.id, camera.burstFps > camera.fps ? { calmFps: camera.fps } : false]));
+}
+
 export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent> {
   const { config, onIncident } = opts;
   const log = opts.log ?? ((msg: string) => console.error(msg));
@@ -61,7 +67,7 @@ export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent
   const lyingSweepByCamera = lyingSweepSettings(config);
   const swept = config.cameras.filter((c) => lyingSweepByCamera[c.id] !== false).map((c) => c.id);
   if (swept.length > 0) log(`lying-body sweep on camera(s) ${swept.join(', ')}`);
-  const vision = withActivity(await createVisionPipeline({ log, lyingSweep: false, lyingSweepByCamera }), classifier);
+  const vision = withActivity(await createVisionPipeline({ log, lyingSweep: false, lyingSweepByCamera, burst: false, burstByCamera: burstSettings(config) }), classifier);
   log(`activity model: ${classifier.name}`);
   return createAgent({
     config,

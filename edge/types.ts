@@ -72,7 +72,8 @@ export interface FrameAnalysis {
 export interface VisionPipeline {
   /** TF.js backend in use: `tensorflow`, `wasm` or `cpu`. */
   readonly backend: string;
-  analyse(cameraId: string, frame: RgbFrame): Promise<FrameAnalysis>;
+  /** The frame's analysis, or null for a frame the pipeline leaves out (burst analysis: between calm frames). */
+  analyse(cameraId: string, frame: RgbFrame): Promise<FrameAnalysis | null>;
   close(): Promise<void>;
 }
 

@@ -74,7 +74,7 @@ export async function analyzeSource(o: AnalyzeSessionOptions): Promise<AnalyzeSu
   const started = performance.now();
   const cameraId = o.cameraId ?? 'offline';
   const inFlight = Math.max(1, o.inFlight ?? 4);
-  const queue: { frame: RgbFrame; result: Promise<FrameAnalysis> }[] = [];
+  const queue: { frame: RgbFrame; result: Promise<FrameAnalysis | null> }[] = [];
   let analysed = 0;
   let lastIndex = -1;
   let events = 0;
@@ -86,6 +86,8 @@ export async function analyzeSource(o: AnalyzeSessionOptions): Promise<AnalyzeSu
     const item = queue.shift();
     if (!item) return;
     const analysis = await item.result;
+    // A pipeline with burst analysis leaves frames out; `anyu analyze` does not configure one.
+    if (!analysis) return;
     await writeLine(o.out, frameLine(analysis));
     if (o.ruleEngine) {
       const tagged = o.tagger ? await o.tagger.tag(analysis) : analysis;

@@ -44,8 +44,16 @@ export const CameraConfig = z
     /** `rtsp://…` or a local file (played in real time and looped, for demos). */
     source: z.string().min(1),
     transport: z.enum(['tcp', 'udp']).default('tcp'),
-    /** Analysis rate and size of the scaled sub-stream. */
+    /** Analysis rate (frames a second while nobody is going down) and size of the scaled sub-stream. */
     fps: z.number().positive().max(30).default(5),
+    /**
+     * Burst analysis (edge/vision/burst.ts): frames are captured `burstFps` a second, `fps`
+     * of them analysed, and every one while someone's head is coming down fast. A fall
+     * lasts under a second: at 5 frames a second the detector often loses the body before
+     * the pose model sees it down (37 of 44 real falls found at 5 fps, 40 at 10, 39 with
+     * bursts; models/activity/MODEL_CARD.md, "Ninth round"). At or below `fps`: no bursts, capture at `fps`.
+     */
+    burstFps: z.number().positive().max(30).default(10),
     width: z.number().int().min(32).max(3840).default(640),
     height: z.number().int().min(32).max(2160).default(360),
     zones: z.array(ZoneConfig).default([]),
@@ -95,20 +103,21 @@ export const VisionConfig = z
      * Seconds between two lying-body sweeps of a camera without a `nap` zone (MoveNet
      * MultiPose on the whole frame, in the background, for people lying still whom the
      * detector misses, edge/vision/lying-sweep.ts); 0 (the default) = off. A sweep costs
-     * ≈ 0.35 s of one core: once a second on every camera, a 2-core box sustained 2 live
-     * 640×360 cameras instead of 4 or more (BENCHMARKS.md).
+     * ≈ 0.35 s of one core: once a second on every camera, a 2-core box sustained no live
+     * 640×360 camera count tried (2 missed 15 % of their frames) instead of 2 (BENCHMARKS.md).
      */
     lyingSweepSeconds: z.number().min(0).max(60).default(0),
     /**
      * The same for a camera with a `nap` zone, default 1: children lie still there, and a
      * napping child the detector misses is missing from the ratio and unattended counts.
-     * Measured: a 2-core box sustained 3 live cameras with one of them sweeping (4 without).
+     * Measured: a 2-core box sustained 2 live cameras with one of them sweeping, as without.
      */
     napLyingSweepSeconds: z.number().min(0).max(60).default(1),
     /**
      * MultiPose input width of the sweep (rounded to 32; the height follows the frame).
-     * 384 costs about half (4 live cameras with one sweeping dropped 1.8 % of frames
-     * instead of 6.4 %, BENCHMARKS.md) and found lying people on about as many GMDCSA24
+     * 384 costs about half a sweep (with detection on every 2nd frame, 4 live cameras with
+     * one sweeping dropped 1.8 % of frames instead of 6.4 %; as the edge runs now both
+     * widths sustain 2, BENCHMARKS.md) and found lying people on about as many GMDCSA24
      * frames (models/eval/sweep-width.ts), but small, distant bodies (children far from the
      * camera) are the first a smaller input loses, and no footage of those was measured.
      */
@@ -148,6 +157,11 @@ export type HubConfig = z.infer<typeof HubConfig>;
 export type HealthConfig = z.infer<typeof HealthConfig>;
 export type TamperConfig = z.infer<typeof TamperConfig>;
 export type VisionConfig = z.infer<typeof VisionConfig>;
+
+/** Frames a second to capture from a camera: its burst rate when that is above its analysis rate. */
+export function captureFpsOf(camera: Pick<CameraConfig, 'fps' | 'burstFps'>): number {
+  return Math.max(camera.fps, camera.burstFps);
+}
 
 /** Seconds between a camera's lying-body sweeps: its own setting, else the `vision` default for its kind (nap zone or not). */
 export function lyingSweepSecondsOf(camera: Pick<CameraConfig, 'zones' | 'lyingSweepSeconds'>, vision: Pick<VisionConfig, 'lyingSweepSeconds' | 'napLyingSweepSeconds'>): number {

@@ -16,7 +16,8 @@ export interface PersonMemory {
   vote: AgeVote;
   age: AgeClass;
   /** Head height (image y) and box height at recent poses, for the pose re-find's descent test. */
-  heads: { tMs: number; y: number; h: number }[];
+  /** Head height `y`, box height `h` and box bottom of the recent poses (pose re-find, burst trigger). */
+  heads: { tMs: number; y: number; h: number; bottom: number }[];
 }
 
 export function newMemory(): PersonMemory {

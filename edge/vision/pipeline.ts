@@ -7,6 +7,7 @@
 import type { Box } from '../../protocol/index.ts';
 import type { FrameAnalysis, Keypoint, RgbFrame, TrackedPerson, VisionPipeline } from '../types.ts';
 import { appearanceOf } from './appearance.ts';
+import { calmFrame, defaultBurstOptions, goingDown, type BurstOptions } from './burst.ts';
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, posePriority, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
@@ -41,6 +42,14 @@ export interface VisionPipelineOptions extends PoolOptions {
   lyingSweep?: Partial<LyingSweepOptions> | false;
   /** Per camera id, settings that replace `lyingSweep` for that camera (`false`: no sweep there). */
   lyingSweepByCamera?: Readonly<Record<string, Partial<LyingSweepOptions> | false>>;
+  /**
+   * Analyse `calmFps` frames a second and every frame only while someone is going down
+   * (see burst.ts); `analyse` then resolves to null for the frames it leaves out. Default
+   * `false`: every frame is analysed.
+   */
+  burst?: Partial<BurstOptions> | false;
+  /** Per camera id, settings that replace `burst` for that camera. */
+  burstByCamera?: Readonly<Record<string, Partial<BurstOptions> | false>>;
 }
 
 /** Defaults chosen by measurement on vtest (see models/README.md). */
@@ -67,6 +76,9 @@ export interface StageStats {
   /** Time frames waited for a sweep still running when its result was due. */
   sweepWaitMs: number;
   adopted: number;
+  /** Frames analysed only because a burst lasted, and frames left out between calm frames (see burst.ts). */
+  burstFrames: number;
+  skipped: number;
 }
 
 export interface VisionPipelineWithStats extends VisionPipeline {
@@ -88,6 +100,13 @@ interface CameraState {
   lastSweepMs: number | null;
   /** A sweep running in the background since media time `tMs`, applied `applyAfterMs` later. */
   pendingSweep: { tMs: number; result: Promise<SweepResult | Error> } | null;
+  /** This camera's burst settings, or null (every frame analysed). */
+  burst: BurstOptions | null;
+  /** Media time of the last frame submitted, and until which the current burst lasts. */
+  lastSubmittedMs: number | null;
+  burstUntilMs: number;
+  /** Media time of the last frame stepped (analysed or left out), to notice a looped clip. */
+  lastStepMs: number | null;
 }
 
 type SweepResult = Awaited<ReturnType<InferencePool['sweep']>>;
@@ -96,7 +115,7 @@ type SweepResult = Awaited<ReturnType<InferencePool['sweep']>>;
 function noteHead(mem: PersonMemory, kps: Keypoint[] | null, box: Box, tMs: number, keepMs: number): void {
   const face = kps ? kps.slice(0, 5).filter((k) => k[2] >= 0.3) : [];
   const y = face.length ? face.reduce((a, k) => a + k[1], 0) / face.length : box[1];
-  mem.heads = [...mem.heads.filter((s) => tMs - s.tMs <= keepMs), { tMs, y, h: box[3] }];
+  mem.heads = [...mem.heads.filter((s) => tMs - s.tMs <= keepMs), { tMs, y, h: box[3], bottom: box[1] + box[3] }];
 }
 
 export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Promise<VisionPipelineWithStats> {
@@ -110,14 +129,16 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   const cameras = new Map<string, CameraState>();
   const refind: PoseRefindOptions | null = opts.poseRefind === false ? null : { ...defaultPoseRefindOptions, ...opts.poseRefind };
   const sweepOf = (o: Partial<LyingSweepOptions> | false | undefined): LyingSweepOptions | null => (o === false ? null : { ...defaultLyingSweepOptions, ...o });
-  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0, sweeps: 0, sweepMs: 0, sweepWaitMs: 0, adopted: 0 };
+  const burstOf = (o: Partial<BurstOptions> | false | undefined): BurstOptions | null => (o === undefined || o === false ? null : { ...defaultBurstOptions, ...o });
+  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0, sweeps: 0, sweepMs: 0, sweepWaitMs: 0, adopted: 0, burstFrames: 0, skipped: 0 };
   opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
 
   function camera(id: string): CameraState {
     let c = cameras.get(id);
     if (!c) {
       const own = opts.lyingSweepByCamera && Object.hasOwn(opts.lyingSweepByCamera, id) ? opts.lyingSweepByCamera[id] : opts.lyingSweep;
-      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep: sweepOf(own), lastSweepMs: null, pendingSweep: null };
+      const burst = burstOf(opts.burstByCamera && Object.hasOwn(opts.burstByCamera, id) ? opts.burstByCamera[id] : opts.burst);
+      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep: sweepOf(own), lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null };
       cameras.set(id, c);
     }
     return c;
@@ -129,7 +150,18 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     cam.pendingSweep = { tMs, result };
   }
 
-  async function step(cameraId: string, cam: CameraState, frame: RgbFrame, detected: ReturnType<typeof pool.detect> | null, key: string) {
+  async function step(cameraId: string, cam: CameraState, frame: RgbFrame, calm: boolean, detected: ReturnType<typeof pool.detect> | null, key: string): Promise<FrameAnalysis | null> {
+    if (cam.burst && frame.t * 1000 < (cam.lastStepMs ?? -Infinity)) cam.burstUntilMs = -Infinity;
+    cam.lastStepMs = frame.t * 1000;
+    if (!calm) {
+      // Between calm frames: analysed (always with detection) only while a burst lasts.
+      if (frame.t * 1000 > cam.burstUntilMs) {
+        stats.skipped++;
+        return null;
+      }
+      stats.burstFrames++;
+      detected = pool.detect(key, frame);
+    }
     const det = detected ? await detected : null;
     if (det) stats.detectMs += det.ms;
     const t0 = performance.now();
@@ -142,6 +174,8 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     stats.trackMs += performance.now() - t0;
     const seq = cam.seq++;
     const tMs = frame.t * 1000;
+    // Head heights feed the pose re-find and the burst trigger: kept for the longer window.
+    const headKeepMs = Math.max(refind?.descentMs ?? 0, cam.burst?.windowMs ?? 0);
     const memoryOf = (id: number) => {
       let m = cam.memory.get(id);
       if (!m) cam.memory.set(id, (m = newMemory()));
@@ -173,7 +207,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
           const state = cam.tracker.adopt(body.box, body.score, tMs, sweep.holdMs);
           const mem = memoryOf(state.id);
           applyFreshPose(mem, body.keypoints, state.box, seq, ctx);
-          if (refind) noteHead(mem, body.keypoints, state.box, tMs, refind.descentMs);
+          if (headKeepMs > 0) noteHead(mem, body.keypoints, state.box, tMs, headKeepMs);
           stats.adopted++;
           adopted = true;
           const at = tracks.findIndex((t) => t.id === state.id);
@@ -209,7 +243,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
       stats.poses += chosen.length + lost.length;
       chosen.forEach((ti, k) => {
         applyFreshPose(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, seq, ctx);
-        if (refind) noteHead(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, tMs, refind.descentMs);
+        if (headKeepMs > 0) noteHead(mems[ti] as PersonMemory, res.keypoints[k] ?? null, boxes[k] as Box, tMs, headKeepMs);
       });
       lost.forEach((r, k) => {
         const kps = res.keypoints[chosen.length + k] ?? null;
@@ -226,11 +260,13 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
           mems.push(mem);
         }
         applyFreshPose(mem, kps, state.box, seq, ctx);
-        noteHead(mem, kps, state.box, tMs, refind?.descentMs ?? 0);
+        noteHead(mem, kps, state.box, tMs, headKeepMs);
       });
     }
     // Started after this frame's pose request, so that request does not queue behind it.
     if (det && sweep && !cam.pendingSweep && sweepDue(cam.lastSweepMs, tMs, sweep)) startSweep(cam, sweep, det.worker, key, frame, tMs);
+    const burst = cam.burst;
+    if (burst && mems.some((m) => goingDown(m.heads, tMs, burst))) cam.burstUntilMs = tMs + burst.holdMs;
     stats.frames++;
     const persons: TrackedPerson[] = tracks.map((t, i) => {
       const m = mems[i] as PersonMemory;
@@ -257,8 +293,12 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
       }
       const cam = camera(cameraId);
       const key = `${cameraId}:${frame.index}`;
-      const detected = cam.submitted++ % detectEvery === 0 ? pool.detect(key, frame) : null;
-      const result = cam.chain.then(() => step(cameraId, cam, frame, detected, key));
+      // Calm frames start their detection now (it overlaps the previous frame's step);
+      // whether a frame between them is analysed is known only after that step.
+      const calm = !cam.burst || calmFrame(cam.lastSubmittedMs, frame.t * 1000, cam.burst.calmFps);
+      cam.lastSubmittedMs = frame.t * 1000;
+      const detected = calm && cam.submitted++ % detectEvery === 0 ? pool.detect(key, frame) : null;
+      const result = cam.chain.then(() => step(cameraId, cam, frame, calm, detected, key));
       cam.chain = result.catch((err: unknown) => {
         stats.errors++;
         opts.log?.(`camera ${cameraId}: analysis of frame ${frame.index} failed: ${(err as Error).message}`);

@@ -25,7 +25,12 @@ export interface CachedFrame {
 export interface CachedClip {
   id: string;
   signature: string;
+  /** Frames captured per second (every one analysed unless `calmFps` is set). */
   fps: number;
+  /** Burst analysis (edge/vision/burst.ts): frames analysed per second while nobody goes down. */
+  calmFps?: number;
+  /** Frames captured, when burst analysis left some out (`frames` holds the analysed ones). */
+  captured?: number;
   width: number;
   height: number;
   frames: CachedFrame[];
@@ -34,6 +39,8 @@ export interface CachedClip {
 export interface ExtractOptions {
   cacheDir?: string;
   fps?: number;
+  /** The pipeline's burst analysis calm rate, recorded in the clip (the signature keys it). */
+  calmFps?: number;
   /** Identifies the pipeline's models and settings; a change invalidates the cache. */
   signature: string;
   pipeline: () => Promise<VisionPipeline>;
@@ -73,15 +80,19 @@ export async function loadOrExtract(clip: ClipInfo, opts: ExtractOptions): Promi
   const frames: CachedFrame[] = [];
   let width = 0;
   let height = 0;
+  let captured = 0;
   const started = Date.now();
   for await (const frame of readFrames({ source: clip.file, fps, realtime: false, ...(clip.crop ? { crop: clip.crop } : {}) })) {
     if (opts.maxSeconds !== undefined && frame.t > opts.maxSeconds) break;
     width = frame.width;
     height = frame.height;
+    captured++;
     const a = await pipeline.analyse(clip.id, frame);
+    // Left out by burst analysis (a cache extracted as the live edge analyses).
+    if (!a) continue;
     frames.push({ index: frames.length, t: frame.t, persons: a.persons.map(compact) });
   }
-  const cached: CachedClip = { id: clip.id, signature: opts.signature, fps, width, height, frames };
+  const cached: CachedClip = { id: clip.id, signature: opts.signature, fps, ...(opts.calmFps ? { calmFps: opts.calmFps, captured } : {}), width, height, frames };
   await mkdir(opts.cacheDir ?? DEFAULT_CACHE_DIR, { recursive: true });
   await writeFile(path, JSON.stringify(cached));
   opts.log?.(`extracted ${clip.id}: ${frames.length} frames in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -7,6 +7,7 @@
  * Delete data/cache/activity/ to re-extract after a change of the vision models.
  */
 import type { VisionPipeline } from '../../edge/types.ts';
+import { defaultBurstOptions, type BurstOptions } from '../../edge/vision/burst.ts';
 import { createVisionPipeline } from '../../edge/vision/pipeline.ts';
 import type { ClipInfo } from './clips.ts';
 import { loadOrExtract, type CachedClip } from './keypoint-cache.ts';
@@ -34,10 +35,17 @@ export const EVAL_PIPELINE_SETTINGS = {
 /** Every tracked person gets a pose on every frame: fall clips are short and one-person. */
 export const POSES_PER_FRAME = 4;
 
-export function createVisionSource(opts: { workers?: number } = {}): VisionSource {
+/**
+ * `burst`: burst analysis as on the live edge (edge/vision/burst.ts; the defaults but for
+ * what is given): `calmFps` frames a second, every captured frame while someone goes
+ * down. Its caches are separate (the signature names its settings); without it the
+ * signature is the one the committed weights were trained from.
+ */
+export function createVisionSource(opts: { workers?: number; burst?: Partial<BurstOptions> } = {}): VisionSource {
   let created: Promise<VisionPipeline> | null = null;
+  const burst = opts.burst ? { ...defaultBurstOptions, ...opts.burst } : null;
   return {
-    signature: JSON.stringify({ v: 5, defaultPipelineOptions: EVAL_PIPELINE_SETTINGS, posesPerFrame: POSES_PER_FRAME }),
+    signature: JSON.stringify({ v: 5, defaultPipelineOptions: EVAL_PIPELINE_SETTINGS, posesPerFrame: POSES_PER_FRAME, ...(burst ? { burst } : {}) }),
     pipeline() {
       created ??= createVisionPipeline({
         size: opts.workers ?? 1,
@@ -47,6 +55,7 @@ export function createVisionSource(opts: { workers?: number } = {}): VisionSourc
         detectEvery: 1,
         poseRefind: { ...EVAL_PIPELINE_SETTINGS.poseRefind },
         lyingSweep: { ...EVAL_PIPELINE_SETTINGS.lyingSweep },
+        ...(burst ? { burst } : {}),
       });
       return created;
     },
@@ -63,8 +72,10 @@ export interface ExtractClipsOptions {
   log?: (msg: string) => void;
   /** Another pipeline and signature (design studies); default the pinned one above. Closed at the end. */
   source?: VisionSource;
-  /** Frames analysed per second (default the cache's 10; the live edge's default is 5). */
+  /** Frames captured per second (default the cache's 10, also the live edge's capture rate). */
   fps?: number;
+  /** Burst analysis (see `createVisionSource`); `calmFps` below `fps`. */
+  burst?: Partial<BurstOptions> & { calmFps: number };
 }
 
 /**
@@ -74,7 +85,7 @@ export interface ExtractClipsOptions {
  */
 export async function extractClips(clips: readonly ClipInfo[], opts: ExtractClipsOptions = {}): Promise<CachedClip[]> {
   const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const source = opts.source ?? createVisionSource({ workers: concurrency });
+  const source = opts.source ?? createVisionSource({ workers: concurrency, ...(opts.burst ? { burst: opts.burst } : {}) });
   const out: CachedClip[] = new Array(clips.length);
   // Longest first, so a long clip (vtest.avi) does not start last and run alone.
   const order = clips.map((_, i) => i).sort((a, b) => (clips[b]?.durationS ?? 0) - (clips[a]?.durationS ?? 0));
@@ -83,7 +94,7 @@ export async function extractClips(clips: readonly ClipInfo[], opts: ExtractClip
     while (next < order.length) {
       const i = order[next++] as number;
       const clip = clips[i] as ClipInfo;
-      out[i] = await loadOrExtract(clip, { signature: source.signature, pipeline: source.pipeline, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), ...(opts.log ? { log: opts.log } : {}), ...(opts.fps ? { fps: opts.fps } : {}) });
+      out[i] = await loadOrExtract(clip, { signature: source.signature, pipeline: source.pipeline, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), ...(opts.log ? { log: opts.log } : {}), ...(opts.fps ? { fps: opts.fps } : {}), ...(opts.burst ? { calmFps: opts.burst.calmFps } : {}) });
     }
   };
   try {

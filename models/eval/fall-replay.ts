@@ -45,7 +45,8 @@ export async function replayFalls(clip: CachedClip, opts: ReplayOptions): Promis
   const frames: FrameAnalysis[] = toAnalyses(clip, 'eval', REPLAY_T0);
   const last = frames[frames.length - 1];
   if (last && opts.padSeconds > 0) {
-    const step = 1 / clip.fps;
+    // A held frame is a still body: a burst-analysing edge would be at its calm rate.
+    const step = 1 / (clip.calmFps ?? clip.fps);
     for (let t = last.frame.t + step; t <= last.frame.t + opts.padSeconds + 1e-9; t += step) {
       frames.push({ ...last, frame: { ...last.frame, index: last.frame.index + frames.length, t, at: REPLAY_T0 + Math.round(t * 1000) } });
     }
@@ -61,5 +62,5 @@ export async function replayFalls(clip: CachedClip, opts: ReplayOptions): Promis
       if (e.type === 'open') opens.push(f.frame.t);
     }
   }
-  return { opens, events, seconds: clip.frames.length / clip.fps };
+  return { opens, events, seconds: (clip.captured ?? clip.frames.length) / clip.fps };
 }

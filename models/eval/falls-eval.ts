@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadActivityClassifier, type LoadedActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
 import type { RulesConfigInput } from '../../edge/analytics/config.ts';
 import type { ActivityClassifier } from '../../edge/types.ts';
+import { parseBurstOptions, type BurstOptions } from '../../edge/vision/burst.ts';
 import { dataDir, type ClipInfo } from '../activity/clips.ts';
 import { CACHE_FPS, type CachedClip } from '../activity/keypoint-cache.ts';
 import { extractClips, type ExtractClipsOptions } from '../activity/vision-source.ts';
@@ -33,16 +34,53 @@ export function parseFps(value: string | undefined): number | string {
   return Number.isFinite(fps) && fps > 0 && fps <= 30 ? fps : `--fps must be a number of frames per second in (0, 30], not ${value}`;
 }
 
+export type EvalBurst = Partial<BurstOptions> & { calmFps: number };
+
 /**
- * The footage and the `--part` / `--fps` arguments of the fall evaluations (`eval:falls`,
- * fall-reasons.ts), or what is wrong with them.
+ * `--calm-fps C [--burst '<json>']` of the fall evaluations: burst analysis
+ * (edge/vision/burst.ts) at calm rate C below the capture rate `fps`, with the edge's
+ * default trigger unless `--burst` sets other `BurstOptions`; undefined without
+ * `--calm-fps`, or an error message.
  */
-export function evalSideArgs(script: string, values: { part?: string | undefined; fps?: string | undefined }): { root: string; part: 'fit' | 'report'; fps: number } | string {
+export function parseBurstArgs(calmValue: string | undefined, burstJson: string | undefined, fps: number): EvalBurst | undefined | string {
+  if (calmValue === undefined) return burstJson === undefined ? undefined : '--burst needs --calm-fps';
+  const calmFps = Number(calmValue);
+  if (!(Number.isFinite(calmFps) && calmFps > 0 && calmFps < fps)) return `--calm-fps must be a number of frames per second below --fps (${fps}), not ${calmValue}`;
+  let input: unknown = {};
+  try {
+    input = JSON.parse(burstJson ?? '{}');
+  } catch (err) {
+    return `--burst must be JSON: ${(err as Error).message}`;
+  }
+  const opts = parseBurstOptions(input);
+  if (typeof opts === 'string') return `--burst: ${opts}`;
+  if (opts.calmFps !== undefined) return '--burst: give the calm rate as --calm-fps';
+  return { ...opts, calmFps };
+}
+
+/**
+ * The footage and the `--part` / `--fps` / `--calm-fps` / `--burst` arguments of the fall
+ * evaluations (`eval:falls`, fall-reasons.ts), or what is wrong with them.
+ */
+export function evalSideArgs(
+  script: string,
+  values: { part?: string | undefined; fps?: string | undefined; 'calm-fps'?: string | undefined; burst?: string | undefined },
+): { root: string; part: 'fit' | 'report'; fps: number; burst: EvalBurst | undefined } | string {
   const root = dataDir();
   if (!root) return `${script} needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)`;
   if (values.part !== 'report' && values.part !== 'fit') return `--part must be report or fit, not ${values.part}`;
   const fps = parseFps(values.fps);
-  return typeof fps === 'string' ? fps : { root, part: values.part, fps };
+  if (typeof fps === 'string') return fps;
+  const burst = parseBurstArgs(values['calm-fps'], values.burst, fps);
+  return typeof burst === 'string' ? burst : { root, part: values.part, fps, burst };
+}
+
+/** How the clips were analysed, for the tables: `10 fps`, or `5 fps, 10 while someone goes down`. */
+export function rateLabel(fps: number, burst: EvalBurst | undefined): string {
+  if (!burst) return `${fps} fps`;
+  const { calmFps, ...trigger } = burst;
+  const changed = Object.keys(trigger).length ? ` (burst analysis, trigger ${JSON.stringify(trigger)})` : ' (burst analysis, the edge default)';
+  return `${calmFps} fps, ${fps} while someone goes down${changed}`;
 }
 
 export interface EvalClip {
@@ -157,7 +195,7 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number, fps: number = CACHE_FPS): string {
+export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number, fps: number = CACHE_FPS, burst?: EvalBurst): string {
   const cells = (r: FallEvalRow): string => {
     const median = r.latencies[Math.floor(r.latencies.length / 2)] ?? NaN;
     const max = r.latencies[r.latencies.length - 1] ?? NaN;
@@ -170,7 +208,7 @@ export function formatFallTable(rows: FallEvalRow[], part: string, confirmSecond
     ].join(' | ');
   };
   return [
-    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at ${fps} fps; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
+    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at ${rateLabel(fps, burst)}; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
     '',
     '| variant | recall (falls) | specificity (non-fall clips) | false falls per hour | latency median / max (s) |',
     '| --- | --- | --- | --- | --- |',
@@ -197,6 +235,30 @@ export function formatLyingCoverage(clips: readonly EvalClip[]): string {
   }
   const parts = [...by].filter(([, c]) => c.lying > 0).map(([d, c]) => `${d} ${c.seen}/${c.lying} (${Math.round((100 * c.seen) / c.lying)} %)`);
   return `Frames labelled lying with a tracked person: ${parts.join(', ') || 'none labelled'}.`;
+}
+
+/**
+ * What burst analysis cost: frames analysed beyond the calm ones, per calm frame, over
+ * the fall clips, the other clips and vtest.avi alone; null for clips analysed at one rate.
+ */
+export function formatBurstShare(clips: readonly EvalClip[]): string | null {
+  const sums = new Map<string, { extra: number; calm: number }>();
+  for (const { info, cached } of clips) {
+    if (!cached.calmFps || cached.captured === undefined) continue;
+    // Calm frames: one per 1/calmFps of the captured media time (the first of each bucket).
+    const calm = Math.ceil((cached.captured * cached.calmFps) / cached.fps);
+    const group = info.id === 'vtest' ? 'vtest.avi' : info.kind === 'fall' ? 'fall clips' : 'non-fall clips';
+    const s = sums.get(group) ?? { extra: 0, calm: 0 };
+    s.extra += cached.frames.length - calm;
+    s.calm += calm;
+    sums.set(group, s);
+  }
+  if (sums.size === 0) return null;
+  const parts = ['fall clips', 'non-fall clips', 'vtest.avi'].filter((g) => sums.has(g)).map((g) => {
+    const s = sums.get(g) as { extra: number; calm: number };
+    return `${g} ${(s.extra / Math.max(1, s.calm)).toFixed(2)}`;
+  });
+  return `Burst analysis: frames analysed during bursts per calm frame: ${parts.join(', ')}.`;
 }
 
 /** Counts of one variant as written in the model card's results section (what the test compares against). */

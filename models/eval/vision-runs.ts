@@ -38,9 +38,10 @@ export async function runOurs(src: SourceSpec, opts: VisionPipelineOptions, labe
   const pipeline = await createVisionPipeline(opts);
   const acc = createMotAccumulator(0.5);
   const ages = { adult: 0, child: 0, unknown: 0 };
-  const queue: Promise<FrameAnalysis>[] = [];
+  const queue: Promise<FrameAnalysis | null>[] = [];
   const inFlight = Math.max(2, pipeline.workers * 2);
-  const consume = (a: FrameAnalysis) => {
+  const consume = (a: FrameAnalysis | null) => {
+    if (!a) return;
     acc.add(src.gt.get(a.frame.index) ?? [], a.persons.map((p) => ({ id: p.track, box: p.box })));
     for (const p of a.persons) ages[p.age]++;
   };
@@ -50,7 +51,7 @@ export async function runOurs(src: SourceSpec, opts: VisionPipelineOptions, labe
   try {
     for await (const frame of readFrames({ source: src.video, every: src.every, realtime: false })) {
       queue.push(pipeline.analyse('vtest', frame));
-      if (queue.length >= inFlight) consume(await (queue.shift() as Promise<FrameAnalysis>));
+      if (queue.length >= inFlight) consume(await (queue.shift() as Promise<FrameAnalysis | null>));
       if (++n >= src.maxFrames) break;
     }
     for (const q of queue) consume(await q);
@@ -129,7 +130,7 @@ export async function runMulticam(video: string, cameras: number, width: number,
   try {
     await Promise.all(
       Array.from({ length: cameras }, async (_, c) => {
-        const queue: Promise<FrameAnalysis>[] = [];
+        const queue: Promise<FrameAnalysis | null>[] = [];
         let n = 0;
         // Each camera starts at a different point of the clip so the scenes differ.
         for await (const frame of readFrames({ source: video, width, height, every: 1 + c, realtime: false })) {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, defaultCapture, type Agent } from '../../edge/agent.ts';
+import { createAgent, liveCapture, type Agent } from '../../edge/agent.ts';
 import type { Hub } from '../../hub/app.ts';
 import type { EdgeStatus } from '../../protocol/index.ts';
 import { HAVE_VTEST, vtest } from './footage.ts';
@@ -47,7 +47,7 @@ describe.skipIf(!HAVE_VTEST)('edge on a real RTSP camera, delivering to the real
       config,
       log: () => undefined,
       capture: async function* (camera, signal, stats) {
-        for await (const f of defaultCapture(camera, signal, stats)) {
+        for await (const f of liveCapture(false)(camera, signal, stats)) {
           frames.push({ cameraId: camera.id, width: f.width, height: f.height, at: Date.now() });
           yield f;
         }

@@ -99,7 +99,7 @@ async function lyingFrames(source: string, from: number, to: number, options: Vi
   const pipeline = await createVisionPipeline({ size: 1, ...options });
   const flags: boolean[] = [];
   try {
-    const results: { analysis: Promise<FrameAnalysis>; counted: boolean }[] = [];
+    const results: { analysis: Promise<FrameAnalysis | null>; counted: boolean }[] = [];
     for await (const frame of readFrames({ source, fps: 10, realtime: false })) {
       if (frame.t > to) break;
       const analysis = pipeline.analyse('clip', frame);
@@ -108,6 +108,7 @@ async function lyingFrames(source: string, from: number, to: number, options: Vi
     }
     for (const r of results) {
       const a = await r.analysis;
+      if (!a) throw new Error('a pipeline without burst analysis left a frame out');
       if (r.counted) flags.push(a.persons.some((p) => p.posture === 'lying'));
     }
     return { frames: flags.length, lying: flags.filter(Boolean).length, flags, stats: pipeline.stats() };
