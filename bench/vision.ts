@@ -9,7 +9,6 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createCaptureStats, readFrames } from '../edge/capture/index.ts';
 import { CameraConfig, captureFpsOf } from '../edge/config/schema.ts';
-import { calmFrame } from '../edge/vision/burst.ts';
 import { createVisionPipeline, defaultPipelineOptions } from '../edge/vision/pipeline.ts';
 import { readMotGroundTruth } from '../models/eval/mot-metrics.ts';
 import { runMulticam, runOurs, runPeer, type RunResult } from '../models/eval/vision-runs.ts';
@@ -76,24 +75,19 @@ async function liveCameras(video: string, cameras: number, workers: number, swee
     if (++warm >= 4) break;
   }
   const rss0 = process.memoryUsage().rss;
+  const st0 = pipeline.stats();
   const stop = new AbortController();
   const stats = Array.from({ length: cameras }, () => createCaptureStats());
   const analysed = new Array<number>(cameras).fill(0);
-  const calm = new Array<number>(cameras).fill(0);
   const timer = setTimeout(() => stop.abort(), LIVE_SECONDS * 1000);
   let rssPeak = rss0;
   try {
     await Promise.all(
       stats.map(async (s, c) => {
         const frames = readFrames({ source: video, width: 640, height: 360, fps: bursts ? LIVE_CAPTURE_FPS : LIVE_FPS, realtime: true, loop: true, signal: stop.signal, stats: s });
-        let prev: number | null = null;
         for await (const frame of frames) {
-          // The pipeline's own rule for calm frames, on the frames capture delivered.
-          const isCalm = !bursts || calmFrame(prev, frame.t * 1000, LIVE_FPS);
-          prev = frame.t * 1000;
           if (!(await pipeline.analyse(`cam${c}`, frame))) continue;
           analysed[c]! += 1;
-          if (isCalm) calm[c]! += 1;
           rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
         }
       }),
@@ -107,7 +101,9 @@ async function liveCameras(video: string, cameras: number, workers: number, swee
   const st = pipeline.stats();
   // Every captured frame, delivered or dropped, is 1/capture fps of media time.
   const calmDue = Math.max(1, bursts ? ((delivered + dropped) * LIVE_FPS) / LIVE_CAPTURE_FPS : delivered + dropped);
-  const calmDone = calm.reduce((a, n) => a + n, 0);
+  // Analysed frames that were not burst frames are the calm ones (the warm-up's left out).
+  const burstFrames = st.burstFrames - st0.burstFrames;
+  const calmDone = st.frames - st0.frames - burstFrames;
   return {
     cameras,
     sweep,
@@ -115,7 +111,7 @@ async function liveCameras(video: string, cameras: number, workers: number, swee
     analysedFps: analysed.map((n) => n / LIVE_SECONDS),
     dropShare: dropped / Math.max(1, delivered + dropped),
     calmMissed: Math.max(0, 1 - calmDone / calmDue),
-    burstShare: st.burstFrames / Math.max(1, calmDone),
+    burstShare: burstFrames / Math.max(1, calmDone),
     rssMiB: (rssPeak - rss0) / 2 ** 20,
   };
 }

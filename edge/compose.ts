@@ -67,7 +67,7 @@ export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent
   const lyingSweepByCamera = lyingSweepSettings(config);
   const swept = config.cameras.filter((c) => lyingSweepByCamera[c.id] !== false).map((c) => c.id);
   if (swept.length > 0) log(`lying-body sweep on camera(s) ${swept.join(', ')}`);
-  const vision = withActivity(await createVisionPipeline({ log, lyingSweep: false, lyingSweepByCamera, burst: false, burstByCamera: burstSettings(config) }), classifier);
+  const vision = withActivity(await createVisionPipeline({ log, lyingSweep: false, lyingSweepByCamera, burstByCamera: burstSettings(config) }), classifier);
   log(`activity model: ${classifier.name}`);
   return createAgent({
     config,

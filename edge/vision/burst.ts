@@ -11,7 +11,8 @@
  * only, never on how busy the machine is: calm frames are the first of each `1/calmFps`
  * bucket of media time; the others are analysed while a burst lasts.
  */
-import { headDrop, type RefindMemory } from './pose-refind.ts';
+import type { PersonMemory } from './person-state.ts';
+import { headDrop } from './pose-refind.ts';
 
 export interface BurstOptions {
   /** Frames analysed per second while no burst lasts (the capture may deliver more). */
@@ -58,10 +59,10 @@ export function calmFrame(prevMs: number | null, tMs: number, calmFps: number): 
 }
 
 /** Whether one person's recent head heights show a descent that starts (or extends) a burst. */
-export function goingDown(heads: RefindMemory['heads'], tMs: number, opts: Pick<BurstOptions, 'minHeadDrop' | 'minShrink' | 'windowMs'>): boolean {
+export function goingDown(heads: PersonMemory['heads'], tMs: number, opts: Pick<BurstOptions, 'minHeadDrop' | 'minShrink' | 'windowMs'>): boolean {
   if (headDrop(heads, tMs, opts.windowMs) < opts.minHeadDrop) return false;
   if (opts.minShrink <= 0) return true;
-  const spans = heads.filter((s) => s.tMs <= tMs && tMs - s.tMs <= opts.windowMs).map((s) => (s.bottom ?? s.y + s.h) - s.y);
+  const spans = heads.filter((s) => s.tMs <= tMs && tMs - s.tMs <= opts.windowMs).map((s) => s.bottom - s.y);
   const tallest = Math.max(...spans);
   return tallest > 0 && (tallest - (spans[spans.length - 1] as number)) / tallest >= opts.minShrink;
 }

@@ -51,7 +51,7 @@ export const defaultPoseRefindOptions: PoseRefindOptions = {
 
 export interface RefindMemory {
   posture: Posture;
-  heads: readonly { tMs: number; y: number; h: number; bottom?: number }[];
+  heads: readonly { tMs: number; y: number; h: number }[];
 }
 
 /** How far the head came down (fraction of the box height) over the `windowMs` up to `tMs`. */
