@@ -12,7 +12,7 @@ import { loadActivityClassifier, NON_COMMERCIAL_ACTIVITY_MODEL_DIR } from './ana
 import { lyingSweepSecondsOf, type EdgeConfig } from './config/schema.ts';
 import type { ActivityClassifier, VisionPipeline } from './types.ts';
 import { HOLD_SWEEPS } from './vision/lying-sweep.ts';
-import { createVisionPipeline } from './vision/pipeline.ts';
+import { createVisionPipeline, type VisionPipelineOptions } from './vision/pipeline.ts';
 
 export interface EdgeRuntimeOptions {
   config: EdgeConfig;
@@ -58,16 +58,22 @@ export function burstSettings(config: Pick<EdgeConfig, 'cameras'>): Record<strin
   return Object.fromEntries(config.cameras.map((camera) => [camera.id, camera.burstFps > camera.fps ? { calmFps: camera.fps } : false]));
 }
 
+/** The vision pipeline's settings for a site: each camera's sweep and bursts, and how often the detector runs. */
+export function visionSettings(config: Pick<EdgeConfig, 'cameras' | 'vision'>): VisionPipelineOptions {
+  return { lyingSweep: false, lyingSweepByCamera: lyingSweepSettings(config), burstByCamera: burstSettings(config), detectEvery: config.vision.detectEvery };
+}
+
 export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent> {
   const { config, onIncident } = opts;
   const log = opts.log ?? ((msg: string) => console.error(msg));
   if (opts.vision === false) return createAgent({ config, log, onIncident });
 
   const classifier = await loadActivityClassifier(config.vision.activityWeights === 'non-commercial' ? { dir: NON_COMMERCIAL_ACTIVITY_MODEL_DIR } : {});
-  const lyingSweepByCamera = lyingSweepSettings(config);
-  const swept = config.cameras.filter((c) => lyingSweepByCamera[c.id] !== false).map((c) => c.id);
+  const settings = visionSettings(config);
+  const swept = config.cameras.filter((c) => settings.lyingSweepByCamera?.[c.id] !== false).map((c) => c.id);
   if (swept.length > 0) log(`lying-body sweep on camera(s) ${swept.join(', ')}`);
-  const vision = withActivity(await createVisionPipeline({ log, lyingSweep: false, lyingSweepByCamera, burstByCamera: burstSettings(config) }), classifier);
+  if (config.vision.detectEvery > 1) log(`person detection on 1 calm frame in ${config.vision.detectEvery} (vision.detectEvery)`);
+  const vision = withActivity(await createVisionPipeline({ log, ...settings }), classifier);
   log(`activity model: ${classifier.name}`);
   return createAgent({
     config,

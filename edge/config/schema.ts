@@ -37,6 +37,10 @@ export const HubConfig = z
     path: ['passwordFile'],
   });
 
+/** A camera's default analysis rate (`fps`) and capture rate (`burstFps`); the fall evaluations default to them too. */
+export const DEFAULT_CAMERA_FPS = 5;
+export const DEFAULT_BURST_FPS = 10;
+
 export const CameraConfig = z
   .object({
     id: Id,
@@ -45,7 +49,7 @@ export const CameraConfig = z
     source: z.string().min(1),
     transport: z.enum(['tcp', 'udp']).default('tcp'),
     /** Analysis rate (frames a second while nobody is going down) and size of the scaled sub-stream. */
-    fps: z.number().positive().max(30).default(5),
+    fps: z.number().positive().max(30).default(DEFAULT_CAMERA_FPS),
     /**
      * Burst analysis (edge/vision/burst.ts): frames are captured `burstFps` a second, `fps`
      * of them analysed, and every one while someone's head is coming down fast. A fall
@@ -53,7 +57,7 @@ export const CameraConfig = z
      * the pose model sees it down (37 of 44 real falls found at 5 fps, 40 at 10, 39 with
      * bursts; models/activity/MODEL_CARD.md, "Ninth round"). At or below `fps`: no bursts, capture at `fps`.
      */
-    burstFps: z.number().positive().max(30).default(10),
+    burstFps: z.number().positive().max(30).default(DEFAULT_BURST_FPS),
     width: z.number().int().min(32).max(3840).default(640),
     height: z.number().int().min(32).max(2160).default(360),
     zones: z.array(ZoneConfig).default([]),
@@ -122,6 +126,13 @@ export const VisionConfig = z
      * camera) are the first a smaller input loses, and no footage of those was measured.
      */
     lyingSweepInputWidth: z.number().int().min(128).max(1024).default(512),
+    /**
+     * Run the person detector on every k-th calm frame of a camera (frames analysed during
+     * a burst are always detected); frames in between move the tracks on their motion
+     * model and get no new pose. 1 (the default) detects on every analysed frame. See the
+     * edge README for what 2 buys in cameras per box and costs in falls found.
+     */
+    detectEvery: z.number().int().min(1).max(10).default(1),
     /**
      * Activity model weights the fall rule's `model` option uses: `permissive` (GMDCSA24 +
      * synthetic, usable commercially) or `non-commercial` (also trained on URFD, CC BY-NC-SA:

@@ -24,8 +24,9 @@ export interface VisionPipelineOptions extends PoolOptions {
    */
   posesPerFrame?: number;
   /**
-   * Run the detector on every k-th analysed frame of a camera; frames in between move
-   * the tracks on their motion model (and get no new pose). 1 = detect every frame.
+   * Run the detector on every k-th analysed frame of a camera (with `burst`, every k-th
+   * calm frame: burst frames are always detected); frames in between move the tracks on
+   * their motion model (and get no new pose). 1 = detect every frame.
    */
   detectEvery?: number;
   posture?: PostureThresholds;

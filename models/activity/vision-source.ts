@@ -39,20 +39,23 @@ export const POSES_PER_FRAME = 4;
  * `burst`: burst analysis as on the live edge (edge/vision/burst.ts; the defaults but for
  * what is given): `calmFps` frames a second, every captured frame while someone goes
  * down. Its caches are separate (the signature names its settings); without it the
- * signature is the one the committed weights were trained from.
+ * signature is the one the committed weights were trained from. `detectEvery`: the
+ * detector on every k-th analysed calm frame only (`vision.detectEvery` on the edge; burst
+ * frames are always detected), default 1; other values are named in the signature too.
  */
-export function createVisionSource(opts: { workers?: number; burst?: Partial<BurstOptions> } = {}): VisionSource {
+export function createVisionSource(opts: { workers?: number; burst?: Partial<BurstOptions>; detectEvery?: number } = {}): VisionSource {
   let created: Promise<VisionPipeline> | null = null;
   const burst = opts.burst ? { ...defaultBurstOptions, ...opts.burst } : null;
+  const detectEvery = opts.detectEvery ?? 1;
   return {
-    signature: JSON.stringify({ v: 5, defaultPipelineOptions: EVAL_PIPELINE_SETTINGS, posesPerFrame: POSES_PER_FRAME, ...(burst ? { burst } : {}) }),
+    signature: JSON.stringify({ v: 5, defaultPipelineOptions: EVAL_PIPELINE_SETTINGS, posesPerFrame: POSES_PER_FRAME, ...(burst ? { burst } : {}), ...(detectEvery !== 1 ? { detectEvery } : {}) }),
     pipeline() {
       created ??= createVisionPipeline({
         size: opts.workers ?? 1,
         detector: { ...EVAL_PIPELINE_SETTINGS.detector },
         tracker: { ...EVAL_PIPELINE_SETTINGS.tracker },
         posesPerFrame: POSES_PER_FRAME,
-        detectEvery: 1,
+        detectEvery,
         poseRefind: { ...EVAL_PIPELINE_SETTINGS.poseRefind },
         lyingSweep: { ...EVAL_PIPELINE_SETTINGS.lyingSweep },
         ...(burst ? { burst } : {}),
@@ -76,6 +79,8 @@ export interface ExtractClipsOptions {
   fps?: number;
   /** Burst analysis (see `createVisionSource`); `calmFps` below `fps`. */
   burst?: Partial<BurstOptions> & { calmFps: number };
+  /** The detector on every k-th analysed calm frame (see `createVisionSource`), default 1. */
+  detectEvery?: number;
 }
 
 /**
@@ -85,7 +90,7 @@ export interface ExtractClipsOptions {
  */
 export async function extractClips(clips: readonly ClipInfo[], opts: ExtractClipsOptions = {}): Promise<CachedClip[]> {
   const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const source = opts.source ?? createVisionSource({ workers: concurrency, ...(opts.burst ? { burst: opts.burst } : {}) });
+  const source = opts.source ?? createVisionSource({ workers: concurrency, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) });
   const out: CachedClip[] = new Array(clips.length);
   // Longest first, so a long clip (vtest.avi) does not start last and run alone.
   const order = clips.map((_, i) => i).sort((a, b) => (clips[b]?.durationS ?? 0) - (clips[a]?.durationS ?? 0));

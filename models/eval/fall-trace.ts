@@ -1,5 +1,5 @@
 /**
- * `node bin/run-ts.mjs models/eval/fall-trace.ts <clip id> [--fps F] [--calm-fps C [--burst JSON]] [--rules '<json>']`: what the
+ * `node bin/run-ts.mjs models/eval/fall-trace.ts <clip id> [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--rules '<json>']`: what the
  * fall rule saw on one clip, frame by frame — each person's track, score, box, torso
  * angle, head and hip height, the body state the rule derived, and the fall events —
  * with the clip's label per frame. For finding out why a clip is missed or fires falsely.
@@ -12,11 +12,11 @@ import { bodyState } from '../../edge/analytics/pose-geometry.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
 import { extractClips } from '../activity/vision-source.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { PAD_SECONDS, parseBurstArgs, parseFps } from './falls-eval.ts';
+import { PAD_SECONDS, parseBurstArgs, parseDetectEvery, parseFps } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rules: { type: 'string', default: '{}' }, fps: { type: 'string' }, 'calm-fps': { type: 'string' }, burst: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rules: { type: 'string', default: '{}' }, fps: { type: 'string' }, 'calm-fps': { type: 'string' }, burst: { type: 'string' }, 'detect-every': { type: 'string' } } });
   const root = dataDir();
   const id = positionals[0];
   if (!root || !id) {
@@ -30,13 +30,14 @@ async function main(): Promise<number> {
   }
   const fps = parseFps(values.fps);
   const burst = typeof fps === 'string' ? undefined : parseBurstArgs(values['calm-fps'], values.burst, fps);
-  if (typeof fps === 'string' || typeof burst === 'string') {
-    console.error(typeof fps === 'string' ? fps : burst);
+  const detectEvery = parseDetectEvery(values['detect-every']);
+  if (typeof fps === 'string' || typeof burst === 'string' || typeof detectEvery === 'string') {
+    console.error([fps, burst, detectEvery].find((v) => typeof v === 'string'));
     return 2;
   }
   const rulesInput = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
   const rules = parseRulesConfig(rulesInput);
-  const [cached] = await extractClips([info], { concurrency: 1, fps, ...(burst ? { burst } : {}) });
+  const [cached] = await extractClips([info], { concurrency: 1, fps, ...(burst ? { burst } : {}), detectEvery });
   if (!cached) throw new Error(`no keypoints for ${id}`);
   console.log(`${id} (${info.part}, ${info.kind}) ${cached.width}×${cached.height}, ${cached.frames.length} frames at ${cached.fps} fps; labelled start ${info.lyingStartS ?? '-'} s`);
   for (const f of cached.frames) {

@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { loadActivityClassifier, type LoadedActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
 import type { RulesConfigInput } from '../../edge/analytics/config.ts';
 import type { ActivityClassifier } from '../../edge/types.ts';
+import { DEFAULT_BURST_FPS, DEFAULT_CAMERA_FPS } from '../../edge/config/schema.ts';
 import { parseBurstOptions, type BurstOptions } from '../../edge/vision/burst.ts';
 import { dataDir, type ClipInfo } from '../activity/clips.ts';
-import { CACHE_FPS, type CachedClip } from '../activity/keypoint-cache.ts';
+import type { CachedClip } from '../activity/keypoint-cache.ts';
 import { extractClips, type ExtractClipsOptions } from '../activity/vision-source.ts';
 import { replayFalls } from './fall-replay.ts';
 
@@ -28,9 +29,16 @@ export function countsAsDetection(info: ClipInfo, t: number): boolean {
   return t >= (info.lyingStartS ?? 0) - LABEL_SLACK_SECONDS;
 }
 
-/** `--fps` of the fall evaluations: frames analysed per second, or an error message. */
+/**
+ * The rates the fall evaluations run at unless told otherwise: the live edge's defaults
+ * (frames captured at `camera.burstFps`, analysed at `camera.fps` and every one while
+ * someone goes down), so the model card's table and `npm test` measure what ships.
+ */
+export const EDGE_RATES = { fps: DEFAULT_BURST_FPS, calmFps: DEFAULT_CAMERA_FPS } as const;
+
+/** `--fps` of the fall evaluations: frames captured per second, or an error message. */
 export function parseFps(value: string | undefined): number | string {
-  const fps = Number(value ?? CACHE_FPS);
+  const fps = Number(value ?? EDGE_RATES.fps);
   return Number.isFinite(fps) && fps > 0 && fps <= 30 ? fps : `--fps must be a number of frames per second in (0, 30], not ${value}`;
 }
 
@@ -38,14 +46,15 @@ export type EvalBurst = Partial<BurstOptions> & { calmFps: number };
 
 /**
  * `--calm-fps C [--burst '<json>']` of the fall evaluations: burst analysis
- * (edge/vision/burst.ts) at calm rate C below the capture rate `fps`, with the edge's
- * default trigger unless `--burst` sets other `BurstOptions`; undefined without
- * `--calm-fps`, or an error message.
+ * (edge/vision/burst.ts) at calm rate C (default the edge's 5, or `fps` when that is
+ * lower) below the capture rate `fps`, with the edge's default trigger unless `--burst`
+ * sets other `BurstOptions`; undefined when C equals `fps` (every captured frame
+ * analysed, as `burstFps ≤ fps` turns bursts off on the edge), or an error message.
  */
 export function parseBurstArgs(calmValue: string | undefined, burstJson: string | undefined, fps: number): EvalBurst | undefined | string {
-  if (calmValue === undefined) return burstJson === undefined ? undefined : '--burst needs --calm-fps';
-  const calmFps = Number(calmValue);
-  if (!(Number.isFinite(calmFps) && calmFps > 0 && calmFps < fps)) return `--calm-fps must be a number of frames per second below --fps (${fps}), not ${calmValue}`;
+  const calmFps = calmValue === undefined ? Math.min(EDGE_RATES.calmFps, fps) : Number(calmValue);
+  if (!(Number.isFinite(calmFps) && calmFps > 0 && calmFps <= fps)) return `--calm-fps must be a number of frames per second up to --fps (${fps}), not ${calmValue}`;
+  if (calmFps === fps) return burstJson === undefined ? undefined : `--burst needs a --calm-fps below --fps (${fps}): at ${fps} every frame is analysed`;
   let input: unknown = {};
   try {
     input = JSON.parse(burstJson ?? '{}');
@@ -58,29 +67,41 @@ export function parseBurstArgs(calmValue: string | undefined, burstJson: string 
   return { ...opts, calmFps };
 }
 
+/** `--detect-every k` of the fall evaluations (the edge's `vision.detectEvery`, default 1), or an error message. */
+export function parseDetectEvery(value: string | undefined): number | string {
+  const k = Number(value ?? 1);
+  return Number.isInteger(k) && k >= 1 && k <= 10 ? k : `--detect-every must be a whole number of frames from 1 to 10, not ${value}`;
+}
+
 /**
- * The footage and the `--part` / `--fps` / `--calm-fps` / `--burst` arguments of the fall
- * evaluations (`eval:falls`, fall-reasons.ts), or what is wrong with them.
+ * The footage and the `--part` / `--fps` / `--calm-fps` / `--burst` / `--detect-every`
+ * arguments of the fall evaluations (`eval:falls`, fall-reasons.ts), or what is wrong with them.
  */
 export function evalSideArgs(
   script: string,
-  values: { part?: string | undefined; fps?: string | undefined; 'calm-fps'?: string | undefined; burst?: string | undefined },
-): { root: string; part: 'fit' | 'report'; fps: number; burst: EvalBurst | undefined } | string {
+  values: { part?: string | undefined; fps?: string | undefined; 'calm-fps'?: string | undefined; burst?: string | undefined; 'detect-every'?: string | undefined },
+): { root: string; part: 'fit' | 'report'; fps: number; burst: EvalBurst | undefined; detectEvery: number } | string {
   const root = dataDir();
   if (!root) return `${script} needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)`;
   if (values.part !== 'report' && values.part !== 'fit') return `--part must be report or fit, not ${values.part}`;
   const fps = parseFps(values.fps);
   if (typeof fps === 'string') return fps;
   const burst = parseBurstArgs(values['calm-fps'], values.burst, fps);
-  return typeof burst === 'string' ? burst : { root, part: values.part, fps, burst };
+  if (typeof burst === 'string') return burst;
+  const detectEvery = parseDetectEvery(values['detect-every']);
+  return typeof detectEvery === 'string' ? detectEvery : { root, part: values.part, fps, burst, detectEvery };
 }
 
-/** How the clips were analysed, for the tables: `10 fps`, or `5 fps, 10 while someone goes down`. */
-export function rateLabel(fps: number, burst: EvalBurst | undefined): string {
-  if (!burst) return `${fps} fps`;
+/**
+ * How the clips were analysed, for the tables: `10 fps`, or `5 fps, 10 while someone goes
+ * down`, and `detection on every 2nd calm frame` for `detectEvery` 2.
+ */
+export function rateLabel(fps: number, burst: EvalBurst | undefined, detectEvery = 1): string {
+  const detect = detectEvery > 1 ? `; detection on every ${detectEvery === 2 ? '2nd' : detectEvery === 3 ? '3rd' : `${detectEvery}th`} ${burst ? 'calm ' : ''}frame` : '';
+  if (!burst) return `${fps} fps${detect}`;
   const { calmFps, ...trigger } = burst;
   const changed = Object.keys(trigger).length ? ` (burst analysis, trigger ${JSON.stringify(trigger)})` : ' (burst analysis, the edge default)';
-  return `${calmFps} fps, ${fps} while someone goes down${changed}`;
+  return `${calmFps} fps, ${fps} while someone goes down${changed}${detect}`;
 }
 
 export interface EvalClip {
@@ -195,7 +216,7 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number, fps: number = CACHE_FPS, burst?: EvalBurst): string {
+export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number, fps: number, burst: EvalBurst | undefined, detectEvery = 1): string {
   const cells = (r: FallEvalRow): string => {
     const median = r.latencies[Math.floor(r.latencies.length / 2)] ?? NaN;
     const max = r.latencies[r.latencies.length - 1] ?? NaN;
@@ -208,7 +229,7 @@ export function formatFallTable(rows: FallEvalRow[], part: string, confirmSecond
     ].join(' | ');
   };
   return [
-    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at ${rateLabel(fps, burst)}; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
+    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at ${rateLabel(fps, burst, detectEvery)}; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
     '',
     '| variant | recall (falls) | specificity (non-fall clips) | false falls per hour | latency median / max (s) |',
     '| --- | --- | --- | --- | --- |',

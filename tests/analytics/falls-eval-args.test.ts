@@ -1,11 +1,11 @@
 /** The fall evaluations' `--fps`, `--calm-fps` and `--burst` arguments (models/eval/falls.ts, fall-reasons.ts, fall-trace.ts). */
 import { describe, expect, it } from 'vitest';
-import { parseBurstArgs, parseFps } from '../../models/eval/falls-eval.ts';
-import { CACHE_FPS } from '../../models/activity/keypoint-cache.ts';
+import { EDGE_RATES, parseBurstArgs, parseFps } from '../../models/eval/falls-eval.ts';
+import { CameraConfig } from '../../edge/config/schema.ts';
 
 describe('parseFps', () => {
-  it('defaults to the cache rate and takes the live edge rate', () => {
-    expect(parseFps(undefined)).toBe(CACHE_FPS);
+  it("defaults to the live edge's capture rate and takes others", () => {
+    expect(parseFps(undefined)).toBe(10);
     expect(parseFps('5')).toBe(5);
     expect(parseFps('2.5')).toBe(2.5);
   });
@@ -16,15 +16,28 @@ describe('parseFps', () => {
 });
 
 describe('parseBurstArgs', () => {
+  it("defaults to the live edge's rates, which are a camera's config defaults", () => {
+    const camera = CameraConfig.parse({ id: 'cam', source: 'rtsp://camera/stream' });
+    expect(EDGE_RATES).toEqual({ fps: camera.burstFps, calmFps: camera.fps });
+    expect(parseBurstArgs(undefined, undefined, 10)).toEqual({ calmFps: 5 });
+  });
+
+  it('analyses every frame when the calm rate is the capture rate, as the edge does', () => {
+    expect(parseBurstArgs('10', undefined, 10)).toBeUndefined();
+    expect(parseBurstArgs(undefined, undefined, 5)).toBeUndefined();
+    expect(parseBurstArgs(undefined, undefined, 4)).toBeUndefined();
+  });
+
   it('takes a calm rate with the edge default trigger, or other trigger settings', () => {
-    expect(parseBurstArgs(undefined, undefined, 10)).toBeUndefined();
     expect(parseBurstArgs('5', undefined, 10)).toEqual({ calmFps: 5 });
     expect(parseBurstArgs('5', '{"holdMs":0,"minShrink":0}', 10)).toEqual({ calmFps: 5, holdMs: 0, minShrink: 0 });
   });
 
   it('explains what is wrong instead of extracting with settings nobody asked for', () => {
-    expect(parseBurstArgs(undefined, '{}', 10)).toBe('--burst needs --calm-fps');
-    expect(parseBurstArgs('10', undefined, 10)).toMatch(/--calm-fps must be a number of frames per second below --fps \(10\), not 10/);
+    expect(parseBurstArgs('10', '{}', 10)).toBe('--burst needs a --calm-fps below --fps (10): at 10 every frame is analysed');
+    expect(parseBurstArgs(undefined, '{}', 5)).toMatch(/^--burst needs a --calm-fps below --fps \(5\)/);
+    expect(parseBurstArgs('12', undefined, 10)).toBe('--calm-fps must be a number of frames per second up to --fps (10), not 12');
+    expect(parseBurstArgs('0', undefined, 10)).toMatch(/--calm-fps must be/);
     expect(parseBurstArgs('five', undefined, 10)).toMatch(/--calm-fps must be/);
     expect(parseBurstArgs('5', '{holdMs:0}', 10)).toMatch(/^--burst must be JSON/);
     expect(parseBurstArgs('5', '[1]', 10)).toBe('--burst: burst settings must be a JSON object');

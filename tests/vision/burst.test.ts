@@ -8,8 +8,8 @@ import type { FrameAnalysis } from '../../edge/types.ts';
 import { calmFrame, defaultBurstOptions, goingDown } from '../../edge/vision/burst.ts';
 import { createVisionPipeline, type VisionPipelineOptions } from '../../edge/vision/pipeline.ts';
 import { loadClips } from '../../models/activity/clips.ts';
-import { burstSettings } from '../../edge/compose.ts';
-import { CameraConfig, captureFpsOf } from '../../edge/config/schema.ts';
+import { burstSettings, visionSettings } from '../../edge/compose.ts';
+import { CameraConfig, captureFpsOf, VisionConfig } from '../../edge/config/schema.ts';
 import { footageClip } from './footage.ts';
 
 describe('calm frames', () => {
@@ -61,6 +61,13 @@ describe('edge config', () => {
     expect(burstSettings({ cameras: [off] })).toEqual({ c1: false });
     expect(captureFpsOf(cam({ fps: 8, burstFps: 4 }))).toBe(8);
     expect(() => cam({ burstFps: 0 })).toThrow();
+  });
+
+  it('detects on every analysed frame by default; vision.detectEvery thins the calm frames only', () => {
+    const cameras = [cam({}), CameraConfig.parse({ id: 'c2', source: 'y.mp4', fps: 10 })];
+    expect(visionSettings({ cameras, vision: VisionConfig.parse({}) })).toMatchObject({ detectEvery: 1, burstByCamera: { c1: { calmFps: 5 }, c2: false } });
+    expect(visionSettings({ cameras, vision: VisionConfig.parse({ detectEvery: 2 }) }).detectEvery).toBe(2);
+    for (const bad of [0, 1.5, 11]) expect(() => VisionConfig.parse({ detectEvery: bad })).toThrow();
   });
 });
 
