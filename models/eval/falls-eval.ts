@@ -94,10 +94,10 @@ export function evalSideArgs(
 
 /**
  * How the clips were analysed, for the tables: `10 fps`, or `5 fps, 10 while someone goes
- * down`, and `detection on every 2nd calm frame` for `detectEvery` 2.
+ * down`, and `detection on 1 calm frame in 2` for `detectEvery` 2.
  */
 export function rateLabel(fps: number, burst: EvalBurst | undefined, detectEvery = 1): string {
-  const detect = detectEvery > 1 ? `; detection on every ${detectEvery === 2 ? '2nd' : detectEvery === 3 ? '3rd' : `${detectEvery}th`} ${burst ? 'calm ' : ''}frame` : '';
+  const detect = detectEvery > 1 ? `; detection on 1 ${burst ? 'calm ' : ''}frame in ${detectEvery}` : '';
   if (!burst) return `${fps} fps${detect}`;
   const { calmFps, ...trigger } = burst;
   const changed = Object.keys(trigger).length ? ` (burst analysis, trigger ${JSON.stringify(trigger)})` : ' (burst analysis, the edge default)';

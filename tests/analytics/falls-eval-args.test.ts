@@ -1,6 +1,6 @@
 /** The fall evaluations' `--fps`, `--calm-fps` and `--burst` arguments (models/eval/falls.ts, fall-reasons.ts, fall-trace.ts). */
 import { describe, expect, it } from 'vitest';
-import { EDGE_RATES, parseBurstArgs, parseFps } from '../../models/eval/falls-eval.ts';
+import { EDGE_RATES, parseBurstArgs, parseDetectEvery, parseFps, rateLabel } from '../../models/eval/falls-eval.ts';
 import { CameraConfig } from '../../edge/config/schema.ts';
 
 describe('parseFps', () => {
@@ -44,5 +44,17 @@ describe('parseBurstArgs', () => {
     expect(parseBurstArgs('5', '{"hold":0}', 10)).toMatch(/^--burst: unknown burst setting hold \(known: calmFps, minHeadDrop/);
     expect(parseBurstArgs('5', '{"minShrink":-1}', 10)).toMatch(/^--burst: burst setting minShrink must be a number ≥ 0/);
     expect(parseBurstArgs('5', '{"calmFps":4}', 10)).toBe('--burst: give the calm rate as --calm-fps');
+  });
+});
+
+describe('parseDetectEvery and the table label', () => {
+  it('takes a whole number of frames, 1 by default (the edge default), and says how the clips were analysed', () => {
+    expect(parseDetectEvery(undefined)).toBe(1);
+    expect(parseDetectEvery('2')).toBe(2);
+    for (const bad of ['0', '1.5', '11', 'two']) expect(parseDetectEvery(bad)).toMatch(/^--detect-every must be a whole number of frames from 1 to 10, not /);
+    expect(rateLabel(10, { calmFps: 5 })).toBe('5 fps, 10 while someone goes down (burst analysis, the edge default)');
+    expect(rateLabel(10, { calmFps: 5 }, 2)).toBe('5 fps, 10 while someone goes down (burst analysis, the edge default); detection on 1 calm frame in 2');
+    expect(rateLabel(10, undefined)).toBe('10 fps');
+    expect(rateLabel(5, undefined, 3)).toBe('5 fps; detection on 1 frame in 3');
   });
 });
