@@ -9,7 +9,7 @@
 import { createAgent, type Agent, type AgentDeps } from './agent.ts';
 import { createActivityTagger, createRuleEngine, type ActivityTagger } from './analytics/index.ts';
 import { loadActivityClassifier, NON_COMMERCIAL_ACTIVITY_MODEL_DIR } from './analytics/activity-classifier.ts';
-import { lyingSweepSecondsOf, type EdgeConfig } from './config/schema.ts';
+import { lyingSweepSecondsOf, type CameraConfig, type EdgeConfig } from './config/schema.ts';
 import type { ActivityClassifier, VisionPipeline } from './types.ts';
 import { HOLD_SWEEPS } from './vision/lying-sweep.ts';
 import { createVisionPipeline, type VisionPipelineOptions } from './vision/pipeline.ts';
@@ -61,6 +61,12 @@ export function burstSettings(config: Pick<EdgeConfig, 'cameras'>): Record<strin
 /** The vision pipeline's settings for a site: each camera's sweep and bursts, and how often the detector runs. */
 export function visionSettings(config: Pick<EdgeConfig, 'cameras' | 'vision'>): VisionPipelineOptions {
   return { lyingSweep: false, lyingSweepByCamera: lyingSweepSettings(config), burstByCamera: burstSettings(config), detectEvery: config.vision.detectEvery };
+}
+
+/** One camera's vision pipeline options as `createEdgeRuntime` runs it (for evaluations that run one camera at a time). */
+export function cameraVisionOptions(camera: CameraConfig, vision: EdgeConfig['vision']): VisionPipelineOptions {
+  const settings = visionSettings({ cameras: [camera], vision });
+  return { lyingSweep: settings.lyingSweepByCamera?.[camera.id] ?? false, burst: settings.burstByCamera?.[camera.id] ?? false, detectEvery: vision.detectEvery };
 }
 
 export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent> {

@@ -1,14 +1,20 @@
 /**
  * The project's vision pipeline (edge/vision) as used for keypoint extraction: created
  * lazily (cached clips need no model) with one inference thread (training and evaluation
- * run beside other work), and closed once. Its settings are pinned here rather than taken
- * from the pipeline's defaults, so tuning the live pipeline does not silently invalidate
- * (or silently change) the training data; the signature names them and keys the cache.
- * Delete data/cache/activity/ to re-extract after a change of the vision models.
+ * run beside other work), and closed once. Two kinds: the training data's pipeline
+ * (`createVisionSource`), whose settings are pinned here rather than taken from the
+ * pipeline's defaults, so tuning the live pipeline does not silently invalidate (or
+ * silently change) the training data; and the live edge's own (`createEdgeVisionSource`),
+ * which the fall evaluations measure by default. Each signature names its settings and
+ * keys the cache. Delete data/cache/activity/ to re-extract after a change of the vision models.
  */
 import type { VisionPipeline } from '../../edge/types.ts';
+import { cameraVisionOptions } from '../../edge/compose.ts';
+import { CameraConfig, VisionConfig } from '../../edge/config/schema.ts';
 import { defaultBurstOptions, type BurstOptions } from '../../edge/vision/burst.ts';
-import { createVisionPipeline } from '../../edge/vision/pipeline.ts';
+import { defaultLyingSweepOptions } from '../../edge/vision/lying-sweep.ts';
+import { createVisionPipeline, defaultPipelineOptions } from '../../edge/vision/pipeline.ts';
+import { defaultPoseRefindOptions } from '../../edge/vision/pose-refind.ts';
 import type { ClipInfo } from './clips.ts';
 import { loadOrExtract, type CachedClip } from './keypoint-cache.ts';
 
@@ -34,6 +40,34 @@ export const EVAL_PIPELINE_SETTINGS = {
 } as const;
 /** Every tracked person gets a pose on every frame: fall clips are short and one-person. */
 export const POSES_PER_FRAME = 4;
+
+/**
+ * The live edge's own pipeline for one camera (`cameraVisionOptions` of edge/compose.ts:
+ * the pipeline's defaults, 2 poses a frame, the lying-body sweep in the background only
+ * for a camera with a `nap` zone), for the fall evaluations: they measure what ships.
+ * `burst` as on the edge by default (its trigger settings may be changed), `detectEvery`
+ * the edge's `vision.detectEvery`. The signature names every setting, so a change of the
+ * edge's defaults re-extracts.
+ */
+export function createEdgeVisionSource(opts: { workers?: number; napRoom?: boolean; burst?: Partial<BurstOptions> & { calmFps: number }; detectEvery?: number } = {}): VisionSource {
+  let created: Promise<VisionPipeline> | null = null;
+  const vision = VisionConfig.parse({ detectEvery: opts.detectEvery ?? 1 });
+  const camera = CameraConfig.parse({ id: 'eval', source: 'eval', zones: opts.napRoom ? [EVAL_NAP_ZONE] : [] });
+  const settings = { ...cameraVisionOptions(camera, vision), burst: opts.burst ? { ...defaultBurstOptions, ...opts.burst } : (false as const) };
+  return {
+    signature: JSON.stringify({ v: 'edge-1', defaults: defaultPipelineOptions, poseRefind: defaultPoseRefindOptions, lyingSweepDefaults: defaultLyingSweepOptions, ...settings }),
+    pipeline() {
+      created ??= createVisionPipeline({ size: opts.workers ?? 1, ...settings });
+      return created;
+    },
+    async close() {
+      if (created) await (await created).close();
+    },
+  };
+}
+
+/** A nap zone in a corner: it only makes the camera one that sweeps (the evaluations replay without zones). */
+const EVAL_NAP_ZONE = { id: 'nap', type: 'nap', polygon: [[0, 0], [0.1, 0], [0.1, 0.1], [0, 0.1]] } as const;
 
 /**
  * `burst`: burst analysis as on the live edge (edge/vision/burst.ts; the defaults but for
@@ -81,6 +115,11 @@ export interface ExtractClipsOptions {
   burst?: Partial<BurstOptions> & { calmFps: number };
   /** The detector on every k-th analysed calm frame (see `createVisionSource`), default 1. */
   detectEvery?: number;
+  /**
+   * Extract with the live edge's pipeline for a camera without (`{ napRoom: false }`) or
+   * with a `nap` zone (`createEdgeVisionSource`) instead of the pinned one above.
+   */
+  edge?: { napRoom: boolean };
 }
 
 /**
@@ -90,7 +129,8 @@ export interface ExtractClipsOptions {
  */
 export async function extractClips(clips: readonly ClipInfo[], opts: ExtractClipsOptions = {}): Promise<CachedClip[]> {
   const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const source = opts.source ?? createVisionSource({ workers: concurrency, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) });
+  const shared = { workers: concurrency, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) };
+  const source = opts.source ?? (opts.edge ? createEdgeVisionSource({ ...shared, napRoom: opts.edge.napRoom }) : createVisionSource(shared));
   const out: CachedClip[] = new Array(clips.length);
   // Longest first, so a long clip (vtest.avi) does not start last and run alone.
   const order = clips.map((_, i) => i).sort((a, b) => (clips[b]?.durationS ?? 0) - (clips[a]?.durationS ?? 0));

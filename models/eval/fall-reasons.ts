@@ -1,5 +1,5 @@
 /**
- * `node bin/run-ts.mjs models/eval/fall-reasons.ts [--part fit|report] [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--rules '<json>']`:
+ * `node bin/run-ts.mjs models/eval/fall-reasons.ts [--part fit|report] [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--nap-room | --pinned] [--rules '<json>']`:
  * every fall incident the rules raise on one side of the split, with the evidence that
  * confirmed it (path, head drop, peak head speed, descent time) and whether it was a real
  * fall: the numbers a fall-rule threshold is chosen from. Tune on `fit` (the default);
@@ -9,17 +9,17 @@ import { parseArgs } from 'node:util';
 import { parseRulesConfig } from '../../edge/analytics/config.ts';
 import { loadClips } from '../activity/clips.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { countsAsDetection, evalSideArgs, loadEvalClips, PAD_SECONDS } from './falls-eval.ts';
+import { countsAsDetection, evalSideArgs, extractOptions, loadEvalClips, PAD_SECONDS, SETUP_OPTIONS } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { part: { type: 'string', default: 'fit' }, fps: { type: 'string' }, 'calm-fps': { type: 'string' }, burst: { type: 'string' }, 'detect-every': { type: 'string' }, rules: { type: 'string', default: '{}' } } });
+  const { values } = parseArgs({ options: { part: { type: 'string', default: 'fit' }, ...SETUP_OPTIONS, rules: { type: 'string', default: '{}' } } });
   const args = evalSideArgs('fall-reasons', values);
   if (typeof args === 'string') {
     console.error(args);
     return 2;
   }
-  const { root, part, fps, burst, detectEvery } = args;
+  const { root, part, setup } = args;
   let rules: Record<string, unknown>;
   try {
     rules = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const infos = loadClips(root).filter((c) => c.part === part);
-  const clips = await loadEvalClips(infos, { fps, ...(burst ? { burst } : {}), detectEvery, log: (m) => console.error(m) });
+  const clips = await loadEvalClips(infos, { ...extractOptions(setup), log: (m) => console.error(m) });
   console.log('| clip | kind | labelled start (s) | incident at (s) | counted as | evidence |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const { info, cached } of clips) {

@@ -1,5 +1,5 @@
 /**
- * `node bin/run-ts.mjs models/eval/fall-trace.ts <clip id> [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--rules '<json>']`: what the
+ * `node bin/run-ts.mjs models/eval/fall-trace.ts <clip id> [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--nap-room | --pinned] [--rules '<json>']`: what the
  * fall rule saw on one clip, frame by frame — each person's track, score, box, torso
  * angle, head and hip height, the body state the rule derived, and the fall events —
  * with the clip's label per frame. For finding out why a clip is missed or fires falsely.
@@ -12,11 +12,11 @@ import { bodyState } from '../../edge/analytics/pose-geometry.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
 import { extractClips } from '../activity/vision-source.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { PAD_SECONDS, parseBurstArgs, parseDetectEvery, parseFps } from './falls-eval.ts';
+import { extractOptions, PAD_SECONDS, parseSetup, SETUP_OPTIONS } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rules: { type: 'string', default: '{}' }, fps: { type: 'string' }, 'calm-fps': { type: 'string' }, burst: { type: 'string' }, 'detect-every': { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rules: { type: 'string', default: '{}' }, ...SETUP_OPTIONS } });
   const root = dataDir();
   const id = positionals[0];
   if (!root || !id) {
@@ -28,16 +28,14 @@ async function main(): Promise<number> {
     console.error(`no clip ${id} in the split (ids look like urfd/fall-01-cam0, gmdcsa24/Subject1/Fall/13, vtest)`);
     return 2;
   }
-  const fps = parseFps(values.fps);
-  const burst = typeof fps === 'string' ? undefined : parseBurstArgs(values['calm-fps'], values.burst, fps);
-  const detectEvery = parseDetectEvery(values['detect-every']);
-  if (typeof fps === 'string' || typeof burst === 'string' || typeof detectEvery === 'string') {
-    console.error([fps, burst, detectEvery].find((v) => typeof v === 'string'));
+  const setup = parseSetup(values);
+  if (typeof setup === 'string') {
+    console.error(setup);
     return 2;
   }
   const rulesInput = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
   const rules = parseRulesConfig(rulesInput);
-  const [cached] = await extractClips([info], { concurrency: 1, fps, ...(burst ? { burst } : {}), detectEvery });
+  const [cached] = await extractClips([info], { concurrency: 1, ...extractOptions(setup) });
   if (!cached) throw new Error(`no keypoints for ${id}`);
   console.log(`${id} (${info.part}, ${info.kind}) ${cached.width}×${cached.height}, ${cached.frames.length} frames at ${cached.fps} fps; labelled start ${info.lyingStartS ?? '-'} s`);
   for (const f of cached.frames) {

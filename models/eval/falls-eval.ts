@@ -73,24 +73,62 @@ export function parseDetectEvery(value: string | undefined): number | string {
   return Number.isInteger(k) && k >= 1 && k <= 10 ? k : `--detect-every must be a whole number of frames from 1 to 10, not ${value}`;
 }
 
-/**
- * The footage and the `--part` / `--fps` / `--calm-fps` / `--burst` / `--detect-every`
- * arguments of the fall evaluations (`eval:falls`, fall-reasons.ts), or what is wrong with them.
- */
-export function evalSideArgs(
-  script: string,
-  values: { part?: string | undefined; fps?: string | undefined; 'calm-fps'?: string | undefined; burst?: string | undefined; 'detect-every'?: string | undefined },
-): { root: string; part: 'fit' | 'report'; fps: number; burst: EvalBurst | undefined; detectEvery: number } | string {
-  const root = dataDir();
-  if (!root) return `${script} needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)`;
-  if (values.part !== 'report' && values.part !== 'fit') return `--part must be report or fit, not ${values.part}`;
+/** How the clips are extracted: capture rate, burst analysis, detection schedule, and which pipeline. */
+export interface EvalSetup {
+  fps: number;
+  burst: EvalBurst | undefined;
+  detectEvery: number;
+  /** The live edge's pipeline for a camera without or with a `nap` zone; undefined: the training cache's pinned one. */
+  edge: { napRoom: boolean } | undefined;
+}
+
+/** What `npm run eval:falls` and `npm test` measure unless told otherwise: a live edge camera with its defaults, no nap zone. */
+export const EDGE_SETUP: EvalSetup = { fps: EDGE_RATES.fps, burst: { calmFps: EDGE_RATES.calmFps }, detectEvery: 1, edge: { napRoom: false } };
+
+export interface SetupArgs {
+  fps?: string | undefined;
+  'calm-fps'?: string | undefined;
+  burst?: string | undefined;
+  'detect-every'?: string | undefined;
+  pinned?: boolean | undefined;
+  'nap-room'?: boolean | undefined;
+}
+
+/** The `--fps` / `--calm-fps` / `--burst` / `--detect-every` / `--pinned` / `--nap-room` arguments of the fall evaluations, or what is wrong with them. */
+export function parseSetup(values: SetupArgs): EvalSetup | string {
   const fps = parseFps(values.fps);
   if (typeof fps === 'string') return fps;
   const burst = parseBurstArgs(values['calm-fps'], values.burst, fps);
   if (typeof burst === 'string') return burst;
   const detectEvery = parseDetectEvery(values['detect-every']);
-  return typeof detectEvery === 'string' ? detectEvery : { root, part: values.part, fps, burst, detectEvery };
+  if (typeof detectEvery === 'string') return detectEvery;
+  if (values.pinned && values['nap-room']) return '--nap-room is a live edge camera; --pinned is the training cache\'s pipeline: give one';
+  return { fps, burst, detectEvery, edge: values.pinned ? undefined : { napRoom: values['nap-room'] === true } };
 }
+
+/** The options `extractClips` takes for `setup`. */
+export function extractOptions(setup: EvalSetup): ExtractClipsOptions {
+  return { fps: setup.fps, ...(setup.burst ? { burst: setup.burst } : {}), detectEvery: setup.detectEvery, ...(setup.edge ? { edge: setup.edge } : {}) };
+}
+
+/** The footage, `--part` and the setup arguments of the fall evaluations (`eval:falls`, fall-reasons.ts), or what is wrong with them. */
+export function evalSideArgs(script: string, values: SetupArgs & { part?: string | undefined }): { root: string; part: 'fit' | 'report'; setup: EvalSetup } | string {
+  const root = dataDir();
+  if (!root) return `${script} needs the real clips: set ANYU_DATA_DIR (see ../shared/data/README.md)`;
+  if (values.part !== 'report' && values.part !== 'fit') return `--part must be report or fit, not ${values.part}`;
+  const setup = parseSetup(values);
+  return typeof setup === 'string' ? setup : { root, part: values.part, setup };
+}
+
+/** The parseArgs options of the setup arguments. */
+export const SETUP_OPTIONS = {
+  fps: { type: 'string' },
+  'calm-fps': { type: 'string' },
+  burst: { type: 'string' },
+  'detect-every': { type: 'string' },
+  pinned: { type: 'boolean' },
+  'nap-room': { type: 'boolean' },
+} as const;
 
 /**
  * How the clips were analysed, for the tables: `10 fps`, or `5 fps, 10 while someone goes
@@ -102,6 +140,12 @@ export function rateLabel(fps: number, burst: EvalBurst | undefined, detectEvery
   const { calmFps, ...trigger } = burst;
   const changed = Object.keys(trigger).length ? ` (burst analysis, trigger ${JSON.stringify(trigger)})` : ' (burst analysis, the edge default)';
   return `${calmFps} fps, ${fps} while someone goes down${changed}${detect}`;
+}
+
+/** Which pipeline extracted the keypoints, for the tables. */
+export function pipelineLabel(edge: EvalSetup['edge']): string {
+  if (!edge) return "the training cache's pinned pipeline (a pose for every tracked person, the lying-body sweep applied on the swept frame)";
+  return edge.napRoom ? "the live edge's pipeline for a camera with a nap zone (lying-body sweep once a second)" : "the live edge's pipeline for a camera without a nap zone (its defaults: 2 poses a frame, no lying-body sweep)";
 }
 
 export interface EvalClip {
@@ -216,7 +260,7 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
-export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number, fps: number, burst: EvalBurst | undefined, detectEvery = 1): string {
+export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number, setup: EvalSetup): string {
   const cells = (r: FallEvalRow): string => {
     const median = r.latencies[Math.floor(r.latencies.length / 2)] ?? NaN;
     const max = r.latencies[r.latencies.length - 1] ?? NaN;
@@ -229,7 +273,7 @@ export function formatFallTable(rows: FallEvalRow[], part: string, confirmSecond
     ].join(' | ');
   };
   return [
-    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at ${rateLabel(fps, burst, detectEvery)}; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
+    `Clips: \`${part}\` side of models/activity/split.json${part === 'report' ? ' plus all of vtest.avi' : ''}; analysed at ${rateLabel(setup.fps, setup.burst, setup.detectEvery)} by ${pipelineLabel(setup.edge)}; confirmation window ${confirmSeconds} s; the last frame is held ${PAD_SECONDS} s after each clip ends (all clips alike).`,
     '',
     '| variant | recall (falls) | specificity (non-fall clips) | false falls per hour | latency median / max (s) |',
     '| --- | --- | --- | --- | --- |',

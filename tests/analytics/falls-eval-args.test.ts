@@ -1,6 +1,8 @@
 /** The fall evaluations' `--fps`, `--calm-fps` and `--burst` arguments (models/eval/falls.ts, fall-reasons.ts, fall-trace.ts). */
 import { describe, expect, it } from 'vitest';
-import { EDGE_RATES, parseBurstArgs, parseDetectEvery, parseFps, rateLabel } from '../../models/eval/falls-eval.ts';
+import { EDGE_RATES, EDGE_SETUP, extractOptions, parseBurstArgs, parseDetectEvery, parseFps, parseSetup, rateLabel } from '../../models/eval/falls-eval.ts';
+import { createEdgeVisionSource, createVisionSource } from '../../models/activity/vision-source.ts';
+import { defaultPipelineOptions } from '../../edge/vision/pipeline.ts';
 import { CameraConfig } from '../../edge/config/schema.ts';
 
 describe('parseFps', () => {
@@ -56,5 +58,29 @@ describe('parseDetectEvery and the table label', () => {
     expect(rateLabel(10, { calmFps: 5 }, 2)).toBe('5 fps, 10 while someone goes down (burst analysis, the edge default); detection on 1 calm frame in 2');
     expect(rateLabel(10, undefined)).toBe('10 fps');
     expect(rateLabel(5, undefined, 3)).toBe('5 fps; detection on 1 frame in 3');
+  });
+});
+
+describe('parseSetup: which pipeline extracts the clips', () => {
+  it("is a live edge camera without a nap zone by default, with a nap zone or the training cache's pinned pipeline on request", () => {
+    expect(parseSetup({})).toEqual(EDGE_SETUP);
+    expect(EDGE_SETUP).toEqual({ fps: 10, burst: { calmFps: 5 }, detectEvery: 1, edge: { napRoom: false } });
+    expect(parseSetup({ 'nap-room': true })).toMatchObject({ edge: { napRoom: true } });
+    expect(parseSetup({ pinned: true, 'calm-fps': '10' })).toEqual({ fps: 10, burst: undefined, detectEvery: 1, edge: undefined });
+    expect(parseSetup({ pinned: true, 'nap-room': true })).toMatch(/give one/);
+    expect(parseSetup({ 'detect-every': '0' })).toMatch(/^--detect-every/);
+    expect(extractOptions(EDGE_SETUP)).toEqual({ fps: 10, burst: { calmFps: 5 }, detectEvery: 1, edge: { napRoom: false } });
+  });
+
+  it("runs the edge's own settings: its pipeline defaults, the sweep only for a nap room, and a cache of its own", () => {
+    const plain = JSON.parse(createEdgeVisionSource({ burst: { calmFps: 5 } }).signature);
+    const nap = JSON.parse(createEdgeVisionSource({ burst: { calmFps: 5 }, napRoom: true }).signature);
+    expect(plain.defaults).toEqual(JSON.parse(JSON.stringify(defaultPipelineOptions)));
+    expect(plain.lyingSweep).toBe(false);
+    expect(nap.lyingSweep).toMatchObject({ everyMs: 1000 });
+    expect(plain.burst).toMatchObject({ calmFps: 5, minHeadDrop: 0.1 });
+    expect(plain.detectEvery).toBe(1);
+    expect(JSON.parse(createEdgeVisionSource({ detectEvery: 2 }).signature)).toMatchObject({ detectEvery: 2, burst: false });
+    expect(createEdgeVisionSource({}).signature).not.toBe(createVisionSource({}).signature);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * `npm run eval:falls` inside `npm test`: the whole held-out (report) side of the split
  * plus all of vtest.avi, extracted fresh with real ffmpeg and the project's vision
- * pipeline into a temporary cache (never a dev run's cache) at the live edge's rates
- * (captured at 10 frames a second, 5 analysed and every one while someone goes down),
+ * pipeline into a temporary cache (never a dev run's cache) as the live edge runs a camera
+ * without a nap zone (its own pipeline defaults; captured at 10 frames a second, 5
+ * analysed and every one while someone goes down),
  * replayed through the edge's activity tagger and rule engine with every variant of the
  * model card's table.
  * It prints the table (and writes it to test-artifacts/falls-eval.md) and fails when:
@@ -20,14 +21,13 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RulesConfig } from '../../edge/analytics/config.ts';
 import { dataDir, loadClips } from '../../models/activity/clips.ts';
-import { cardCounts, EDGE_RATES, evaluateFalls, formatFallTable, loadEvalClips, MODEL_CARD, VARIANTS, type EvalClip, type FallEvalRow } from '../../models/eval/falls-eval.ts';
+import { cardCounts, EDGE_SETUP, evaluateFalls, extractOptions, formatFallTable, loadEvalClips, MODEL_CARD, VARIANTS, type EvalClip, type FallEvalRow } from '../../models/eval/falls-eval.ts';
 
 const root = dataDir();
 const required = process.env.ANYU_REQUIRE_DATA === '1';
 if (!root) console.warn(`falls-eval test: ANYU_DATA_DIR is not set or has no falls/ — ${required ? 'failing (ANYU_REQUIRE_DATA=1)' : 'skipping'}`);
 
 const CONFIRM_SECONDS = RulesConfig.parse({}).fall.confirmSeconds;
-const BURST = { calmFps: EDGE_RATES.calmFps };
 
 describe.skipIf(!root && !required)('fall evaluation on the held-out clips (npm run eval:falls)', () => {
   let dir = '';
@@ -40,10 +40,10 @@ describe.skipIf(!root && !required)('fall evaluation on the held-out clips (npm 
     dir = await mkdtemp(join(tmpdir(), 'anyu-falls-eval-'));
     const infos = loadClips(root).filter((c) => c.part === 'report');
     const started = Date.now();
-    clips.push(...(await loadEvalClips(infos, { cacheDir: dir, concurrency: 2, fps: EDGE_RATES.fps, burst: BURST })));
+    clips.push(...(await loadEvalClips(infos, { ...extractOptions(EDGE_SETUP), cacheDir: dir, concurrency: 2 })));
     console.log(`falls-eval: extracted ${infos.length} clips, ${clips.reduce((n, c) => n + c.cached.frames.length, 0)} frames analysed in ${((Date.now() - started) / 1000).toFixed(0)} s (2 at a time)`);
     rows = await evaluateFalls(clips, VARIANTS, (m) => console.warn(m));
-    const table = formatFallTable(rows, 'report', CONFIRM_SECONDS, EDGE_RATES.fps, BURST);
+    const table = formatFallTable(rows, 'report', CONFIRM_SECONDS, EDGE_SETUP);
     console.log(table);
     await mkdir('test-artifacts', { recursive: true });
     await writeFile('test-artifacts/falls-eval.md', `${table}\n`);
