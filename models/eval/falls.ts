@@ -34,8 +34,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const { root, part, setup } = args;
-  if (values['write-card'] && [values.fps, values['calm-fps'], values.burst, values['detect-every'], values.pinned, values['nap-room']].some((v) => v !== undefined)) {
-    console.error("--write-card writes the card's table at the edge's default rates; leave out the rate and pipeline options");
+  const setupGiven = Object.keys(SETUP_OPTIONS).filter((k) => values[k as keyof typeof SETUP_OPTIONS] !== undefined);
+  if (values['write-card'] && setupGiven.length > 0) {
+    console.error(`--write-card writes the card's table for the default setup (a live edge camera without a nap zone); leave out ${setupGiven.map((k) => `--${k}`).join(', ')}`);
     return 2;
   }
   await tf.setBackend('cpu');
