@@ -6,10 +6,9 @@
  * the `report` side is for measuring only. Reads (or fills) the `eval:falls` keypoint cache.
  */
 import { parseArgs } from 'node:util';
-import { parseRulesConfig } from '../../edge/analytics/config.ts';
 import { loadClips } from '../activity/clips.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { countsAsDetection, evalSideArgs, extractOptions, loadEvalClips, PAD_SECONDS, SETUP_OPTIONS } from './falls-eval.ts';
+import { countsAsDetection, evalSideArgs, extractOptions, loadEvalClips, PAD_SECONDS, parseRulesArg, SETUP_OPTIONS } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
@@ -20,14 +19,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const { root, part, setup } = args;
-  let rules: Record<string, unknown>;
-  try {
-    rules = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
-    parseRulesConfig(rules);
-  } catch (err) {
-    console.error(`--rules must be a valid rules config in JSON: ${(err as Error).message}`);
+  const parsedRules = parseRulesArg(values.rules);
+  if (typeof parsedRules === 'string') {
+    console.error(parsedRules);
     return 2;
   }
+  const rules = parsedRules.input;
   const infos = loadClips(root).filter((c) => c.part === part);
   const clips = await loadEvalClips(infos, { ...extractOptions(setup), log: (m) => console.error(m) });
   console.log('| clip | kind | labelled start (s) | incident at (s) | counted as | evidence |');

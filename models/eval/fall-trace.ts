@@ -7,12 +7,11 @@
  * when tuning: the `report` side is for measuring only.
  */
 import { parseArgs } from 'node:util';
-import { parseRulesConfig } from '../../edge/analytics/config.ts';
 import { bodyState } from '../../edge/analytics/pose-geometry.ts';
 import { dataDir, loadClips } from '../activity/clips.ts';
 import { extractClips } from '../activity/vision-source.ts';
 import { replayFalls, REPLAY_T0 } from './fall-replay.ts';
-import { extractOptions, PAD_SECONDS, parseSetup, SETUP_OPTIONS } from './falls-eval.ts';
+import { extractOptions, PAD_SECONDS, parseRulesArg, parseSetup, SETUP_OPTIONS } from './falls-eval.ts';
 import { runScript } from '../run-script.ts';
 
 async function main(): Promise<number> {
@@ -33,8 +32,12 @@ async function main(): Promise<number> {
     console.error(setup);
     return 2;
   }
-  const rulesInput = JSON.parse(values.rules ?? '{}') as Record<string, unknown>;
-  const rules = parseRulesConfig(rulesInput);
+  const parsedRules = parseRulesArg(values.rules);
+  if (typeof parsedRules === 'string') {
+    console.error(parsedRules);
+    return 2;
+  }
+  const { input: rulesInput, rules } = parsedRules;
   const [cached] = await extractClips([info], { concurrency: 1, ...extractOptions(setup) });
   if (!cached) throw new Error(`no keypoints for ${id}`);
   console.log(`${id} (${info.part}, ${info.kind}) ${cached.width}×${cached.height}, ${cached.frames.length} frames at ${cached.fps} fps; labelled start ${info.lyingStartS ?? '-'} s`);

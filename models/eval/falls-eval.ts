@@ -7,7 +7,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadActivityClassifier, type LoadedActivityClassifier } from '../../edge/analytics/activity-classifier.ts';
-import type { RulesConfigInput } from '../../edge/analytics/config.ts';
+import { RulesConfig, type RulesConfigInput } from '../../edge/analytics/config.ts';
+import { formatIssues } from '../../edge/config/load.ts';
 import type { ActivityClassifier } from '../../edge/types.ts';
 import { DEFAULT_BURST_FPS, DEFAULT_CAMERA_FPS } from '../../edge/config/schema.ts';
 import { parseBurstOptions, type BurstOptions } from '../../edge/vision/burst.ts';
@@ -109,6 +110,18 @@ export function parseSetup(values: SetupArgs): EvalSetup | string {
 /** The options `extractClips` takes for `setup`. */
 export function extractOptions(setup: EvalSetup): ExtractClipsOptions {
   return { fps: setup.fps, ...(setup.burst ? { burst: setup.burst } : {}), detectEvery: setup.detectEvery, ...(setup.edge ? { edge: setup.edge } : {}) };
+}
+
+/** `--rules '<json>'` of the fall evaluation scripts: the input (replayed as given) and its parsed config, or what is wrong with it. */
+export function parseRulesArg(json: string | undefined): { input: RulesConfigInput; rules: RulesConfig } | string {
+  let input: unknown;
+  try {
+    input = JSON.parse(json ?? '{}');
+  } catch (err) {
+    return `--rules must be JSON: ${(err as Error).message}`;
+  }
+  const parsed = RulesConfig.safeParse(input);
+  return parsed.success ? { input: input as RulesConfigInput, rules: parsed.data } : `--rules is not a valid rules config: ${formatIssues(parsed.error.issues).join('; ')}`;
 }
 
 /** The footage, `--part` and the setup arguments of the fall evaluations (`eval:falls`, fall-reasons.ts), or what is wrong with them. */

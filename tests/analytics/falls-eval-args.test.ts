@@ -1,6 +1,6 @@
 /** The fall evaluations' `--fps`, `--calm-fps` and `--burst` arguments (models/eval/falls.ts, fall-reasons.ts, fall-trace.ts). */
 import { describe, expect, it } from 'vitest';
-import { EDGE_RATES, EDGE_SETUP, extractOptions, parseBurstArgs, parseDetectEvery, parseFps, parseSetup, rateLabel } from '../../models/eval/falls-eval.ts';
+import { EDGE_RATES, EDGE_SETUP, extractOptions, parseBurstArgs, parseDetectEvery, parseFps, parseRulesArg, parseSetup, rateLabel } from '../../models/eval/falls-eval.ts';
 import { createEdgeVisionSource, createVisionSource } from '../../models/activity/vision-source.ts';
 import { defaultPipelineOptions } from '../../edge/vision/pipeline.ts';
 import { CameraConfig } from '../../edge/config/schema.ts';
@@ -82,5 +82,21 @@ describe('parseSetup: which pipeline extracts the clips', () => {
     expect(plain.detectEvery).toBe(1);
     expect(JSON.parse(createEdgeVisionSource({ detectEvery: 2 }).signature)).toMatchObject({ detectEvery: 2, burst: false });
     expect(createEdgeVisionSource({}).signature).not.toBe(createVisionSource({}).signature);
+  });
+});
+
+describe('parseRulesArg (--rules of fall-trace.ts and fall-reasons.ts)', () => {
+  it('keeps the input as given and parses it with the defaults filled', () => {
+    const r = parseRulesArg('{"fall":{"maxDescentSeconds":0}}');
+    if (typeof r === 'string') throw new Error(r);
+    expect(r.input).toEqual({ fall: { maxDescentSeconds: 0 } });
+    expect(r.rules.fall.maxDescentSeconds).toBe(0);
+    expect(r.rules.fall.confirmSeconds).toBe(2);
+    expect(parseRulesArg(undefined)).toMatchObject({ input: {} });
+  });
+
+  it('names what is wrong: not JSON, or the field and the rule it breaks', () => {
+    expect(parseRulesArg('{bad')).toMatch(/^--rules must be JSON: /);
+    expect(parseRulesArg('{"fall":{"confirmSeconds":-1}}')).toMatch(/^--rules is not a valid rules config: fall\.confirmSeconds: /);
   });
 });
