@@ -8,7 +8,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createCaptureStats, readFrames } from '../edge/capture/index.ts';
-import { CameraConfig, captureFpsOf } from '../edge/config/schema.ts';
+import { cameraVisionOptions } from '../edge/compose.ts';
+import { CameraConfig, captureFpsOf, VisionConfig } from '../edge/config/schema.ts';
 import { createVisionPipeline, defaultPipelineOptions } from '../edge/vision/pipeline.ts';
 import { readMotGroundTruth } from '../models/eval/mot-metrics.ts';
 import { runMulticam, runOurs, runPeer, type RunResult } from '../models/eval/vision-runs.ts';
@@ -61,10 +62,12 @@ const SWEEP_LABEL: Record<SweepOn, string> = {
 /** N cameras captured live (looped file, real time) and analysed as fast as they come. */
 async function liveCameras(video: string, cameras: number, workers: number, sweep: SweepOn): Promise<LiveResult> {
   const bursts = sweep !== 'noBurst';
+  // Bursts and the detection schedule as the edge sets them for this camera (edge/compose.ts).
+  const edge = cameraVisionOptions(LIVE_CAMERA, VisionConfig.parse({ detectEvery: sweep === 'detect2' ? 2 : 1 }));
   const pipeline = await createVisionPipeline({
     size: workers,
-    ...(bursts ? { burst: { calmFps: LIVE_FPS } } : {}),
-    ...(sweep === 'detect2' ? { detectEvery: 2 } : {}),
+    ...(bursts ? { burst: edge.burst } : {}),
+    detectEvery: edge.detectEvery,
     lyingSweep: sweep === 'all' ? { everyMs: 1000 } : false,
     ...(sweep === 'one' || sweep === 'one384' ? { lyingSweepByCamera: { cam0: { everyMs: 1000, inputWidth: sweep === 'one' ? 512 : 384 } } } : {}),
   });

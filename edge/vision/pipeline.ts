@@ -112,6 +112,11 @@ interface CameraState {
 
 type SweepResult = Awaited<ReturnType<InferencePool['sweep']>>;
 
+/** A camera's own entry of a per-camera setting when it has one, else the setting for all cameras. */
+function ownSetting<T>(byCamera: Readonly<Record<string, T>> | undefined, id: string, all: T | undefined): T | undefined {
+  return byCamera && Object.hasOwn(byCamera, id) ? byCamera[id] : all;
+}
+
 /** Keeps the head height of the poses of the last `keepMs` (face keypoints, else the box top). */
 function noteHead(mem: PersonMemory, kps: Keypoint[] | null, box: Box, tMs: number, keepMs: number): void {
   const face = kps ? kps.slice(0, 5).filter((k) => k[2] >= 0.3) : [];
@@ -137,9 +142,9 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   function camera(id: string): CameraState {
     let c = cameras.get(id);
     if (!c) {
-      const own = opts.lyingSweepByCamera && Object.hasOwn(opts.lyingSweepByCamera, id) ? opts.lyingSweepByCamera[id] : opts.lyingSweep;
-      const burst = burstOf(opts.burstByCamera && Object.hasOwn(opts.burstByCamera, id) ? opts.burstByCamera[id] : opts.burst);
-      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep: sweepOf(own), lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null };
+      const sweep = sweepOf(ownSetting(opts.lyingSweepByCamera, id, opts.lyingSweep));
+      const burst = burstOf(ownSetting(opts.burstByCamera, id, opts.burst));
+      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep, lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null };
       cameras.set(id, c);
     }
     return c;
