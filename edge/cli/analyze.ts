@@ -126,7 +126,8 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
   process.once('SIGINT', onSigint);
   const total = probeFrameCount(values.input);
   const progress = createProgress(total && every ? Math.ceil(total / every) * every : total, values.quiet ?? false);
-  const pipeline = await createVisionPipeline({ size: workers, log: (m) => (values.quiet ? undefined : process.stderr.write(`${m}\n`)) });
+  // The pipeline's defaults (a lying-body sweep once a second) and the fall sweep, as on every live camera.
+  const pipeline = await createVisionPipeline({ size: workers, fallSweep: {}, log: (m) => (values.quiet ? undefined : process.stderr.write(`${m}\n`)) });
   let summary: AnalyzeSummary | null = null;
   try {
     // Safety rules on media time (analytics); incidents become {"event": …} lines.

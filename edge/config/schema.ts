@@ -108,20 +108,22 @@ export const VisionConfig = z
      * MultiPose on the whole frame, in the background, for people lying still whom the
      * detector misses, edge/vision/lying-sweep.ts); 0 (the default) = off. A sweep costs
      * ≈ 0.35 s of one core: once a second on every camera, a 2-core box sustained no live
-     * 640×360 camera count tried (2 missed 15 % of their frames) instead of 2 (BENCHMARKS.md).
+     * 640×360 camera count tried (2 missed 15 % of their frames) instead of 2 (bench run before
+     * the fall sweep; BENCHMARKS.md has the latest).
      */
     lyingSweepSeconds: z.number().min(0).max(60).default(0),
     /**
      * The same for a camera with a `nap` zone, default 1: children lie still there, and a
      * napping child the detector misses is missing from the ratio and unattended counts.
-     * Measured: a 2-core box sustained 2 live cameras with one of them sweeping, as without.
+     * Measured (before the fall sweep): a 2-core box sustained 2 live cameras with one of them
+     * sweeping, as without.
      */
     napLyingSweepSeconds: z.number().min(0).max(60).default(1),
     /**
      * MultiPose input width of the sweep (rounded to 32; the height follows the frame).
      * 384 costs about half a sweep (with detection on every 2nd frame, 4 live cameras with
      * one sweeping dropped 1.8 % of frames instead of 6.4 %; as the edge runs now both
-     * widths sustain 2, BENCHMARKS.md) and found lying people on about as many GMDCSA24
+     * widths sustained 2 before the fall sweep, BENCHMARKS.md) and found lying people on about as many GMDCSA24
      * frames (models/eval/sweep-width.ts), but small, distant bodies (children far from the
      * camera) are the first a smaller input loses, and no footage of those was measured.
      */
@@ -133,6 +135,15 @@ export const VisionConfig = z
      * edge README for what 2 buys in cameras per box and costs in falls found.
      */
     detectEvery: z.number().int().min(1).max(10).default(1),
+    /**
+     * Fall sweep (edge/vision/lying-sweep.ts), on every camera: when the detector loses
+     * someone in plain view or whose head was coming down, MoveNet MultiPose looks for a
+     * lying body on the whole frame once, 0.5 s later, and the camera waits for it
+     * (≈ 0.35 s of one core). On the fall clips it finds 2 of 44 falls more; on a busy
+     * scene it costs live capacity (edge README, models/activity/MODEL_CARD.md "Eleventh
+     * round"). `false` turns it off.
+     */
+    fallSweep: z.boolean().default(true),
     /**
      * Activity model weights the fall rule's `model` option uses: `permissive` (GMDCSA24 +
      * synthetic, usable commercially) or `non-commercial` (also trained on URFD, CC BY-NC-SA:

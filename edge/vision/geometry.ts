@@ -23,6 +23,13 @@ export function overlapOfSmaller(a: Box, b: Box): number {
   return smaller > 0 ? inter / smaller : 0;
 }
 
+/** Share of box `a` covered by box `b` (0..1). */
+export function coveredShare(a: Box, b: Box): number {
+  const iw = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
+  const ih = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
+  return iw > 0 && ih > 0 ? (iw * ih) / Math.max(1e-9, a[2] * a[3]) : 0;
+}
+
 export function clampBox(b: Box, width: number, height: number): Box {
   const x = Math.max(0, Math.min(width, b[0]));
   const y = Math.max(0, Math.min(height, b[1]));

@@ -22,7 +22,7 @@
  */
 import type { Box } from '../../protocol/index.ts';
 import type { Keypoint } from '../types.ts';
-import { iou } from './geometry.ts';
+import { coveredShare, iou } from './geometry.ts';
 import { poseConfidence } from './keypoints.ts';
 import { classifyPosture, type PostureThresholds } from './posture.ts';
 
@@ -66,6 +66,70 @@ export const defaultLyingSweepOptions: LyingSweepOptions = {
   maxOverlap: 0.3,
   holdMs: HOLD_SWEEPS * 1000,
 };
+
+/**
+ * Fall sweep: the detector often loses a falling body (a tall box turns into a wide one)
+ * and then does not see it on the floor; on a camera without a nap zone no lying-body
+ * sweep runs to find it again. When the detector loses a person where they cannot have
+ * walked out of view (`vanishedInView`), or whose head was coming down (the burst trigger,
+ * burst.ts), MultiPose sweeps the whole frame `firstAfterMs` later (by then a falling
+ * body is down: on the frame of the loss it is still on its way) and every `everyMs`
+ * after that until `forMs` after the loss (by default once), and lying bodies it finds
+ * are adopted as the lying-body sweep adopts them (the lost track takes its body back, or
+ * the fall rule's handover links the two). By default awaited on the swept frame, which
+ * holds the camera's next frames back (live capture drops some): adopting the body a
+ * moment later leaves a gap between the last upright and the first lying sample that the
+ * fall rule reads as a slow descent (MODEL_CARD "Eleventh round").
+ */
+export interface FallSweepOptions {
+  /** Media time after the loss of the first sweep. */
+  firstAfterMs: number;
+  /** Media time between two fall sweeps of one camera. */
+  everyMs: number;
+  /** How long after the (last) loss the camera keeps sweeping. */
+  forMs: number;
+  /**
+   * Media time after the swept frame at which its bodies are adopted, the sweep running in
+   * the background meanwhile; 0 (the default): awaited and adopted on the swept frame.
+   */
+  applyAfterMs: number;
+  /** Only tracks lost at most this long before the frame trigger it (a track lives on unseen for seconds). */
+  lostWithinMs: number;
+  /** Also sweep when someone vanishes in plain view (`vanishedInView`), not only when someone going down is lost. */
+  onVanish: boolean;
+}
+
+export const defaultFallSweepOptions: FallSweepOptions = { firstAfterMs: 500, everyMs: 1000, forMs: 1000, applyAfterMs: 0, lostWithinMs: 1000, onVanish: true };
+
+/** A camera's open fall sweep window: opened at `fromMs`, sweeping at `nextMs` (and every `everyMs`) until `untilMs`. */
+export interface FallSweepWindow {
+  fromMs: number;
+  untilMs: number;
+  nextMs: number;
+}
+
+/** The window after a loss at `tMs`: a new one, or the one still open extended (its next sweep no later than a new one's). */
+export function openFallSweep(open: FallSweepWindow | null, tMs: number, opts: Pick<FallSweepOptions, 'firstAfterMs' | 'forMs'>): FallSweepWindow {
+  const first = tMs + opts.firstAfterMs;
+  if (!open || tMs > open.untilMs || tMs < open.fromMs) return { fromMs: tMs, untilMs: tMs + opts.forMs, nextMs: first };
+  return { fromMs: open.fromMs, untilMs: Math.max(open.untilMs, tMs + opts.forMs), nextMs: Math.min(open.nextMs, first) };
+}
+
+/** A box within this share of the frame's width from its left or right border may have walked out of view. */
+const SIDE_MARGIN = 0.02;
+/** A box covered this much by a person reported on the frame may be behind them. */
+const HIDDEN_SHARE = 0.3;
+
+/**
+ * Whether a person last seen at `box` and lost now vanished in plain view: not at the left
+ * or right border of the frame (walked out), not behind someone reported on this frame.
+ * The top and bottom borders do not count: a person close to the camera fills the height.
+ */
+export function vanishedInView(box: Box, frameWidth: number, others: readonly Box[]): boolean {
+  const margin = frameWidth * SIDE_MARGIN;
+  if (box[0] <= margin || box[0] + box[2] >= frameWidth - margin) return false;
+  return !others.some((o) => coveredShare(box, o) >= HIDDEN_SHARE);
+}
 
 export interface SweepBody {
   box: Box;

@@ -11,7 +11,7 @@ import { calmFrame, defaultBurstOptions, goingDown, type BurstOptions } from './
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, posePriority, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
-import { defaultLyingSweepOptions, lyingBodies, sweepDue, sweepInputSize, type LyingSweepOptions } from './lying-sweep.ts';
+import { defaultFallSweepOptions, defaultLyingSweepOptions, lyingBodies, openFallSweep, sweepDue, sweepInputSize, vanishedInView, type FallSweepOptions, type FallSweepWindow, type LyingSweepOptions, type SweepBody } from './lying-sweep.ts';
 import { defaultPoseRefindOptions, refindRequests, refoundBox, type PoseRefindOptions } from './pose-refind.ts';
 import { createTracker, type Tracker, type TrackerOptions, type TrackState } from './tracker.ts';
 import { createInferencePool, type InferencePool, type PoolOptions } from './worker-pool.ts';
@@ -43,6 +43,13 @@ export interface VisionPipelineOptions extends PoolOptions {
   lyingSweep?: Partial<LyingSweepOptions> | false;
   /** Per camera id, settings that replace `lyingSweep` for that camera (`false`: no sweep there). */
   lyingSweepByCamera?: Readonly<Record<string, Partial<LyingSweepOptions> | false>>;
+  /**
+   * Sweep the whole frame with MultiPose shortly after the detector loses someone in plain
+   * view or whose head was coming down (see `FallSweepOptions` in lying-sweep.ts). Bodies
+   * are adopted with the camera's lying-sweep thresholds (the defaults when it has none).
+   * Default `false`: off.
+   */
+  fallSweep?: Partial<FallSweepOptions> | false;
   /**
    * Analyse `calmFps` frames a second and every frame only while someone is going down
    * (see burst.ts); `analyse` then resolves to null for the frames it leaves out. Default
@@ -76,6 +83,8 @@ export interface StageStats {
   sweepMs: number;
   /** Time frames waited for a sweep still running when its result was due. */
   sweepWaitMs: number;
+  /** Of `sweeps`, the fall sweeps (someone lost in view or going down; awaited on their frame). */
+  fallSweeps: number;
   adopted: number;
   /** Frames analysed only because a burst lasted, and frames left out between calm frames (see burst.ts). */
   burstFrames: number;
@@ -100,7 +109,7 @@ interface CameraState {
   /** Media time of the last lying-body sweep, or null. */
   lastSweepMs: number | null;
   /** A sweep running in the background since media time `tMs`, applied `applyAfterMs` later. */
-  pendingSweep: { tMs: number; result: Promise<SweepResult | Error> } | null;
+  pendingSweep: PendingSweep | null;
   /** This camera's burst settings, or null (every frame analysed). */
   burst: BurstOptions | null;
   /** Media time of the last frame submitted, and until which the current burst lasts. */
@@ -108,9 +117,21 @@ interface CameraState {
   burstUntilMs: number;
   /** Media time of the last frame stepped (analysed or left out), to notice a looped clip. */
   lastStepMs: number | null;
+  /** Fall sweep settings (null: off), the tracks whose loss opened a window, and the window open now. */
+  fallSweep: FallSweepOptions | null;
+  fallSwept: Set<number>;
+  fallWindow: FallSweepWindow | null;
+  /** Tracks adopted from a sweep and not detected since: held where they lie, not lost. */
+  adoptedOnly: Set<number>;
+  /** A fall sweep running in the background since media time `tMs`, applied `applyAfterMs` later. */
+  pendingFall: PendingSweep | null;
 }
 
 type SweepResult = Awaited<ReturnType<InferencePool['sweep']>>;
+interface PendingSweep {
+  tMs: number;
+  result: Promise<SweepResult | Error>;
+}
 
 /** A camera's own entry of a per-camera setting when it has one, else the setting for all cameras. */
 function ownSetting<T>(byCamera: Readonly<Record<string, T>> | undefined, id: string, all: T | undefined): T | undefined {
@@ -135,8 +156,9 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   const cameras = new Map<string, CameraState>();
   const refind: PoseRefindOptions | null = opts.poseRefind === false ? null : { ...defaultPoseRefindOptions, ...opts.poseRefind };
   const sweepOf = (o: Partial<LyingSweepOptions> | false | undefined): LyingSweepOptions | null => (o === false ? null : { ...defaultLyingSweepOptions, ...o });
+  const fallSweep: FallSweepOptions | null = opts.fallSweep === undefined || opts.fallSweep === false ? null : { ...defaultFallSweepOptions, ...opts.fallSweep };
   const burstOf = (o: Partial<BurstOptions> | false | undefined): BurstOptions | null => (o === undefined || o === false ? null : { ...defaultBurstOptions, ...o });
-  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0, sweeps: 0, sweepMs: 0, sweepWaitMs: 0, adopted: 0, burstFrames: 0, skipped: 0 };
+  const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0, sweeps: 0, sweepMs: 0, sweepWaitMs: 0, fallSweeps: 0, adopted: 0, burstFrames: 0, skipped: 0 };
   opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
 
   function camera(id: string): CameraState {
@@ -144,16 +166,34 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     if (!c) {
       const sweep = sweepOf(ownSetting(opts.lyingSweepByCamera, id, opts.lyingSweep));
       const burst = burstOf(ownSetting(opts.burstByCamera, id, opts.burst));
-      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep, lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null };
+      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep, lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null, fallSweep, fallSwept: new Set(), fallWindow: null, adoptedOnly: new Set(), pendingFall: null };
       cameras.set(id, c);
     }
     return c;
   }
 
+  /** MultiPose on the whole frame in the background, at media time `tMs`. */
+  function sweepFrame(sweep: LyingSweepOptions, worker: number, key: string, frame: RgbFrame, tMs: number): PendingSweep {
+    const result = pool.sweep(worker, key, frame, sweepInputSize(frame.width, frame.height, sweep.inputWidth), sweep.minScore).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    return { tMs, result };
+  }
+
   function startSweep(cam: CameraState, sweep: LyingSweepOptions, worker: number, key: string, frame: RgbFrame, tMs: number): void {
     cam.lastSweepMs = tMs;
-    const result = pool.sweep(worker, key, frame, sweepInputSize(frame.width, frame.height, sweep.inputWidth), sweep.minScore).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-    cam.pendingSweep = { tMs, result };
+    cam.pendingSweep = sweepFrame(sweep, worker, key, frame, tMs);
+  }
+
+  /**
+   * The result of a background sweep `pending` once the frame at `tMs` is `afterMs` of media
+   * time past it: the bodies, an Error, or null when not due yet or when the clip restarted
+   * (the sweep is dropped). `due` tells the caller to clear it.
+   */
+  async function sweepDueResult(pending: PendingSweep, tMs: number, afterMs: number): Promise<{ due: boolean; swept: SweepResult | Error | null }> {
+    if (tMs >= pending.tMs && tMs - pending.tMs < afterMs) return { due: false, swept: null };
+    const w0 = performance.now();
+    const swept = tMs < pending.tMs ? null : await pending.result;
+    stats.sweepWaitMs += performance.now() - w0;
+    return { due: true, swept };
   }
 
   async function step(cameraId: string, cam: CameraState, frame: RgbFrame, calm: boolean, detected: ReturnType<typeof pool.detect> | null, key: string): Promise<FrameAnalysis | null> {
@@ -177,6 +217,8 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     const allTracks = cam.tracker.tracks();
     const live = new Set(allTracks.map((t) => t.id));
     for (const id of cam.memory.keys()) if (!live.has(id)) cam.memory.delete(id);
+    for (const id of cam.adoptedOnly) if (!live.has(id)) cam.adoptedOnly.delete(id);
+    for (const t of tracks) if (t.detection >= 0) cam.adoptedOnly.delete(t.id);
     stats.trackMs += performance.now() - t0;
     const seq = cam.seq++;
     const tMs = frame.t * 1000;
@@ -191,6 +233,43 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     cam.perspective ??= createPerspectiveModel(frame.height);
     const ctx = { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: opts.posture, ageThresholds: opts.age };
     let adopted = false;
+    /** Swept bodies lying where nobody is reported become (or renew) tracks reported from this frame. */
+    const adoptLying = (swept: { ms: number; bodies: SweepBody[] }, with_: LyingSweepOptions) => {
+      stats.sweeps++;
+      stats.sweepMs += swept.ms;
+      for (const body of lyingBodies(swept.bodies, tracks.map((t) => t.box), with_, opts.posture)) {
+        const state = cam.tracker.adopt(body.box, body.score, tMs, with_.holdMs);
+        const mem = memoryOf(state.id);
+        applyFreshPose(mem, body.keypoints, state.box, seq, ctx);
+        if (headKeepMs > 0) noteHead(mem, body.keypoints, state.box, tMs, headKeepMs);
+        stats.adopted++;
+        cam.adoptedOnly.add(state.id);
+        adopted = true;
+        const at = tracks.findIndex((t) => t.id === state.id);
+        if (at >= 0) {
+          tracks[at] = state;
+          mems[at] = mem;
+        } else {
+          tracks.push(state);
+          mems.push(mem);
+        }
+      }
+    };
+    /**
+     * A background sweep's bodies once `afterMs` of media time past its frame (a clip that
+     * restarts drops it): 'pending' until then, else 'applied' or 'dropped' (failed, logged).
+     */
+    const applySwept = async (pending: PendingSweep, afterMs: number, with_: LyingSweepOptions, what: string): Promise<'pending' | 'applied' | 'dropped'> => {
+      const { due, swept } = await sweepDueResult(pending, tMs, afterMs);
+      if (!due) return 'pending';
+      if (swept instanceof Error) {
+        stats.errors++;
+        opts.log?.(`camera ${cameraId}: ${what} of the frame at ${(pending.tMs / 1000).toFixed(1)} s failed: ${swept.message}`);
+      }
+      if (!swept || swept instanceof Error) return 'dropped';
+      adoptLying(swept, with_);
+      return 'applied';
+    };
     const sweep = cam.sweep;
     // `applyAfterMs` 0: the sweep of this frame is awaited and applied on this frame.
     if (det && sweep && sweep.applyAfterMs <= 0 && !cam.pendingSweep && sweepDue(cam.lastSweepMs, tMs, sweep)) startSweep(cam, sweep, det.worker, key, frame, tMs);
@@ -198,32 +277,39 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     // A sweep started on an earlier frame is applied here, `applyAfterMs` of media time
     // later (a clip that restarts drops it): the camera's frames do not wait for MultiPose,
     // and which frame adopts a body does not depend on how busy the machine is.
-    if (det && sweep && pending && (tMs < pending.tMs || tMs - pending.tMs >= sweep.applyAfterMs)) {
-      cam.pendingSweep = null;
-      const w0 = performance.now();
-      const swept = tMs < pending.tMs ? null : await pending.result;
-      stats.sweepWaitMs += performance.now() - w0;
-      if (swept instanceof Error) {
-        stats.errors++;
-        opts.log?.(`camera ${cameraId}: lying-body sweep of the frame at ${(pending.tMs / 1000).toFixed(1)} s failed: ${swept.message}`);
-      } else if (swept) {
-        stats.sweeps++;
-        stats.sweepMs += swept.ms;
-        for (const body of lyingBodies(swept.bodies, tracks.map((t) => t.box), sweep, opts.posture)) {
-          const state = cam.tracker.adopt(body.box, body.score, tMs, sweep.holdMs);
-          const mem = memoryOf(state.id);
-          applyFreshPose(mem, body.keypoints, state.box, seq, ctx);
-          if (headKeepMs > 0) noteHead(mem, body.keypoints, state.box, tMs, headKeepMs);
-          stats.adopted++;
-          adopted = true;
-          const at = tracks.findIndex((t) => t.id === state.id);
-          if (at >= 0) {
-            tracks[at] = state;
-            mems[at] = mem;
-          } else {
-            tracks.push(state);
-            mems.push(mem);
-          }
+    if (det && sweep && pending && (await applySwept(pending, sweep.applyAfterMs, sweep, 'lying-body sweep')) !== 'pending') cam.pendingSweep = null;
+    // Fall sweeps (lying-sweep.ts): one started on an earlier frame is applied here, as the
+    // lying-body sweep's are; someone vanished in view or going down was lost on this frame
+    // opens (or extends) a window, and a sweep due in it starts after this frame's poses.
+    const fall = cam.fallSweep;
+    const fallBody = sweep ?? defaultLyingSweepOptions;
+    let startFall = false;
+    const pendingFall = cam.pendingFall;
+    if (det && fall && pendingFall) {
+      const outcome = await applySwept(pendingFall, fall.applyAfterMs, fallBody, 'fall sweep');
+      if (outcome === 'applied') stats.fallSweeps++;
+      if (outcome !== 'pending') cam.pendingFall = null;
+    }
+    if (det && fall) {
+      if (cam.fallWindow && (tMs < cam.fallWindow.fromMs || tMs > cam.fallWindow.untilMs)) cam.fallWindow = null;
+      const trigger = cam.burst ?? defaultBurstOptions;
+      for (const t of allTracks) {
+        if (!t.confirmed || t.detection >= 0 || cam.adoptedOnly.has(t.id) || t.lastSeenMs >= tMs || tMs - t.lastSeenMs > fall.lostWithinMs || cam.fallSwept.has(t.id)) continue;
+        const m = cam.memory.get(t.id);
+        if (!m) continue;
+        const others = tracks.filter((o) => o.id !== t.id && o.detection >= 0).map((o) => o.box);
+        if (!(fall.onVanish && vanishedInView(t.box, frame.width, others)) && !goingDown(m.heads, t.lastSeenMs, trigger)) continue;
+        cam.fallSwept.add(t.id);
+        cam.fallWindow = openFallSweep(cam.fallWindow, tMs, fall);
+      }
+      for (const id of cam.fallSwept) if (!live.has(id)) cam.fallSwept.delete(id);
+      if (cam.fallWindow && tMs >= cam.fallWindow.nextMs && !cam.pendingFall) {
+        cam.fallWindow.nextMs = tMs + fall.everyMs;
+        if (fall.applyAfterMs > 0) startFall = true;
+        else {
+          // Awaited: swept and adopted on this frame.
+          const now = sweepFrame(fallBody, det.worker, key, frame, tMs);
+          if ((await applySwept(now, 0, fallBody, 'fall sweep')) === 'applied') stats.fallSweeps++;
         }
       }
     }
@@ -271,6 +357,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     }
     // Started after this frame's pose request, so that request does not queue behind it.
     if (det && sweep && !cam.pendingSweep && sweepDue(cam.lastSweepMs, tMs, sweep)) startSweep(cam, sweep, det.worker, key, frame, tMs);
+    if (det && startFall) cam.pendingFall = sweepFrame(fallBody, det.worker, key, frame, tMs);
     const burst = cam.burst;
     if (burst && mems.some((m) => goingDown(m.heads, tMs, burst))) cam.burstUntilMs = tMs + burst.holdMs;
     stats.frames++;

@@ -12,7 +12,7 @@ import type { VisionPipeline } from '../../edge/types.ts';
 import { cameraVisionOptions } from '../../edge/compose.ts';
 import { CameraConfig, VisionConfig } from '../../edge/config/schema.ts';
 import { defaultBurstOptions, type BurstOptions } from '../../edge/vision/burst.ts';
-import { defaultLyingSweepOptions } from '../../edge/vision/lying-sweep.ts';
+import { defaultFallSweepOptions, defaultLyingSweepOptions } from '../../edge/vision/lying-sweep.ts';
 import { createVisionPipeline, defaultPipelineOptions } from '../../edge/vision/pipeline.ts';
 import { defaultPoseRefindOptions } from '../../edge/vision/pose-refind.ts';
 import type { ClipInfo } from './clips.ts';
@@ -49,12 +49,14 @@ export const POSES_PER_FRAME = 4;
  * the edge's `vision.detectEvery`. The signature names every setting, so a change of the
  * edge's defaults re-extracts.
  */
-export function createEdgeVisionSource(opts: { workers?: number; napRoom?: boolean; burst?: Partial<BurstOptions> & { calmFps: number }; detectEvery?: number } = {}): VisionSource {
+export function createEdgeVisionSource(opts: { workers?: number; napRoom?: boolean; burst?: Partial<BurstOptions> & { calmFps: number }; detectEvery?: number; fallSweep?: boolean } = {}): VisionSource {
   let created: Promise<VisionPipeline> | null = null;
-  const vision = VisionConfig.parse({ detectEvery: opts.detectEvery ?? 1 });
+  const vision = VisionConfig.parse({ detectEvery: opts.detectEvery ?? 1, ...(opts.fallSweep !== undefined ? { fallSweep: opts.fallSweep } : {}) });
   const camera = CameraConfig.parse({ id: 'eval', source: 'eval', zones: opts.napRoom ? [EVAL_NAP_ZONE] : [] });
-  const settings = { ...cameraVisionOptions(camera, vision), burst: opts.burst ? { ...defaultBurstOptions, ...opts.burst } : (false as const) };
+  const { fallSweep, ...others } = { ...cameraVisionOptions(camera, vision), burst: opts.burst ? { ...defaultBurstOptions, ...opts.burst } : (false as const) };
+  const settings = { ...others, ...(fallSweep ? { fallSweep: { ...defaultFallSweepOptions, ...fallSweep } } : {}) };
   return {
+    // Without the fall sweep the signature is the one from before it existed (same keypoints).
     signature: JSON.stringify({ v: 'edge-1', defaults: defaultPipelineOptions, poseRefind: defaultPoseRefindOptions, lyingSweepDefaults: defaultLyingSweepOptions, ...settings }),
     pipeline() {
       created ??= createVisionPipeline({ size: opts.workers ?? 1, ...settings });
@@ -119,7 +121,7 @@ export interface ExtractClipsOptions {
    * Extract with the live edge's pipeline for a camera without (`{ napRoom: false }`) or
    * with a `nap` zone (`createEdgeVisionSource`) instead of the pinned one above.
    */
-  edge?: { napRoom: boolean };
+  edge?: { napRoom: boolean; fallSweep: boolean };
 }
 
 /**
@@ -130,7 +132,7 @@ export interface ExtractClipsOptions {
 export async function extractClips(clips: readonly ClipInfo[], opts: ExtractClipsOptions = {}): Promise<CachedClip[]> {
   const concurrency = Math.max(1, opts.concurrency ?? 2);
   const shared = { workers: concurrency, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) };
-  const source = opts.source ?? (opts.edge ? createEdgeVisionSource({ ...shared, napRoom: opts.edge.napRoom }) : createVisionSource(shared));
+  const source = opts.source ?? (opts.edge ? createEdgeVisionSource({ ...shared, ...opts.edge }) : createVisionSource(shared));
   const out: CachedClip[] = new Array(clips.length);
   // Longest first, so a long clip (vtest.avi) does not start last and run alone.
   const order = clips.map((_, i) => i).sort((a, b) => (clips[b]?.durationS ?? 0) - (clips[a]?.durationS ?? 0));

@@ -1,5 +1,5 @@
 /**
- * `node bin/run-ts.mjs models/eval/fall-reasons.ts [--part fit|report] [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--nap-room | --pinned] [--rules '<json>']`:
+ * `node bin/run-ts.mjs models/eval/fall-reasons.ts [--part fit|report] [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--nap-room] [--no-fall-sweep] | [--pinned] [--rules '<json>']`:
  * every fall incident the rules raise on one side of the split, with the evidence that
  * confirmed it (path, head drop, peak head speed, descent time) and whether it was a real
  * fall: the numbers a fall-rule threshold is chosen from. Tune on `fit` (the default);

@@ -1,5 +1,5 @@
 /**
- * `node bin/run-ts.mjs models/eval/fall-trace.ts <clip id> [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--nap-room | --pinned] [--rules '<json>']`: what the
+ * `node bin/run-ts.mjs models/eval/fall-trace.ts <clip id> [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--nap-room] [--no-fall-sweep] | [--pinned] [--rules '<json>']`: what the
  * fall rule saw on one clip, frame by frame — each person's track, score, box, torso
  * angle, head and hip height, the body state the rule derived, and the fall events —
  * with the clip's label per frame. For finding out why a clip is missed or fires falsely.

@@ -79,12 +79,15 @@ export interface EvalSetup {
   fps: number;
   burst: EvalBurst | undefined;
   detectEvery: number;
-  /** The live edge's pipeline for a camera without or with a `nap` zone; undefined: the training cache's pinned one. */
-  edge: { napRoom: boolean } | undefined;
+  /**
+   * The live edge's pipeline for a camera without or with a `nap` zone, with or without
+   * the fall sweep (`vision.fallSweep`); undefined: the training cache's pinned one.
+   */
+  edge: { napRoom: boolean; fallSweep: boolean } | undefined;
 }
 
 /** What `npm run eval:falls` and `npm test` measure unless told otherwise: a live edge camera with its defaults, no nap zone. */
-export const EDGE_SETUP: EvalSetup = { fps: EDGE_RATES.fps, burst: { calmFps: EDGE_RATES.calmFps }, detectEvery: 1, edge: { napRoom: false } };
+export const EDGE_SETUP: EvalSetup = { fps: EDGE_RATES.fps, burst: { calmFps: EDGE_RATES.calmFps }, detectEvery: 1, edge: { napRoom: false, fallSweep: true } };
 
 export interface SetupArgs {
   fps?: string | undefined;
@@ -93,9 +96,10 @@ export interface SetupArgs {
   'detect-every'?: string | undefined;
   pinned?: boolean | undefined;
   'nap-room'?: boolean | undefined;
+  'no-fall-sweep'?: boolean | undefined;
 }
 
-/** The `--fps` / `--calm-fps` / `--burst` / `--detect-every` / `--pinned` / `--nap-room` arguments of the fall evaluations, or what is wrong with them. */
+/** The `--fps` / `--calm-fps` / `--burst` / `--detect-every` / `--pinned` / `--nap-room` / `--no-fall-sweep` arguments of the fall evaluations, or what is wrong with them. */
 export function parseSetup(values: SetupArgs): EvalSetup | string {
   const fps = parseFps(values.fps);
   if (typeof fps === 'string') return fps;
@@ -104,7 +108,8 @@ export function parseSetup(values: SetupArgs): EvalSetup | string {
   const detectEvery = parseDetectEvery(values['detect-every']);
   if (typeof detectEvery === 'string') return detectEvery;
   if (values.pinned && values['nap-room']) return '--nap-room is a live edge camera; --pinned is the training cache\'s pipeline: give one';
-  return { fps, burst, detectEvery, edge: values.pinned ? undefined : { napRoom: values['nap-room'] === true } };
+  if (values.pinned && values['no-fall-sweep']) return '--no-fall-sweep is a live edge setting; the pinned pipeline (--pinned) has no fall sweep';
+  return { fps, burst, detectEvery, edge: values.pinned ? undefined : { napRoom: values['nap-room'] === true, fallSweep: values['no-fall-sweep'] !== true } };
 }
 
 /** The options `extractClips` takes for `setup`. */
@@ -141,6 +146,7 @@ export const SETUP_OPTIONS = {
   'detect-every': { type: 'string' },
   pinned: { type: 'boolean' },
   'nap-room': { type: 'boolean' },
+  'no-fall-sweep': { type: 'boolean' },
 } as const;
 
 /**
@@ -158,7 +164,10 @@ export function rateLabel(fps: number, burst: EvalBurst | undefined, detectEvery
 /** Which pipeline extracted the keypoints, for the tables. */
 export function pipelineLabel(edge: EvalSetup['edge']): string {
   if (!edge) return "the training cache's pinned pipeline (a pose for every tracked person, the lying-body sweep applied on the swept frame)";
-  return edge.napRoom ? "the live edge's pipeline for a camera with a nap zone (lying-body sweep once a second)" : "the live edge's pipeline for a camera without a nap zone (its defaults: 2 poses a frame, no lying-body sweep)";
+  const fall = edge.fallSweep ? ', a fall sweep when someone vanishes in view or is lost going down' : ', no fall sweep';
+  return edge.napRoom
+    ? `the live edge's pipeline for a camera with a nap zone (lying-body sweep once a second${fall})`
+    : `the live edge's pipeline for a camera without a nap zone (its defaults: 2 poses a frame, no lying-body sweep${fall})`;
 }
 
 export interface EvalClip {

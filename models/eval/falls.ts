@@ -1,5 +1,5 @@
 /**
- * `npm run eval:falls [-- --part report|fit] [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--nap-room | --pinned] [--write-card]`: the fall rule on real clips
+ * `npm run eval:falls [-- --part report|fit] [--fps F] [--calm-fps C [--burst JSON]] [--detect-every K] [--nap-room] [--no-fall-sweep] | [--pinned] [--write-card]`: the fall rule on real clips
  * it was not fitted on (the `report` side of models/activity/split.json, plus all of
  * vtest.avi), with and without the activity model. Prints a markdown table: clip-level
  * recall and specificity, false falls per hour of non-fall footage, latency from the
@@ -7,7 +7,8 @@
  * By default the clips are analysed as the live edge analyses a camera without a nap zone
  * (`EDGE_SETUP`: the edge's own pipeline with its defaults, captured at 10 frames a
  * second, 5 analysed, every captured one while someone goes down; edge/vision/burst.ts);
- * `--nap-room` as a camera with a nap zone (the lying-body sweep once a second), `--pinned`
+ * `--nap-room` as a camera with a nap zone (the lying-body sweep once a second),
+ * `--no-fall-sweep` with `vision.fallSweep: false` (edge/vision/lying-sweep.ts), `--pinned`
  * with the training cache's pinned pipeline (the card's tables before its tenth round).
  * `--fps F` sets the capture rate, `--calm-fps C` the calm rate (equal to `--fps`: every
  * frame analysed, e.g. `--pinned --calm-fps 10` for the old 10 fps table, `--fps 5` for a

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EDGE_RATES, EDGE_SETUP, extractOptions, parseBurstArgs, parseDetectEvery, parseFps, parseRulesArg, parseSetup, rateLabel } from '../../models/eval/falls-eval.ts';
 import { createEdgeVisionSource, createVisionSource } from '../../models/activity/vision-source.ts';
 import { defaultPipelineOptions } from '../../edge/vision/pipeline.ts';
+import { defaultFallSweepOptions } from '../../edge/vision/lying-sweep.ts';
 import { CameraConfig } from '../../edge/config/schema.ts';
 
 describe('parseFps', () => {
@@ -64,12 +65,14 @@ describe('parseDetectEvery and the table label', () => {
 describe('parseSetup: which pipeline extracts the clips', () => {
   it("is a live edge camera without a nap zone by default, with a nap zone or the training cache's pinned pipeline on request", () => {
     expect(parseSetup({})).toEqual(EDGE_SETUP);
-    expect(EDGE_SETUP).toEqual({ fps: 10, burst: { calmFps: 5 }, detectEvery: 1, edge: { napRoom: false } });
-    expect(parseSetup({ 'nap-room': true })).toMatchObject({ edge: { napRoom: true } });
+    expect(EDGE_SETUP).toEqual({ fps: 10, burst: { calmFps: 5 }, detectEvery: 1, edge: { napRoom: false, fallSweep: true } });
+    expect(parseSetup({ 'nap-room': true })).toMatchObject({ edge: { napRoom: true, fallSweep: true } });
+    expect(parseSetup({ 'no-fall-sweep': true })).toMatchObject({ edge: { napRoom: false, fallSweep: false } });
+    expect(parseSetup({ pinned: true, 'no-fall-sweep': true })).toMatch(/^--no-fall-sweep is a live edge setting/);
     expect(parseSetup({ pinned: true, 'calm-fps': '10' })).toEqual({ fps: 10, burst: undefined, detectEvery: 1, edge: undefined });
     expect(parseSetup({ pinned: true, 'nap-room': true })).toMatch(/give one/);
     expect(parseSetup({ 'detect-every': '0' })).toMatch(/^--detect-every/);
-    expect(extractOptions(EDGE_SETUP)).toEqual({ fps: 10, burst: { calmFps: 5 }, detectEvery: 1, edge: { napRoom: false } });
+    expect(extractOptions(EDGE_SETUP)).toEqual({ fps: 10, burst: { calmFps: 5 }, detectEvery: 1, edge: { napRoom: false, fallSweep: true } });
   });
 
   it("runs the edge's own settings: its pipeline defaults, the sweep only for a nap room, and a cache of its own", () => {
@@ -80,6 +83,11 @@ describe('parseSetup: which pipeline extracts the clips', () => {
     expect(nap.lyingSweep).toMatchObject({ everyMs: 1000 });
     expect(plain.burst).toMatchObject({ calmFps: 5, minHeadDrop: 0.1 });
     expect(plain.detectEvery).toBe(1);
+    // The fall sweep is on by default (vision.fallSweep); without it the signature is the one from before it existed.
+    expect(plain.fallSweep).toEqual(defaultFallSweepOptions);
+    const noFall = JSON.parse(createEdgeVisionSource({ burst: { calmFps: 5 }, fallSweep: false }).signature);
+    expect(noFall).not.toHaveProperty('fallSweep');
+    expect(noFall).toEqual(Object.fromEntries(Object.entries(plain).filter(([k]) => k !== 'fallSweep')));
     expect(JSON.parse(createEdgeVisionSource({ detectEvery: 2 }).signature)).toMatchObject({ detectEvery: 2, burst: false });
     expect(createEdgeVisionSource({}).signature).not.toBe(createVisionSource({}).signature);
   });

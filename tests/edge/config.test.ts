@@ -42,7 +42,7 @@ describe('edge config', () => {
     expect(cfg.cameras[1]!.source).toBe(join(file, '..', 'clip.mp4'));
     expect(cfg.health.offlineAfterSeconds).toBe(9.5);
     expect(cfg.hub.statusIntervalSeconds).toBe(10);
-    expect(cfg.vision).toEqual({ lyingSweepSeconds: 0, napLyingSweepSeconds: 1, lyingSweepInputWidth: 512, activityWeights: 'permissive', detectEvery: 1 });
+    expect(cfg.vision).toEqual({ lyingSweepSeconds: 0, napLyingSweepSeconds: 1, lyingSweepInputWidth: 512, activityWeights: 'permissive', detectEvery: 1, fallSweep: true });
   });
 
   it('takes the lying-body sweep period (off by default) and the activity weights, and names a bad value', () => {

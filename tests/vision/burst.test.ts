@@ -67,6 +67,8 @@ describe('edge config', () => {
     const cameras = [cam({}), CameraConfig.parse({ id: 'c2', source: 'y.mp4', fps: 10 })];
     expect(visionSettings({ cameras, vision: VisionConfig.parse({}) })).toMatchObject({ detectEvery: 1, burstByCamera: { c1: { calmFps: 5 }, c2: false } });
     expect(visionSettings({ cameras, vision: VisionConfig.parse({ detectEvery: 2 }) }).detectEvery).toBe(2);
+    expect(visionSettings({ cameras, vision: VisionConfig.parse({}) }).fallSweep).toEqual({});
+    expect(visionSettings({ cameras, vision: VisionConfig.parse({ fallSweep: false }) }).fallSweep).toBe(false);
     for (const bad of [0, 1.5, 11]) expect(() => VisionConfig.parse({ detectEvery: bad })).toThrow();
   });
 });

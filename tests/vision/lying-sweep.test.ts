@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Box } from '../../protocol/index.ts';
 import { readFrames } from '../../edge/capture/index.ts';
 import type { FrameAnalysis, Keypoint } from '../../edge/types.ts';
-import { defaultLyingSweepOptions, lyingBodies, sweepDue, sweepInputSize, type SweepBody } from '../../edge/vision/lying-sweep.ts';
+import { defaultFallSweepOptions, defaultLyingSweepOptions, lyingBodies, openFallSweep, sweepDue, sweepInputSize, vanishedInView, type SweepBody } from '../../edge/vision/lying-sweep.ts';
 import { createVisionPipeline, type VisionPipelineOptions } from '../../edge/vision/pipeline.ts';
 import { createTracker } from '../../edge/vision/tracker.ts';
 import { footageClip, HAVE_VTEST, requireFootageOrWarn, VTEST } from './footage.ts';
@@ -55,6 +55,43 @@ describe('lying-body sweep: which bodies are adopted', () => {
     expect(sweepInputSize(640, 480, 512)).toEqual([512, 384]);
     expect(sweepInputSize(320, 240, 512)).toEqual([512, 384]);
     expect(sweepInputSize(1920, 1080, 512)).toEqual([512, 288]);
+  });
+});
+
+describe('fall sweep trigger: who vanished in plain view', () => {
+  it('counts a person lost mid-frame, also one filling the frame height', () => {
+    expect(vanishedInView([300, 100, 60, 200], 640, [])).toBe(true);
+    expect(vanishedInView([328, 0, 160, 480], 640, [])).toBe(true);
+  });
+
+  it('not one lost at the left or right border (walked out) or behind someone reported', () => {
+    expect(vanishedInView([5, 100, 60, 200], 640, [])).toBe(false);
+    expect(vanishedInView([580, 100, 55, 200], 640, [])).toBe(false);
+    // Covered 50 % by a person seen on the frame: may be behind them.
+    expect(vanishedInView([300, 100, 60, 200], 640, [[330, 90, 70, 220]])).toBe(false);
+    // A neighbour covering a sliver (10 %) does not hide anyone.
+    expect(vanishedInView([300, 100, 60, 200], 640, [[354, 100, 60, 200]])).toBe(true);
+  });
+});
+
+describe('fall sweep window', () => {
+  const o = { firstAfterMs: 500, forMs: 2000 };
+  it('sweeps half a second after the loss, once by default, adopting on the swept frame', () => {
+    expect(defaultFallSweepOptions).toMatchObject({ firstAfterMs: 500, everyMs: 1000, forMs: 1000, applyAfterMs: 0 });
+    expect(openFallSweep(null, 1000, defaultFallSweepOptions)).toEqual({ fromMs: 1000, untilMs: 2000, nextMs: 1500 });
+    // With a longer window (forMs 2000): sweeps at 1.5 s and, every 1 s, 2.5 s.
+    expect(openFallSweep(null, 1000, o)).toEqual({ fromMs: 1000, untilMs: 3000, nextMs: 1500 });
+  });
+
+  it('a second loss in an open window extends it, its first sweep no later than its own would be', () => {
+    // The window swept at 1.6 s and next at 2.6: a loss at 1.8 s brings the next sweep to 2.3.
+    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600 }, 1800, o)).toEqual({ fromMs: 1000, untilMs: 3800, nextMs: 2300 });
+    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 1500 }, 1200, o)).toEqual({ fromMs: 1000, untilMs: 3200, nextMs: 1500 });
+  });
+
+  it('a loss after the window closed, or before it opened (a clip that restarts), opens a new one', () => {
+    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600 }, 3500, o)).toEqual({ fromMs: 3500, untilMs: 5500, nextMs: 4000 });
+    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600 }, 200, o)).toEqual({ fromMs: 200, untilMs: 2200, nextMs: 700 });
   });
 });
 
@@ -135,11 +172,38 @@ describe.skipIf(!HAVE_CLIP)('lying-body sweep on a real body lying on the floor'
   }, 240_000);
 });
 
+describe.skipIf(!HAVE_CLIP)('fall sweep on a real fall the detector loses', () => {
+  it('finds the person on the floor after the detector lost them mid-fall, on a camera without a lying-body sweep', async () => {
+    const camera = { lyingSweep: false as const, poseRefind: {} };
+    const without = await lyingFrames(CLIP as string, 4, 9, camera);
+    const withFall = await lyingFrames(CLIP as string, 4, 9, { ...camera, fallSweep: {} });
+    console.info(`s2 fall 14, 4–9 s: a lying person on ${without.lying}/${without.frames} frames without the fall sweep, ${withFall.lying}/${withFall.frames} with (${withFall.stats.fallSweeps} fall sweeps, ${withFall.stats.adopted} adoptions)`);
+    expect(without.stats.sweeps).toBe(0);
+    expect(withFall.stats.fallSweeps).toBeGreaterThan(0);
+    expect(withFall.stats.fallSweeps).toBeLessThanOrEqual(4);
+    expect(withFall.stats.adopted).toBeGreaterThan(0);
+    expect(withFall.lying).toBeGreaterThan(without.lying + 10);
+    // Which frames are swept and adopt is fixed by media time: all frames in flight at once, same answer.
+    const inFlight = await lyingFrames(CLIP as string, 4, 9, { ...camera, fallSweep: {} }, true);
+    expect(inFlight.flags).toEqual(withFall.flags);
+    expect(inFlight.stats.fallSweeps).toBe(withFall.stats.fallSweeps);
+  }, 300_000);
+});
+
 describe.skipIf(!HAVE_VTEST)('lying-body sweep on people walking (vtest.avi)', () => {
   it('adopts nobody: nobody lies there', async () => {
     const r = await lyingFrames(VTEST as string, 0, 10, {});
     console.info(`vtest 0–10 s: ${r.stats.sweeps} sweeps, ${r.stats.adopted} adoptions, ${(r.stats.sweepMs / Math.max(1, r.stats.sweeps)).toFixed(0)} ms a sweep`);
     expect(r.stats.sweeps).toBeGreaterThanOrEqual(9);
+    expect(r.stats.adopted).toBe(0);
+  }, 180_000);
+
+  it('the fall sweep adopts nobody either, however often people vanish behind each other', async () => {
+    const r = await lyingFrames(VTEST as string, 0, 10, { lyingSweep: false, fallSweep: {} });
+    console.info(`vtest 0–10 s: ${r.stats.fallSweeps} fall sweeps, ${r.stats.adopted} adoptions`);
+    // People do vanish there (behind others, out of the detector's sight): sweeps run, nobody lies.
+    expect(r.stats.fallSweeps).toBeGreaterThan(0);
+    expect(r.stats.sweeps).toBe(r.stats.fallSweeps);
     expect(r.stats.adopted).toBe(0);
   }, 180_000);
 });
