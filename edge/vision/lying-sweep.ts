@@ -22,7 +22,10 @@
  */
 import type { Box } from '../../protocol/index.ts';
 import type { Keypoint } from '../types.ts';
+import { goingDown, type BurstOptions } from './burst.ts';
 import { coveredShare, iou } from './geometry.ts';
+import type { PersonMemory } from './person-state.ts';
+import type { TrackState } from './tracker.ts';
 import { poseConfidence } from './keypoints.ts';
 import { classifyPosture, type PostureThresholds } from './posture.ts';
 
@@ -76,10 +79,10 @@ export const defaultLyingSweepOptions: LyingSweepOptions = {
  * body is down: on the frame of the loss it is still on its way) and every `everyMs`
  * after that until `forMs` after the loss (by default once), and lying bodies it finds
  * are adopted as the lying-body sweep adopts them (the lost track takes its body back, or
- * the fall rule's handover links the two). By default awaited on the swept frame, which
- * holds the camera's next frames back (live capture drops some): adopting the body a
- * moment later leaves a gap between the last upright and the first lying sample that the
- * fall rule reads as a slow descent (MODEL_CARD "Eleventh round").
+ * the fall rule's handover links the two). Awaited on the swept frame, which holds the
+ * camera's next frames back (live capture drops some): adopting the body a moment later,
+ * in the background, leaves a gap between the last upright and the first lying sample
+ * that the fall rule reads as a slow descent (MODEL_CARD "Eleventh round").
  */
 export interface FallSweepOptions {
   /** Media time after the loss of the first sweep. */
@@ -88,18 +91,13 @@ export interface FallSweepOptions {
   everyMs: number;
   /** How long after the (last) loss the camera keeps sweeping. */
   forMs: number;
-  /**
-   * Media time after the swept frame at which its bodies are adopted, the sweep running in
-   * the background meanwhile; 0 (the default): awaited and adopted on the swept frame.
-   */
-  applyAfterMs: number;
   /** Only tracks lost at most this long before the frame trigger it (a track lives on unseen for seconds). */
   lostWithinMs: number;
   /** Also sweep when someone vanishes in plain view (`vanishedInView`), not only when someone going down is lost. */
   onVanish: boolean;
 }
 
-export const defaultFallSweepOptions: FallSweepOptions = { firstAfterMs: 500, everyMs: 1000, forMs: 1000, applyAfterMs: 0, lostWithinMs: 1000, onVanish: true };
+export const defaultFallSweepOptions: FallSweepOptions = { firstAfterMs: 500, everyMs: 1000, forMs: 1000, lostWithinMs: 1000, onVanish: true };
 
 /** A camera's open fall sweep window: opened at `fromMs`, sweeping at `nextMs` (and every `everyMs`) until `untilMs`. */
 export interface FallSweepWindow {
@@ -113,6 +111,25 @@ export function openFallSweep(open: FallSweepWindow | null, tMs: number, opts: P
   const first = tMs + opts.firstAfterMs;
   if (!open || tMs > open.untilMs || tMs < open.fromMs) return { fromMs: tMs, untilMs: tMs + opts.forMs, nextMs: first };
   return { fromMs: open.fromMs, untilMs: Math.max(open.untilMs, tMs + opts.forMs), nextMs: Math.min(open.nextMs, first) };
+}
+
+/**
+ * Whether the loss of track `t`, not detected on the frame at `tMs`, opens a fall sweep
+ * window: confirmed, last seen at most `lostWithinMs` before, and vanished in plain view
+ * (`others`: the boxes of the people detected on the frame) or going down (`heads`, the
+ * burst trigger).
+ */
+export function opensFallSweep(
+  t: Pick<TrackState, 'confirmed' | 'detection' | 'lastSeenMs' | 'box'>,
+  heads: PersonMemory['heads'],
+  tMs: number,
+  frameWidth: number,
+  others: readonly Box[],
+  opts: Pick<FallSweepOptions, 'lostWithinMs' | 'onVanish'>,
+  trigger: Pick<BurstOptions, 'minHeadDrop' | 'minShrink' | 'windowMs'>,
+): boolean {
+  if (!t.confirmed || t.detection >= 0 || t.lastSeenMs >= tMs || tMs - t.lastSeenMs > opts.lostWithinMs) return false;
+  return (opts.onVanish && vanishedInView(t.box, frameWidth, others)) || goingDown(heads, t.lastSeenMs, trigger);
 }
 
 /** A box within this share of the frame's width from its left or right border may have walked out of view. */

@@ -11,7 +11,7 @@ import { calmFrame, defaultBurstOptions, goingDown, type BurstOptions } from './
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, posePriority, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
-import { defaultFallSweepOptions, defaultLyingSweepOptions, lyingBodies, openFallSweep, sweepDue, sweepInputSize, vanishedInView, type FallSweepOptions, type FallSweepWindow, type LyingSweepOptions, type SweepBody } from './lying-sweep.ts';
+import { defaultFallSweepOptions, defaultLyingSweepOptions, lyingBodies, openFallSweep, opensFallSweep, sweepDue, sweepInputSize, type FallSweepOptions, type FallSweepWindow, type LyingSweepOptions, type SweepBody } from './lying-sweep.ts';
 import { defaultPoseRefindOptions, refindRequests, refoundBox, type PoseRefindOptions } from './pose-refind.ts';
 import { createTracker, type Tracker, type TrackerOptions, type TrackState } from './tracker.ts';
 import { createInferencePool, type InferencePool, type PoolOptions } from './worker-pool.ts';
@@ -117,14 +117,11 @@ interface CameraState {
   burstUntilMs: number;
   /** Media time of the last frame stepped (analysed or left out), to notice a looped clip. */
   lastStepMs: number | null;
-  /** Fall sweep settings (null: off), the tracks whose loss opened a window, and the window open now. */
-  fallSweep: FallSweepOptions | null;
+  /** The tracks whose loss opened a fall sweep window, and the window open now. */
   fallSwept: Set<number>;
   fallWindow: FallSweepWindow | null;
   /** Tracks adopted from a sweep and not detected since: held where they lie, not lost. */
   adoptedOnly: Set<number>;
-  /** A fall sweep running in the background since media time `tMs`, applied `applyAfterMs` later. */
-  pendingFall: PendingSweep | null;
 }
 
 type SweepResult = Awaited<ReturnType<InferencePool['sweep']>>;
@@ -166,13 +163,13 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     if (!c) {
       const sweep = sweepOf(ownSetting(opts.lyingSweepByCamera, id, opts.lyingSweep));
       const burst = burstOf(ownSetting(opts.burstByCamera, id, opts.burst));
-      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep, lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null, fallSweep, fallSwept: new Set(), fallWindow: null, adoptedOnly: new Set(), pendingFall: null };
+      c = { tracker: createTracker(trackerOpts), perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep, lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null, fallSwept: new Set(), fallWindow: null, adoptedOnly: new Set() };
       cameras.set(id, c);
     }
     return c;
   }
 
-  /** MultiPose on the whole frame in the background, at media time `tMs`. */
+  /** MultiPose on the whole frame at media time `tMs`, running in the background until awaited. */
   function sweepFrame(sweep: LyingSweepOptions, worker: number, key: string, frame: RgbFrame, tMs: number): PendingSweep {
     const result = pool.sweep(worker, key, frame, sweepInputSize(frame.width, frame.height, sweep.inputWidth), sweep.minScore).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     return { tMs, result };
@@ -278,39 +275,23 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     // later (a clip that restarts drops it): the camera's frames do not wait for MultiPose,
     // and which frame adopts a body does not depend on how busy the machine is.
     if (det && sweep && pending && (await applySwept(pending, sweep.applyAfterMs, sweep, 'lying-body sweep')) !== 'pending') cam.pendingSweep = null;
-    // Fall sweeps (lying-sweep.ts): one started on an earlier frame is applied here, as the
-    // lying-body sweep's are; someone vanished in view or going down was lost on this frame
-    // opens (or extends) a window, and a sweep due in it starts after this frame's poses.
-    const fall = cam.fallSweep;
-    const fallBody = sweep ?? defaultLyingSweepOptions;
-    let startFall = false;
-    const pendingFall = cam.pendingFall;
-    if (det && fall && pendingFall) {
-      const outcome = await applySwept(pendingFall, fall.applyAfterMs, fallBody, 'fall sweep');
-      if (outcome === 'applied') stats.fallSweeps++;
-      if (outcome !== 'pending') cam.pendingFall = null;
-    }
-    if (det && fall) {
+    // Fall sweeps (lying-sweep.ts): someone lost on this frame in plain view or going down
+    // opens (or extends) a window; a sweep due in it is awaited and adopted on its frame.
+    if (det && fallSweep) {
       if (cam.fallWindow && (tMs < cam.fallWindow.fromMs || tMs > cam.fallWindow.untilMs)) cam.fallWindow = null;
-      const trigger = cam.burst ?? defaultBurstOptions;
+      const seen = tracks.filter((o) => o.detection >= 0);
       for (const t of allTracks) {
-        if (!t.confirmed || t.detection >= 0 || cam.adoptedOnly.has(t.id) || t.lastSeenMs >= tMs || tMs - t.lastSeenMs > fall.lostWithinMs || cam.fallSwept.has(t.id)) continue;
         const m = cam.memory.get(t.id);
-        if (!m) continue;
-        const others = tracks.filter((o) => o.id !== t.id && o.detection >= 0).map((o) => o.box);
-        if (!(fall.onVanish && vanishedInView(t.box, frame.width, others)) && !goingDown(m.heads, t.lastSeenMs, trigger)) continue;
+        if (!m || cam.fallSwept.has(t.id) || cam.adoptedOnly.has(t.id)) continue;
+        if (!opensFallSweep(t, m.heads, tMs, frame.width, seen.filter((o) => o.id !== t.id).map((o) => o.box), fallSweep, cam.burst ?? defaultBurstOptions)) continue;
         cam.fallSwept.add(t.id);
-        cam.fallWindow = openFallSweep(cam.fallWindow, tMs, fall);
+        cam.fallWindow = openFallSweep(cam.fallWindow, tMs, fallSweep);
       }
       for (const id of cam.fallSwept) if (!live.has(id)) cam.fallSwept.delete(id);
-      if (cam.fallWindow && tMs >= cam.fallWindow.nextMs && !cam.pendingFall) {
-        cam.fallWindow.nextMs = tMs + fall.everyMs;
-        if (fall.applyAfterMs > 0) startFall = true;
-        else {
-          // Awaited: swept and adopted on this frame.
-          const now = sweepFrame(fallBody, det.worker, key, frame, tMs);
-          if ((await applySwept(now, 0, fallBody, 'fall sweep')) === 'applied') stats.fallSweeps++;
-        }
+      if (cam.fallWindow && tMs >= cam.fallWindow.nextMs) {
+        cam.fallWindow.nextMs = tMs + fallSweep.everyMs;
+        const body = sweep ?? defaultLyingSweepOptions;
+        if ((await applySwept(sweepFrame(body, det.worker, key, frame, tMs), 0, body, 'fall sweep')) === 'applied') stats.fallSweeps++;
       }
     }
     // Only people seen by the detector on this frame get a fresh pose: the stalest, and
@@ -357,7 +338,6 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     }
     // Started after this frame's pose request, so that request does not queue behind it.
     if (det && sweep && !cam.pendingSweep && sweepDue(cam.lastSweepMs, tMs, sweep)) startSweep(cam, sweep, det.worker, key, frame, tMs);
-    if (det && startFall) cam.pendingFall = sweepFrame(fallBody, det.worker, key, frame, tMs);
     const burst = cam.burst;
     if (burst && mems.some((m) => goingDown(m.heads, tMs, burst))) cam.burstUntilMs = tMs + burst.holdMs;
     stats.frames++;

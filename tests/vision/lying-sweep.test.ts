@@ -77,7 +77,7 @@ describe('fall sweep trigger: who vanished in plain view', () => {
 describe('fall sweep window', () => {
   const o = { firstAfterMs: 500, forMs: 2000 };
   it('sweeps half a second after the loss, once by default, adopting on the swept frame', () => {
-    expect(defaultFallSweepOptions).toMatchObject({ firstAfterMs: 500, everyMs: 1000, forMs: 1000, applyAfterMs: 0 });
+    expect(defaultFallSweepOptions).toMatchObject({ firstAfterMs: 500, everyMs: 1000, forMs: 1000 });
     expect(openFallSweep(null, 1000, defaultFallSweepOptions)).toEqual({ fromMs: 1000, untilMs: 2000, nextMs: 1500 });
     // With a longer window (forMs 2000): sweeps at 1.5 s and, every 1 s, 2.5 s.
     expect(openFallSweep(null, 1000, o)).toEqual({ fromMs: 1000, untilMs: 3000, nextMs: 1500 });
