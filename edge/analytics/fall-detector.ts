@@ -34,6 +34,7 @@
 import type { AgeClass } from '../../protocol/index.ts';
 import type { TrackedPerson } from '../types.ts';
 import type { FallConfig } from './config.ts';
+import { coveredShare } from '../vision/geometry.ts';
 import { bodyState } from './pose-geometry.ts';
 import { boxDrop, DESCENT_LOOKBACK_MS, descentSeconds, isWide, peakSpeed, vanishDrop, type Sample } from './fall-evidence.ts';
 
@@ -248,12 +249,7 @@ function leftOrHidden(box: TrackedPerson['box'], scene: SceneContext): boolean {
   const mx = scene.frameWidth * 0.02;
   const my = scene.frameHeight * 0.02;
   if (x <= mx || y <= my || x + w >= scene.frameWidth - mx || y + h >= scene.frameHeight - my) return true;
-  const area = Math.max(1, w * h);
-  return scene.others.some(([ox, oy, ow, oh]) => {
-    const iw = Math.min(x + w, ox + ow) - Math.max(x, ox);
-    const ih = Math.min(y + h, oy + oh) - Math.max(y, oy);
-    return iw > 0 && ih > 0 && (iw * ih) / area >= 0.3;
-  });
+  return scene.others.some((o) => coveredShare(box, o) >= 0.3);
 }
 
 function paramsFor(cfg: FallConfig, age: AgeClass): FallConfig['adult'] {

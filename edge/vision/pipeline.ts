@@ -180,18 +180,6 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     cam.pendingSweep = sweepFrame(sweep, worker, key, frame, tMs);
   }
 
-  /**
-   * The result of a background sweep `pending` once the frame at `tMs` is `afterMs` of media
-   * time past it: the bodies, an Error, or null when not due yet or when the clip restarted
-   * (the sweep is dropped). `due` tells the caller to clear it.
-   */
-  async function sweepDueResult(pending: PendingSweep, tMs: number, afterMs: number): Promise<{ due: boolean; swept: SweepResult | Error | null }> {
-    if (tMs >= pending.tMs && tMs - pending.tMs < afterMs) return { due: false, swept: null };
-    const w0 = performance.now();
-    const swept = tMs < pending.tMs ? null : await pending.result;
-    stats.sweepWaitMs += performance.now() - w0;
-    return { due: true, swept };
-  }
 
   async function step(cameraId: string, cam: CameraState, frame: RgbFrame, calm: boolean, detected: ReturnType<typeof pool.detect> | null, key: string): Promise<FrameAnalysis | null> {
     if (cam.burst && frame.t * 1000 < (cam.lastStepMs ?? -Infinity)) cam.burstUntilMs = -Infinity;
@@ -257,8 +245,10 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
      * restarts drops it): 'pending' until then, else 'applied' or 'dropped' (failed, logged).
      */
     const applySwept = async (pending: PendingSweep, afterMs: number, with_: LyingSweepOptions, what: string): Promise<'pending' | 'applied' | 'dropped'> => {
-      const { due, swept } = await sweepDueResult(pending, tMs, afterMs);
-      if (!due) return 'pending';
+      if (tMs >= pending.tMs && tMs - pending.tMs < afterMs) return 'pending';
+      const w0 = performance.now();
+      const swept = tMs < pending.tMs ? null : await pending.result;
+      stats.sweepWaitMs += performance.now() - w0;
       if (swept instanceof Error) {
         stats.errors++;
         opts.log?.(`camera ${cameraId}: ${what} of the frame at ${(pending.tMs / 1000).toFixed(1)} s failed: ${swept.message}`);
@@ -279,11 +269,12 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     // opens (or extends) a window; a sweep due in it is awaited and adopted on its frame.
     if (det && fallSweep) {
       if (cam.fallWindow && (tMs < cam.fallWindow.fromMs || tMs > cam.fallWindow.untilMs)) cam.fallWindow = null;
-      const seen = tracks.filter((o) => o.detection >= 0);
+      // A lost track is not among those detected on this frame: they are all "others".
+      const seen = tracks.filter((o) => o.detection >= 0).map((o) => o.box);
       for (const t of allTracks) {
         const m = cam.memory.get(t.id);
         if (!m || cam.fallSwept.has(t.id) || cam.adoptedOnly.has(t.id)) continue;
-        if (!opensFallSweep(t, m.heads, tMs, frame.width, seen.filter((o) => o.id !== t.id).map((o) => o.box), fallSweep, cam.burst ?? defaultBurstOptions)) continue;
+        if (!opensFallSweep(t, m.heads, tMs, frame.width, seen, fallSweep, cam.burst ?? defaultBurstOptions)) continue;
         cam.fallSwept.add(t.id);
         cam.fallWindow = openFallSweep(cam.fallWindow, tMs, fallSweep);
       }
