@@ -138,10 +138,11 @@ export const VisionConfig = z
     /**
      * Fall sweep (edge/vision/lying-sweep.ts), on every camera: when the detector loses
      * someone in plain view or whose head was coming down, MoveNet MultiPose looks for a
-     * lying body on the whole frame once, 0.5 s later, and the camera waits for it
-     * (≈ 0.35 s of one core). On the fall clips it finds 2 of 44 falls more; on a busy
-     * scene it costs live capacity (edge README, models/activity/MODEL_CARD.md "Eleventh
-     * round"). `false` turns it off.
+     * lying body once, 0.5 s later, on the part of the frame where they may lie (about
+     * twice their height around where they stood), and the camera waits for it (≈ 0.1–0.15 s
+     * of one core). On the fall clips it finds 2 of 44 falls more; on a busy scene it
+     * costs some live capacity (edge README, models/activity/MODEL_CARD.md "Eleventh
+     * round", "Twelfth round"). `false` turns it off.
      */
     fallSweep: z.boolean().default(true),
     /**

@@ -30,6 +30,13 @@ export function coveredShare(a: Box, b: Box): number {
   return iw > 0 && ih > 0 ? (iw * ih) / Math.max(1e-9, a[2] * a[3]) : 0;
 }
 
+/** The smallest box holding both. */
+export function unionBox(a: Box, b: Box): Box {
+  const x = Math.min(a[0], b[0]);
+  const y = Math.min(a[1], b[1]);
+  return [x, y, Math.max(a[0] + a[2], b[0] + b[2]) - x, Math.max(a[1] + a[3], b[1] + b[3]) - y];
+}
+
 export function clampBox(b: Box, width: number, height: number): Box {
   const x = Math.max(0, Math.min(width, b[0]));
   const y = Math.max(0, Math.min(height, b[1]));

@@ -23,8 +23,11 @@ export interface InferenceEngine {
   readonly backend: BackendName;
   detect(frame: RgbFrame): Promise<{ detections: Detection[]; ms: number }>;
   pose(frame: RgbFrame, boxes: Box[]): Promise<{ keypoints: (Keypoint[] | null)[]; ms: number }>;
-  /** MultiPose on the whole frame at `size` [width, height] (multiples of 32), bodies scoring ≥ `minScore`. */
-  sweep(frame: RgbFrame, size: [number, number], minScore: number): Promise<{ bodies: PoseDetection[]; ms: number }>;
+  /**
+   * MultiPose on the whole frame, or on its part `region`, at `size` [width, height]
+   * (multiples of 32): bodies scoring ≥ `minScore`, in the frame's pixels.
+   */
+  sweep(frame: RgbFrame, size: [number, number], minScore: number, region?: Box): Promise<{ bodies: PoseDetection[]; ms: number }>;
   dispose(): Promise<void>;
 }
 
@@ -46,12 +49,13 @@ export async function createInferenceEngine(opts: EngineOptions = {}, log?: (msg
       const keypoints = await pose.estimate(frame, boxes);
       return { keypoints, ms: performance.now() - t0 };
     },
-    async sweep(frame, size, minScore) {
-      const key = `${size[0]}x${size[1]}@${minScore}`;
+    async sweep(frame, size, minScore, region) {
+      // One model per score threshold: the input size is given per call (the model takes any).
+      const key = String(minScore);
       let sweeper = sweepers.get(key);
       if (!sweeper) sweepers.set(key, (sweeper = createMultiposeDetector(runtime.tf, manifest, size[0], size[1], minScore)));
       const t0 = performance.now();
-      const bodies = await (await sweeper).detect(frame);
+      const bodies = await (await sweeper).detect(frame, region, size);
       return { bodies, ms: performance.now() - t0 };
     },
     async dispose() {

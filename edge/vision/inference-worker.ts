@@ -49,7 +49,7 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
   if (req.kind === 'sweep') {
     const frame = req.frame ?? recent.get(req.frameKey);
     if (!frame) throw new Error(`frame ${req.frameKey} is no longer cached in this worker`);
-    const r = await engine.sweep(frame, req.size, req.minScore);
+    const r = await engine.sweep(frame, req.size, req.minScore, req.region);
     return { kind: 'sweep', id: req.id, ...r };
   }
   await engine.dispose();

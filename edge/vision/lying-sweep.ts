@@ -23,7 +23,7 @@
 import type { Box } from '../../protocol/index.ts';
 import type { Keypoint } from '../types.ts';
 import { goingDown, type BurstOptions } from './burst.ts';
-import { coveredShare, iou } from './geometry.ts';
+import { clampBox, coveredShare, iou, unionBox } from './geometry.ts';
 import type { PersonMemory } from './person-state.ts';
 import type { TrackState } from './tracker.ts';
 import { poseConfidence } from './keypoints.ts';
@@ -75,9 +75,10 @@ export const defaultLyingSweepOptions: LyingSweepOptions = {
  * and then does not see it on the floor; on a camera without a nap zone no lying-body
  * sweep runs to find it again. When the detector loses a person where they cannot have
  * walked out of view (`vanishedInView`), or whose head was coming down (the burst trigger,
- * burst.ts), MultiPose sweeps the whole frame `firstAfterMs` later (by then a falling
- * body is down: on the frame of the loss it is still on its way) and every `everyMs`
- * after that until `forMs` after the loss (by default once), and lying bodies it finds
+ * burst.ts), MultiPose sweeps the part of the frame where they may lie (`fallRegion`)
+ * `firstAfterMs` later (by then a falling body is down: on the frame of the loss it is
+ * still on its way) and every `everyMs` after that until `forMs` after the loss (by
+ * default once), and lying bodies it finds
  * are adopted as the lying-body sweep adopts them (the lost track takes its body back, or
  * the fall rule's handover links the two). Awaited on the swept frame, which holds the
  * camera's next frames back (live capture drops some): adopting the body a moment later,
@@ -95,22 +96,61 @@ export interface FallSweepOptions {
   lostWithinMs: number;
   /** Also sweep when someone vanishes in plain view (`vanishedInView`), not only when someone going down is lost. */
   onVanish: boolean;
+  /**
+   * Sweep only the part of the frame where the people lost may lie (`fallRegion`, all of
+   * the window's losses together), at `regionInput` pixels on its longer side; 0 sweeps
+   * the whole frame at the lying-body sweep's `inputWidth`.
+   */
+  regionInput: number;
 }
 
-export const defaultFallSweepOptions: FallSweepOptions = { firstAfterMs: 500, everyMs: 1000, forMs: 1000, lostWithinMs: 1000, onVanish: true };
+export const defaultFallSweepOptions: FallSweepOptions = { firstAfterMs: 500, everyMs: 1000, forMs: 1000, lostWithinMs: 1000, onVanish: true, regionInput: 256 };
 
 /** A camera's open fall sweep window: opened at `fromMs`, sweeping at `nextMs` (and every `everyMs`) until `untilMs`. */
 export interface FallSweepWindow {
   fromMs: number;
   untilMs: number;
   nextMs: number;
+  /** Where the people lost since `fromMs` may lie (frame pixels): the union of their `fallRegion`s. */
+  region: Box;
 }
 
-/** The window after a loss at `tMs`: a new one, or the one still open extended (its next sweep no later than a new one's). */
-export function openFallSweep(open: FallSweepWindow | null, tMs: number, opts: Pick<FallSweepOptions, 'firstAfterMs' | 'forMs'>): FallSweepWindow {
+/**
+ * The window after a loss at `tMs` of a person whose `region` is where they may lie: a new
+ * one, or the one still open extended (its next sweep no later than a new one's, its
+ * region grown to hold the new one).
+ */
+export function openFallSweep(open: FallSweepWindow | null, tMs: number, region: Box, opts: Pick<FallSweepOptions, 'firstAfterMs' | 'forMs'>): FallSweepWindow {
   const first = tMs + opts.firstAfterMs;
-  if (!open || tMs > open.untilMs || tMs < open.fromMs) return { fromMs: tMs, untilMs: tMs + opts.forMs, nextMs: first };
-  return { fromMs: open.fromMs, untilMs: Math.max(open.untilMs, tMs + opts.forMs), nextMs: Math.min(open.nextMs, first) };
+  if (!open || tMs > open.untilMs || tMs < open.fromMs) return { fromMs: tMs, untilMs: tMs + opts.forMs, nextMs: first, region };
+  return { fromMs: open.fromMs, untilMs: Math.max(open.untilMs, tMs + opts.forMs), nextMs: Math.min(open.nextMs, first), region: unionBox(open.region, region) };
+}
+
+/** How far a fallen body reaches from where it stood, in units of its standing box height. */
+const REACH = { side: 1.1, above: 0.25, below: 1.5 };
+
+/**
+ * Where a person last seen standing at `box` may lie after a fall, inside the frame: a
+ * body pivots about its feet, so it reaches about its own height either side of where it
+ * stood, a little above its head (falling away from the camera) and, falling towards the
+ * camera, below its feet (nearer, hence larger). Uses the larger of the box's sides: a
+ * person lost while already going down has a wide box.
+ */
+export function fallRegion(box: Box, frameWidth: number, frameHeight: number): Box {
+  const size = Math.max(box[2], box[3]);
+  const cx = box[0] + box[2] / 2;
+  return clampBox([cx - REACH.side * size, box[1] - REACH.above * size, 2 * REACH.side * size, (REACH.above + 1 + REACH.below) * size], frameWidth, frameHeight);
+}
+
+/** MultiPose input size for a region: `longest` pixels on its longer side, its aspect, sides multiples of 32. */
+export function regionInputSize(region: Box, longest: number): [number, number] {
+  const scale = longest / Math.max(1, region[2], region[3]);
+  return [round32(region[2] * scale), round32(region[3] * scale)];
+}
+
+/** The nearest multiple of 32, at least 32 (MultiPose's input sides). */
+function round32(v: number): number {
+  return Math.max(32, Math.round(v / 32) * 32);
 }
 
 /**
@@ -161,8 +201,7 @@ export function sweepDue(lastMs: number | null, tMs: number, opts: Pick<LyingSwe
 
 /** MultiPose input size for a frame: `inputWidth` wide, the frame's aspect, sides multiples of 32. */
 export function sweepInputSize(frameWidth: number, frameHeight: number, inputWidth: number): [number, number] {
-  const r32 = (v: number) => Math.max(32, Math.round(v / 32) * 32);
-  return [r32(inputWidth), r32((inputWidth * frameHeight) / Math.max(1, frameWidth))];
+  return [round32(inputWidth), round32((inputWidth * frameHeight) / Math.max(1, frameWidth))];
 }
 
 /** The swept bodies to adopt: confident, lying, and not on anybody already reported. */

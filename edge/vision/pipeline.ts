@@ -11,7 +11,7 @@ import { calmFrame, defaultBurstOptions, goingDown, type BurstOptions } from './
 import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, posePriority, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
-import { defaultFallSweepOptions, defaultLyingSweepOptions, lyingBodies, openFallSweep, opensFallSweep, sweepDue, sweepInputSize, type FallSweepOptions, type FallSweepWindow, type LyingSweepOptions, type SweepBody } from './lying-sweep.ts';
+import { defaultFallSweepOptions, defaultLyingSweepOptions, fallRegion, lyingBodies, openFallSweep, opensFallSweep, regionInputSize, sweepDue, sweepInputSize, type FallSweepOptions, type FallSweepWindow, type LyingSweepOptions, type SweepBody } from './lying-sweep.ts';
 import { defaultPoseRefindOptions, refindRequests, refoundBox, type PoseRefindOptions } from './pose-refind.ts';
 import { createTracker, type Tracker, type TrackerOptions, type TrackState } from './tracker.ts';
 import { createInferencePool, type InferencePool, type PoolOptions } from './worker-pool.ts';
@@ -169,9 +169,13 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
     return c;
   }
 
-  /** MultiPose on the whole frame at media time `tMs`, running in the background until awaited. */
-  function sweepFrame(sweep: LyingSweepOptions, worker: number, key: string, frame: RgbFrame, tMs: number): PendingSweep {
-    const result = pool.sweep(worker, key, frame, sweepInputSize(frame.width, frame.height, sweep.inputWidth), sweep.minScore).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  /**
+   * MultiPose on the whole frame at media time `tMs` (or on `region` of it, `regionInput`
+   * pixels on its longer side), running in the background until awaited.
+   */
+  function sweepFrame(sweep: LyingSweepOptions, worker: number, key: string, frame: RgbFrame, tMs: number, region?: Box, regionInput = 0): PendingSweep {
+    const size = region && regionInput > 0 ? regionInputSize(region, regionInput) : sweepInputSize(frame.width, frame.height, sweep.inputWidth);
+    const result = pool.sweep(worker, key, frame, size, sweep.minScore, regionInput > 0 ? region : undefined).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     return { tMs, result };
   }
 
@@ -276,13 +280,14 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
         if (!m || cam.fallSwept.has(t.id) || cam.adoptedOnly.has(t.id)) continue;
         if (!opensFallSweep(t, m.heads, tMs, frame.width, seen, fallSweep, cam.burst ?? defaultBurstOptions)) continue;
         cam.fallSwept.add(t.id);
-        cam.fallWindow = openFallSweep(cam.fallWindow, tMs, fallSweep);
+        cam.fallWindow = openFallSweep(cam.fallWindow, tMs, fallRegion(t.box, frame.width, frame.height), fallSweep);
       }
       for (const id of cam.fallSwept) if (!live.has(id)) cam.fallSwept.delete(id);
       if (cam.fallWindow && tMs >= cam.fallWindow.nextMs) {
         cam.fallWindow.nextMs = tMs + fallSweep.everyMs;
         const body = sweep ?? defaultLyingSweepOptions;
-        if ((await applySwept(sweepFrame(body, det.worker, key, frame, tMs), 0, body, 'fall sweep')) === 'applied') stats.fallSweeps++;
+        const swept = sweepFrame(body, det.worker, key, frame, tMs, cam.fallWindow.region, fallSweep.regionInput);
+        if ((await applySwept(swept, 0, body, 'fall sweep')) === 'applied') stats.fallSweeps++;
       }
     }
     // Only people seen by the detector on this frame get a fresh pose: the stalest, and

@@ -12,7 +12,7 @@ export interface WorkerInit extends EngineOptions {
 export type WorkerRequest =
   | { kind: 'detect'; id: number; frameKey: string; frame: RgbFrame }
   | { kind: 'pose'; id: number; frameKey: string; frame?: RgbFrame; boxes: Box[] }
-  | { kind: 'sweep'; id: number; frameKey: string; frame?: RgbFrame; size: [number, number]; minScore: number }
+  | { kind: 'sweep'; id: number; frameKey: string; frame?: RgbFrame; size: [number, number]; minScore: number; region?: Box }
   | { kind: 'close'; id: number };
 
 export type WorkerReply =

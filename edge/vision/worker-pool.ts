@@ -39,8 +39,8 @@ export interface InferencePool {
   readonly size: number;
   detect(frameKey: string, frame: RgbFrame): Promise<DetectResult>;
   pose(worker: number, frameKey: string, frame: RgbFrame, boxes: Box[]): Promise<{ keypoints: (Keypoint[] | null)[]; ms: number }>;
-  /** Lying-body sweep (MultiPose on the whole frame) on the worker that holds the frame. */
-  sweep(worker: number, frameKey: string, frame: RgbFrame, size: [number, number], minScore: number): Promise<{ bodies: PoseDetection[]; ms: number }>;
+  /** Lying-body or fall sweep (MultiPose on the whole frame, or on `region` of it) on the worker that holds the frame. */
+  sweep(worker: number, frameKey: string, frame: RgbFrame, size: [number, number], minScore: number, region?: Box): Promise<{ bodies: PoseDetection[]; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -83,7 +83,7 @@ function inProcessPool(engine: InferenceEngine): InferencePool {
       return { ...(await engine.detect(frame)), worker: -1 };
     },
     pose: (_w, _key, frame, boxes) => engine.pose(frame, boxes),
-    sweep: (_w, _key, frame, size, minScore) => engine.sweep(frame, size, minScore),
+    sweep: (_w, _key, frame, size, minScore, region) => engine.sweep(frame, size, minScore, region),
     close: () => engine.dispose(),
   };
 }
@@ -134,8 +134,8 @@ export async function createInferencePool(opts: PoolOptions = {}): Promise<Infer
       const r = await onFrameWorker<'pose'>(worker, frame, (withPixels) => ({ kind: 'pose', id: nextId++, frameKey, boxes, ...withPixels }));
       return { keypoints: r.keypoints, ms: r.ms };
     },
-    async sweep(worker, frameKey, frame, size, minScore) {
-      const r = await onFrameWorker<'sweep'>(worker, frame, (withPixels) => ({ kind: 'sweep', id: nextId++, frameKey, size, minScore, ...withPixels }));
+    async sweep(worker, frameKey, frame, size, minScore, region) {
+      const r = await onFrameWorker<'sweep'>(worker, frame, (withPixels) => ({ kind: 'sweep', id: nextId++, frameKey, size, minScore, ...(region ? { region } : {}), ...withPixels }));
       return { bodies: r.bodies, ms: r.ms };
     },
     async close() {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Box } from '../../protocol/index.ts';
 import { readFrames } from '../../edge/capture/index.ts';
-import type { FrameAnalysis, Keypoint } from '../../edge/types.ts';
-import { defaultFallSweepOptions, defaultLyingSweepOptions, lyingBodies, openFallSweep, sweepDue, sweepInputSize, vanishedInView, type SweepBody } from '../../edge/vision/lying-sweep.ts';
+import type { FrameAnalysis, Keypoint, RgbFrame } from '../../edge/types.ts';
+import { iou } from '../../edge/vision/geometry.ts';
+import { createInferenceEngine } from '../../edge/vision/inference-engine.ts';
+import { defaultFallSweepOptions, defaultLyingSweepOptions, fallRegion, lyingBodies, openFallSweep, regionInputSize, sweepDue, sweepInputSize, vanishedInView, type SweepBody } from '../../edge/vision/lying-sweep.ts';
 import { createVisionPipeline, type VisionPipelineOptions } from '../../edge/vision/pipeline.ts';
 import { createTracker } from '../../edge/vision/tracker.ts';
 import { footageClip, HAVE_VTEST, requireFootageOrWarn, VTEST } from './footage.ts';
@@ -76,22 +78,44 @@ describe('fall sweep trigger: who vanished in plain view', () => {
 
 describe('fall sweep window', () => {
   const o = { firstAfterMs: 500, forMs: 2000 };
+  const r: Box = [100, 50, 200, 300];
   it('sweeps half a second after the loss, once by default, adopting on the swept frame', () => {
     expect(defaultFallSweepOptions).toMatchObject({ firstAfterMs: 500, everyMs: 1000, forMs: 1000 });
-    expect(openFallSweep(null, 1000, defaultFallSweepOptions)).toEqual({ fromMs: 1000, untilMs: 2000, nextMs: 1500 });
+    expect(openFallSweep(null, 1000, r, defaultFallSweepOptions)).toEqual({ fromMs: 1000, untilMs: 2000, nextMs: 1500, region: r });
     // With a longer window (forMs 2000): sweeps at 1.5 s and, every 1 s, 2.5 s.
-    expect(openFallSweep(null, 1000, o)).toEqual({ fromMs: 1000, untilMs: 3000, nextMs: 1500 });
+    expect(openFallSweep(null, 1000, r, o)).toEqual({ fromMs: 1000, untilMs: 3000, nextMs: 1500, region: r });
   });
 
-  it('a second loss in an open window extends it, its first sweep no later than its own would be', () => {
+  it('a second loss in an open window extends it, its first sweep no later than its own would be, its region holding both', () => {
     // The window swept at 1.6 s and next at 2.6: a loss at 1.8 s brings the next sweep to 2.3.
-    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600 }, 1800, o)).toEqual({ fromMs: 1000, untilMs: 3800, nextMs: 2300 });
-    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 1500 }, 1200, o)).toEqual({ fromMs: 1000, untilMs: 3200, nextMs: 1500 });
+    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600, region: r }, 1800, [400, 0, 100, 100], o)).toEqual({ fromMs: 1000, untilMs: 3800, nextMs: 2300, region: [100, 0, 400, 350] });
+    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 1500, region: r }, 1200, [150, 100, 10, 10], o)).toEqual({ fromMs: 1000, untilMs: 3200, nextMs: 1500, region: r });
   });
 
-  it('a loss after the window closed, or before it opened (a clip that restarts), opens a new one', () => {
-    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600 }, 3500, o)).toEqual({ fromMs: 3500, untilMs: 5500, nextMs: 4000 });
-    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600 }, 200, o)).toEqual({ fromMs: 200, untilMs: 2200, nextMs: 700 });
+  it('a loss after the window closed, or before it opened (a clip that restarts), opens a new one with only its own region', () => {
+    const late: Box = [0, 0, 50, 50];
+    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600, region: r }, 3500, late, o)).toEqual({ fromMs: 3500, untilMs: 5500, nextMs: 4000, region: late });
+    expect(openFallSweep({ fromMs: 1000, untilMs: 3000, nextMs: 2600, region: r }, 200, late, o)).toEqual({ fromMs: 200, untilMs: 2200, nextMs: 700, region: late });
+  });
+});
+
+describe('fall sweep region: where someone lost may lie', () => {
+  it('reaches 1.1 heights either side of where they stood, 0.25 above their head and 1.5 below their feet', () => {
+    // A person 100 px tall, 40 wide, standing at x 300–340, y 100–200 of a 768×576 frame.
+    expect(fallRegion([300, 100, 40, 100], 768, 576)).toEqual([210, 75, 220, 275]);
+  });
+
+  it('stays inside the frame, and a wide box (already going down) reaches by its width', () => {
+    expect(fallRegion([10, 400, 40, 100], 768, 576)).toEqual([0, 375, 140, 201]);
+    const wide = fallRegion([300, 300, 100, 40], 768, 576);
+    expect(wide[2]).toBeCloseTo(220);
+    expect(fallRegion([100, 50, 300, 400], 640, 480)).toEqual([0, 0, 640, 480]);
+  });
+
+  it('runs MultiPose at the region aspect, its longer side regionInput, sides multiples of 32', () => {
+    expect(regionInputSize([210, 75, 220, 275], 256)).toEqual([192, 256]);
+    expect(regionInputSize([0, 0, 640, 480], 256)).toEqual([256, 192]);
+    expect(regionInputSize([0, 0, 20, 300], 256)).toEqual([32, 256]);
   });
 });
 
@@ -188,6 +212,46 @@ describe.skipIf(!HAVE_CLIP)('fall sweep on a real fall the detector loses', () =
     expect(inFlight.flags).toEqual(withFall.flags);
     expect(inFlight.stats.fallSweeps).toBe(withFall.stats.fallSweeps);
   }, 300_000);
+});
+
+describe.skipIf(!HAVE_CLIP)('MultiPose on a region of a real frame', () => {
+  it('finds the body lying on the floor in a region around it, in the frame\'s pixels, and nothing in a region beside it', async () => {
+    let frame: RgbFrame | null = null;
+    for await (const f of readFrames({ source: CLIP as string, fps: 10, realtime: false })) {
+      if (f.t >= 8) {
+        frame = f;
+        break;
+      }
+    }
+    if (!frame) throw new Error('clip shorter than 8 s');
+    const engine = await createInferenceEngine();
+    try {
+      const whole = await engine.sweep(frame, sweepInputSize(frame.width, frame.height, 512), 0.15);
+      const lying = lyingBodies(whole.bodies, [], opts);
+      expect(lying.length).toBeGreaterThan(0);
+      const body = lying[0] as SweepBody;
+      // The region the fall sweep would look at for someone who stood where the body's feet are.
+      const stood: Box = [body.box[0], body.box[1] - body.box[2] + body.box[3], body.box[2] / 3, body.box[2]];
+      const region = fallRegion(stood, frame.width, frame.height);
+      const inRegion = await engine.sweep(frame, regionInputSize(region, 256), 0.15, region);
+      const found = lyingBodies(inRegion.bodies, [], opts);
+      console.info(`s2 fall 14 at 8 s: whole frame ${whole.ms.toFixed(0)} ms, region ${region.map((v) => v.toFixed(0)).join('×')} ${inRegion.ms.toFixed(0)} ms; IoU ${found[0] ? iou(found[0].box, body.box).toFixed(2) : '–'}`);
+      expect(found.length).toBeGreaterThan(0);
+      expect(iou((found[0] as SweepBody).box, body.box)).toBeGreaterThan(0.5);
+      for (const [x, y] of (found[0] as SweepBody).keypoints) {
+        expect(x).toBeGreaterThanOrEqual(region[0] - 1);
+        expect(x).toBeLessThanOrEqual(region[0] + region[2] + 1);
+        expect(y).toBeGreaterThanOrEqual(region[1] - 1);
+        expect(y).toBeLessThanOrEqual(region[1] + region[3] + 1);
+      }
+      // A region beside the body (one person in the clip): nobody lying there.
+      const beside: Box = body.box[0] > frame.width / 2 ? [0, 0, Math.max(32, body.box[0] - 10), frame.height] : [body.box[0] + body.box[2] + 10, 0, Math.max(32, frame.width - body.box[0] - body.box[2] - 10), frame.height];
+      const empty = await engine.sweep(frame, regionInputSize(beside, 256), 0.15, beside);
+      expect(lyingBodies(empty.bodies, [], opts)).toEqual([]);
+    } finally {
+      await engine.dispose();
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!HAVE_VTEST)('lying-body sweep on people walking (vtest.avi)', () => {

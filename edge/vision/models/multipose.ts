@@ -4,6 +4,7 @@
  * and the lying-body sweep's model (edge/vision/lying-sweep.ts).
  */
 import type { GraphModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
+import type { Box } from '../../../protocol/index.ts';
 import type { Detection, Detector, Keypoint, RgbFrame } from '../../types.ts';
 import type { Tf } from '../runtime.ts';
 import { loadGraphModel, type ModelManifest } from '../model-loader.ts';
@@ -15,17 +16,25 @@ export interface PoseDetection extends Detection {
 }
 
 export interface MultiposeDetector extends Detector {
-  detect(frame: RgbFrame): Promise<PoseDetection[]>;
+  /**
+   * The people on `frame`, or only on its part `region` (source pixels, whole pixels), at
+   * input `size` [width, height] (multiples of 32; the detector's own size by default).
+   * Boxes and keypoints are in the frame's pixels either way.
+   */
+  detect(frame: RgbFrame, region?: Box, size?: [number, number]): Promise<PoseDetection[]>;
 }
 
 export async function createMultiposeDetector(tf: Tf, manifest: ModelManifest, inputWidth: number, inputHeight: number, minScore = 0.2): Promise<MultiposeDetector> {
   const model: GraphModel = await loadGraphModel(tf, 'movenet-multipose', { manifest, dynamicInput: true });
   return {
     name: `multipose@${inputWidth}x${inputHeight}`,
-    async detect(frame: RgbFrame): Promise<PoseDetection[]> {
+    async detect(frame: RgbFrame, region?: Box, size: [number, number] = [inputWidth, inputHeight]): Promise<PoseDetection[]> {
+      const [rx, ry, rw, rh] = region ? wholeRegion(region, frame.width, frame.height) : [0, 0, frame.width, frame.height];
       const out = tf.tidy(() => {
-        const img = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32').toFloat().expandDims(0) as Tensor4D;
-        return model.execute(tf.image.resizeBilinear(img, [inputHeight, inputWidth]).toInt()) as Tensor;
+        const all = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+        const part = region ? all.slice([ry, rx, 0], [rh, rw, 3]) : all;
+        const img = part.toFloat().expandDims(0) as Tensor4D;
+        return model.execute(tf.image.resizeBilinear(img, [size[1], size[0]]).toInt()) as Tensor;
       });
       const data = await out.data();
       out.dispose();
@@ -35,14 +44,14 @@ export async function createMultiposeDetector(tf: Tf, manifest: ModelManifest, i
         const [ymin, xmin, ymax, xmax, score] = [data[o], data[o + 1], data[o + 2], data[o + 3], data[o + 4]] as number[];
         if ((score as number) < minScore) continue;
         const box = clampBox(
-          [(xmin as number) * frame.width, (ymin as number) * frame.height, ((xmax as number) - (xmin as number)) * frame.width, ((ymax as number) - (ymin as number)) * frame.height],
+          [rx + (xmin as number) * rw, ry + (ymin as number) * rh, ((xmax as number) - (xmin as number)) * rw, ((ymax as number) - (ymin as number)) * rh],
           frame.width,
           frame.height,
         );
         const keypoints: Keypoint[] = [];
         for (let k = 0; k < 17; k++) {
           const q = i * 56 + k * 3;
-          keypoints.push([(data[q + 1] as number) * frame.width, (data[q] as number) * frame.height, data[q + 2] as number]);
+          keypoints.push([rx + (data[q + 1] as number) * rw, ry + (data[q] as number) * rh, data[q + 2] as number]);
         }
         found.push({ box, score: score as number, keypoints });
       }
@@ -52,4 +61,13 @@ export async function createMultiposeDetector(tf: Tf, manifest: ModelManifest, i
       model.dispose();
     },
   };
+}
+
+/** `region` as whole pixels inside the frame, at least one pixel each way. */
+function wholeRegion(region: Box, width: number, height: number): Box {
+  const x = Math.max(0, Math.min(width - 1, Math.floor(region[0])));
+  const y = Math.max(0, Math.min(height - 1, Math.floor(region[1])));
+  const x2 = Math.max(x + 1, Math.min(width, Math.ceil(region[0] + region[2])));
+  const y2 = Math.max(y + 1, Math.min(height, Math.ceil(region[1] + region[3])));
+  return [x, y, x2 - x, y2 - y];
 }
