@@ -48,10 +48,12 @@ interface LiveResult {
  * edge default), one (a nap room's), the same at MultiPose width 384 instead of 512, or
  * all; and, without the sweep, three more settings: `vision.detectEvery: 2` (detection on
  * every 2nd calm frame, burst frames always), no fall sweep (`vision.fallSweep: false`;
- * every other setting runs it, as the edge does on every camera) and, for comparison, no
- * bursts (captured and analysed at 5 fps, the edge before burst analysis).
+ * every other setting runs it, as the edge does on every camera), the fall sweep on the
+ * whole frame instead of the region where the person lost may lie (as it shipped first)
+ * and, for comparison, no bursts (captured and analysed at 5 fps, the edge before burst
+ * analysis).
  */
-type SweepOn = 'none' | 'one' | 'one384' | 'all' | 'noBurst' | 'detect2' | 'noFall';
+type SweepOn = 'none' | 'one' | 'one384' | 'all' | 'noBurst' | 'detect2' | 'noFall' | 'fallWhole';
 
 const SWEEP_LABEL: Record<SweepOn, string> = {
   none: 'none (edge default without nap zones)',
@@ -61,6 +63,7 @@ const SWEEP_LABEL: Record<SweepOn, string> = {
   noBurst: 'none; no bursts, captured at 5 fps',
   detect2: 'none; `vision.detectEvery: 2` (detection on every 2nd calm frame)',
   noFall: 'none; no fall sweep (`vision.fallSweep: false`)',
+  fallWhole: 'none; the fall sweep on the whole frame (`regionInput: 0`)',
 };
 
 /** N cameras captured live (looped file, real time) and analysed as fast as they come. */
@@ -72,7 +75,7 @@ async function liveCameras(video: string, cameras: number, workers: number, swee
     size: workers,
     ...(bursts ? { burst: edge.burst } : {}),
     detectEvery: edge.detectEvery,
-    fallSweep: edge.fallSweep ?? false,
+    fallSweep: sweep === 'fallWhole' && edge.fallSweep ? { ...edge.fallSweep, regionInput: 0 } : (edge.fallSweep ?? false),
     lyingSweep: sweep === 'all' ? { everyMs: 1000 } : false,
     ...(sweep === 'one' || sweep === 'one384' ? { lyingSweepByCamera: { cam0: { everyMs: 1000, inputWidth: sweep === 'one' ? 512 : 384 } } } : {}),
   });
@@ -169,15 +172,15 @@ export async function run(ctx: BenchContext): Promise<BenchSection> {
 
   // The settings run side by side at each camera count (the machine is shared and
   // noisy); a setting stops at its first count that misses ≥ 5 % of its 5 fps frames.
-  const series: Record<SweepOn, LiveResult[]> = { none: [], one: [], one384: [], all: [], noBurst: [], detect2: [], noFall: [] };
+  const series: Record<SweepOn, LiveResult[]> = { none: [], one: [], one384: [], all: [], noBurst: [], detect2: [], noFall: [], fallWhole: [] };
   for (const n of LIVE_COUNTS) {
-    for (const sweep of ['none', 'noFall', 'noBurst', 'detect2', 'one', 'one384', 'all'] as const) {
+    for (const sweep of ['none', 'noFall', 'fallWhole', 'noBurst', 'detect2', 'one', 'one384', 'all'] as const) {
       if (series[sweep].some((r) => r.calmMissed >= 0.05)) continue;
       ctx.log(`vision: ${n} live cameras at 640×360, ${LIVE_FPS} fps (${LIVE_CAPTURE_FPS} in bursts), ${LIVE_SECONDS} s, lying sweep 1/s on ${SWEEP_LABEL[sweep]}…`);
       series[sweep].push(await liveCameras(video, n, workers, sweep));
     }
   }
-  const { none: live, one: liveNap, one384: liveNap384, all: liveSweep, noBurst, detect2, noFall } = series;
+  const { none: live, one: liveNap, one384: liveNap384, all: liveSweep, noBurst, detect2, noFall, fallWhole } = series;
   const sustainedOf = (runs: LiveResult[]) => {
     const ok = runs.filter((r) => r.calmMissed < 0.05).map((r) => r.cameras);
     return `**${ok.length ? Math.max(...ok) : 0}**${ok.includes(LIVE_COUNTS[LIVE_COUNTS.length - 1] as number) ? ' (the most this bench tries)' : ''}`;
@@ -193,7 +196,7 @@ export async function run(ctx: BenchContext): Promise<BenchSection> {
   );
   const liveTable = markdownTable(
     ['cameras', 'lying sweep 1/s on', 'analysed fps per camera (median)', `${LIVE_FPS} fps frames missed`, 'burst frames per calm frame', 'fall sweeps per camera-minute', `captured frames dropped (of ${LIVE_CAPTURE_FPS} fps)`, 'frame wait for a sweep (ms per sweep)', 'RSS growth MiB (all cameras)', 'per camera MiB'],
-    [...live, ...noFall, ...noBurst, ...detect2, ...liveNap, ...liveNap384, ...liveSweep].map((r) => [
+    [...live, ...noFall, ...fallWhole, ...noBurst, ...detect2, ...liveNap, ...liveNap384, ...liveSweep].map((r) => [
       r.cameras,
       SWEEP_LABEL[r.sweep],
       fmt(median(r.analysedFps), 2),
@@ -217,11 +220,11 @@ export async function run(ctx: BenchContext): Promise<BenchSection> {
       '',
       `640×360, all stages but the lying sweep, one camera as fast as possible: ${fmt(mc360.perCameraFps, 2)} fps (${mc360.settings}).`,
       '',
-      `Live cameras as the edge runs them by default (640×360 captured at ${LIVE_CAPTURE_FPS} fps in real time with the agent's drop-when-busy policy, ${LIVE_FPS} analysed a second and every frame during a burst — someone's head coming down towards the feet, edge/vision/burst.ts —, detection on every analysed frame, ${defaultPipelineOptions.posesPerFrame} poses per frame, the fall sweep (MultiPose when someone vanishes in view or is lost going down, edge/vision/lying-sweep.ts) on every camera but in the row that says not; without the lying sweep, with it once a second on one camera (the edge's default for a camera with a nap zone; MultiPose at 512 px wide, the default, and at 384), and on every camera (in the background, adopted 0.5 s later); without the sweep, with \`vision.detectEvery: 2\` (detection on every 2nd calm frame, on every burst frame); and for comparison the edge before burst analysis (captured and analysed at ${LIVE_FPS} fps); the settings run in turn at each count; ${LIVE_SECONDS} s each; each setting stops at its first count that misses ≥ 5 % of the ${LIVE_FPS} fps frames; captured frames the camera was too busy for are dropped, most of them between calm frames, where the analysis leaves them out anyway):`,
+      `Live cameras as the edge runs them by default (640×360 captured at ${LIVE_CAPTURE_FPS} fps in real time with the agent's drop-when-busy policy, ${LIVE_FPS} analysed a second and every frame during a burst — someone's head coming down towards the feet, edge/vision/burst.ts —, detection on every analysed frame, ${defaultPipelineOptions.posesPerFrame} poses per frame, the fall sweep (MultiPose on the region where someone may lie after they vanish in view or are lost going down, edge/vision/lying-sweep.ts) on every camera but in the row that says not (and one row sweeping the whole frame instead); without the lying sweep, with it once a second on one camera (the edge's default for a camera with a nap zone; MultiPose at 512 px wide, the default, and at 384), and on every camera (in the background, adopted 0.5 s later); without the sweep, with \`vision.detectEvery: 2\` (detection on every 2nd calm frame, on every burst frame); and for comparison the edge before burst analysis (captured and analysed at ${LIVE_FPS} fps); the settings run in turn at each count; ${LIVE_SECONDS} s each; each setting stops at its first count that misses ≥ 5 % of the ${LIVE_FPS} fps frames; captured frames the camera was too busy for are dropped, most of them between calm frames, where the analysis leaves them out anyway):`,
       '',
       liveTable,
       '',
-      `Cameras sustained missing < 5 % of the ${LIVE_FPS} fps frames: ${sustainedOf(live)} without the lying sweep, ${sustainedOf(liveNap)} with it on one camera (${sustainedOf(liveNap384)} at width 384), ${sustainedOf(liveSweep)} with it on every camera; ${sustainedOf(detect2)} with \`vision.detectEvery: 2\`; ${sustainedOf(noFall)} without the fall sweep; without bursts ${sustainedOf(noBurst)}.`,
+      `Cameras sustained missing < 5 % of the ${LIVE_FPS} fps frames: ${sustainedOf(live)} without the lying sweep, ${sustainedOf(liveNap)} with it on one camera (${sustainedOf(liveNap384)} at width 384), ${sustainedOf(liveSweep)} with it on every camera; ${sustainedOf(detect2)} with \`vision.detectEvery: 2\`; ${sustainedOf(noFall)} without the fall sweep, ${sustainedOf(fallWhole)} with it on the whole frame; without bursts ${sustainedOf(noBurst)}.`,
     ].join('\n'),
   };
 }
