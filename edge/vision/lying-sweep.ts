@@ -130,14 +130,15 @@ export function openFallSweep(open: FallSweepWindow | null, tMs: number, region:
 const REACH = { side: 1.1, above: 0.25, below: 1.5 };
 
 /**
- * Where a person last seen standing at `box` may lie after a fall, inside the frame: a
- * body pivots about its feet, so it reaches about its own height either side of where it
- * stood, a little above its head (falling away from the camera) and, falling towards the
- * camera, below its feet (nearer, hence larger). Uses the larger of the box's sides: a
- * person lost while already going down has a wide box.
+ * Where a person last seen at `box` may lie after a fall, inside the frame: a body pivots
+ * about its feet, so it reaches about its own height either side of where it stood, a
+ * little above its head (falling away from the camera) and, falling towards the camera,
+ * below its feet (nearer, hence larger). Its height: the larger of the box's sides and
+ * `uprightHeight`, its box height when last seen upright — a person lost while already
+ * going down has a wide or a crumpled box.
  */
-export function fallRegion(box: Box, frameWidth: number, frameHeight: number): Box {
-  const size = Math.max(box[2], box[3]);
+export function fallRegion(box: Box, frameWidth: number, frameHeight: number, uprightHeight: number | null = null): Box {
+  const size = Math.max(box[2], box[3], uprightHeight ?? 0);
   const cx = box[0] + box[2] / 2;
   return clampBox([cx - REACH.side * size, box[1] - REACH.above * size, 2 * REACH.side * size, (REACH.above + 1 + REACH.below) * size], frameWidth, frameHeight);
 }

@@ -15,13 +15,14 @@ export interface PersonMemory {
   posture: Posture;
   vote: AgeVote;
   age: AgeClass;
-  /** Head height (image y) and box height at recent poses, for the pose re-find's descent test. */
   /** Head height `y`, box height `h` and box bottom of the recent poses (pose re-find, burst trigger). */
   heads: { tMs: number; y: number; h: number; bottom: number }[];
+  /** Box height at the last pose that looked upright (null: none yet): how far a fall can reach. */
+  uprightHeight: number | null;
 }
 
 export function newMemory(): PersonMemory {
-  return { keypoints: null, keypointsBox: null, poseSeq: -1, posture: 'unknown', vote: { adult: 0, child: 0 }, age: 'unknown', heads: [] };
+  return { keypoints: null, keypointsBox: null, poseSeq: -1, posture: 'unknown', vote: { adult: 0, child: 0 }, age: 'unknown', heads: [], uprightHeight: null };
 }
 
 /**
@@ -62,6 +63,7 @@ export function applyFreshPose(mem: PersonMemory, kps: Keypoint[] | null, box: B
   mem.keypointsBox = box;
   mem.poseSeq = seq;
   mem.posture = classifyPosture(kps, box, ctx.postureThresholds);
+  if (mem.posture === 'upright') mem.uprightHeight = box[3];
   const whole = !touchesEdge(box, ctx.frameWidth, ctx.frameHeight);
   if (whole && isFullBodyUpright(kps, mem.posture)) {
     const footY = box[1] + box[3];

@@ -280,7 +280,7 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
         if (!m || cam.fallSwept.has(t.id) || cam.adoptedOnly.has(t.id)) continue;
         if (!opensFallSweep(t, m.heads, tMs, frame.width, seen, fallSweep, cam.burst ?? defaultBurstOptions)) continue;
         cam.fallSwept.add(t.id);
-        cam.fallWindow = openFallSweep(cam.fallWindow, tMs, fallRegion(t.box, frame.width, frame.height), fallSweep);
+        cam.fallWindow = openFallSweep(cam.fallWindow, tMs, fallRegion(t.box, frame.width, frame.height, m.uprightHeight), fallSweep);
       }
       for (const id of cam.fallSwept) if (!live.has(id)) cam.fallSwept.delete(id);
       if (cam.fallWindow && tMs >= cam.fallWindow.nextMs) {

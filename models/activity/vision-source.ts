@@ -56,8 +56,9 @@ export function createEdgeVisionSource(opts: { workers?: number; napRoom?: boole
   const { fallSweep, ...others } = { ...cameraVisionOptions(camera, vision), burst: opts.burst ? { ...defaultBurstOptions, ...opts.burst } : (false as const) };
   const settings = { ...others, ...(fallSweep ? { fallSweep: { ...defaultFallSweepOptions, ...fallSweep } } : {}) };
   return {
-    // Without the fall sweep the signature is the one from before it existed (same keypoints).
-    signature: JSON.stringify({ v: 'edge-1', defaults: defaultPipelineOptions, poseRefind: defaultPoseRefindOptions, lyingSweepDefaults: defaultLyingSweepOptions, ...settings }),
+    // Without the fall sweep the signature is the one from before it existed (same keypoints);
+    // 'edge-2': the fall sweep's region reaches by the height last seen upright (twelfth round).
+    signature: JSON.stringify({ v: fallSweep ? 'edge-2' : 'edge-1', defaults: defaultPipelineOptions, poseRefind: defaultPoseRefindOptions, lyingSweepDefaults: defaultLyingSweepOptions, ...settings }),
     pipeline() {
       created ??= createVisionPipeline({ size: opts.workers ?? 1, ...settings });
       return created;

@@ -112,6 +112,14 @@ describe('fall sweep region: where someone lost may lie', () => {
     expect(fallRegion([100, 50, 300, 400], 640, 480)).toEqual([0, 0, 640, 480]);
   });
 
+  it('reaches by the height last seen upright when the box lost was crumpled (GMDCSA24 subject 2 fall 12: 341 px standing, lost at 125×143)', () => {
+    const r1 = (b: Box) => b.map((v) => Math.round(v * 10) / 10);
+    expect(r1(fallRegion([206, 259, 125, 143], 640, 480))).toEqual([111.2, 223.3, 314.6, 256.8]);
+    expect(r1(fallRegion([206, 259, 125, 143], 640, 480, 341))).toEqual([0, 173.8, 640, 306.3]);
+    // A smaller upright height than the box (someone who grew nearer the camera) does not shrink it.
+    expect(fallRegion([206, 259, 125, 143], 640, 480, 100)).toEqual(fallRegion([206, 259, 125, 143], 640, 480));
+  });
+
   it('runs MultiPose at the region aspect, its longer side regionInput, sides multiples of 32', () => {
     expect(regionInputSize([210, 75, 220, 275], 256)).toEqual([192, 256]);
     expect(regionInputSize([0, 0, 640, 480], 256)).toEqual([256, 192]);

@@ -81,6 +81,19 @@ describe('age class', () => {
     expect(mem.age).toBe('unknown');
   });
 
+  it('remembers the box height of the last upright pose, kept while sitting or lying (how far a fall reaches)', () => {
+    const perspective = createPerspectiveModel(576);
+    const mem = newMemory();
+    expect(mem.uprightHeight).toBeNull();
+    const s = standing(300, 440, 158, 0.09);
+    applyFreshPose(mem, s.kps, s.box, 0, { ...FRAME, perspective });
+    expect(mem.uprightHeight).toBe(s.box[3]);
+    const down = lying(250, 440, 70);
+    applyFreshPose(mem, down.kps, down.box, 1, { ...FRAME, perspective });
+    expect(mem.posture).toBe('lying');
+    expect(mem.uprightHeight).toBe(s.box[3]);
+  });
+
   it('needs a clear majority of votes', () => {
     expect(decideAge({ adult: 2, child: 0 })).toBe('unknown');
     expect(decideAge({ adult: 3, child: 2 })).toBe('unknown');
