@@ -126,21 +126,22 @@ export function openFallSweep(open: FallSweepWindow | null, tMs: number, region:
   return { fromMs: open.fromMs, untilMs: Math.max(open.untilMs, tMs + opts.forMs), nextMs: Math.min(open.nextMs, first), region: unionBox(open.region, region) };
 }
 
-/** How far a fallen body reaches from where it stood, in units of its standing box height. */
+/** How far a fallen body reaches from its feet, in units of its height: either side, above its head, below its feet. */
 const REACH = { side: 1.1, above: 0.25, below: 1.5 };
 
 /**
  * Where a person last seen at `box` may lie after a fall, inside the frame: a body pivots
- * about its feet, so it reaches about its own height either side of where it stood, a
- * little above its head (falling away from the camera) and, falling towards the camera,
- * below its feet (nearer, hence larger). Its height: the larger of the box's sides and
- * `uprightHeight`, its box height when last seen upright — a person lost while already
- * going down has a wide or a crumpled box.
+ * about its feet (the box's bottom centre), so it reaches about its own height either
+ * side, up to a little above its standing head (falling away from the camera) and,
+ * falling towards the camera, below its feet (nearer, hence larger). Its height: the
+ * larger of the box's sides and `uprightHeight`, its box height when last seen upright —
+ * a person lost while already going down has a wide or a crumpled box.
  */
 export function fallRegion(box: Box, frameWidth: number, frameHeight: number, uprightHeight: number | null = null): Box {
   const size = Math.max(box[2], box[3], uprightHeight ?? 0);
   const cx = box[0] + box[2] / 2;
-  return clampBox([cx - REACH.side * size, box[1] - REACH.above * size, 2 * REACH.side * size, (REACH.above + 1 + REACH.below) * size], frameWidth, frameHeight);
+  const feet = box[1] + box[3];
+  return clampBox([cx - REACH.side * size, feet - (1 + REACH.above) * size, 2 * REACH.side * size, (1 + REACH.above + REACH.below) * size], frameWidth, frameHeight);
 }
 
 /** MultiPose input size for a region: `longest` pixels on its longer side, its aspect, sides multiples of 32. */

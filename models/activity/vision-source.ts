@@ -57,8 +57,8 @@ export function createEdgeVisionSource(opts: { workers?: number; napRoom?: boole
   const settings = { ...others, ...(fallSweep ? { fallSweep: { ...defaultFallSweepOptions, ...fallSweep } } : {}) };
   return {
     // Without the fall sweep the signature is the one from before it existed (same keypoints);
-    // 'edge-2': the fall sweep's region reaches by the height last seen upright (twelfth round).
-    signature: JSON.stringify({ v: fallSweep ? 'edge-2' : 'edge-1', defaults: defaultPipelineOptions, poseRefind: defaultPoseRefindOptions, lyingSweepDefaults: defaultLyingSweepOptions, ...settings }),
+    // 'edge-2', 'edge-3': the fall sweep's region reaches by the height last seen upright, from the feet (twelfth round).
+    signature: JSON.stringify({ v: fallSweep ? 'edge-3' : 'edge-1', defaults: defaultPipelineOptions, poseRefind: defaultPoseRefindOptions, lyingSweepDefaults: defaultLyingSweepOptions, ...settings }),
     pipeline() {
       created ??= createVisionPipeline({ size: opts.workers ?? 1, ...settings });
       return created;

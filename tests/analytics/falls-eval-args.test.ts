@@ -89,7 +89,7 @@ describe('parseSetup: which pipeline extracts the clips', () => {
     expect(noFall).not.toHaveProperty('fallSweep');
     // …and the fall sweep's revision (its region's reach, twelfth round) is named only with it.
     expect(noFall.v).toBe('edge-1');
-    expect(plain.v).toBe('edge-2');
+    expect(plain.v).toBe('edge-3');
     expect(noFall).toEqual(Object.fromEntries(Object.entries({ ...plain, v: 'edge-1' }).filter(([k]) => k !== 'fallSweep')));
     expect(JSON.parse(createEdgeVisionSource({ detectEvery: 2 }).signature)).toMatchObject({ detectEvery: 2, burst: false });
     expect(createEdgeVisionSource({}).signature).not.toBe(createVisionSource({}).signature);

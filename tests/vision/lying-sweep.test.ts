@@ -107,15 +107,17 @@ describe('fall sweep region: where someone lost may lie', () => {
 
   it('stays inside the frame, and a wide box (already going down) reaches by its width', () => {
     expect(fallRegion([10, 400, 40, 100], 768, 576)).toEqual([0, 375, 140, 201]);
-    const wide = fallRegion([300, 300, 100, 40], 768, 576);
-    expect(wide[2]).toBeCloseTo(220);
+    // A wide box: reaches by its width, from its feet (bottom) up.
+    expect(fallRegion([300, 300, 100, 40], 768, 576)).toEqual([240, 215, 220, 275]);
     expect(fallRegion([100, 50, 300, 400], 640, 480)).toEqual([0, 0, 640, 480]);
   });
 
   it('reaches by the height last seen upright when the box lost was crumpled (GMDCSA24 subject 2 fall 12: 341 px standing, lost at 125×143)', () => {
     const r1 = (b: Box) => b.map((v) => Math.round(v * 10) / 10);
     expect(r1(fallRegion([206, 259, 125, 143], 640, 480))).toEqual([111.2, 223.3, 314.6, 256.8]);
-    expect(r1(fallRegion([206, 259, 125, 143], 640, 480, 341))).toEqual([0, 173.8, 640, 306.3]);
+    // Reaching 1.1 × 341 either side of x 268.5 and 1.25 × 341 above the feet at y 402: the whole 640×480 frame.
+    expect(r1(fallRegion([206, 259, 125, 143], 640, 480, 341))).toEqual([0, 0, 640, 480]);
+    expect(r1(fallRegion([206, 259, 125, 143], 768, 576, 200))).toEqual([48.5, 152, 440, 424]);
     // A smaller upright height than the box (someone who grew nearer the camera) does not shrink it.
     expect(fallRegion([206, 259, 125, 143], 640, 480, 100)).toEqual(fallRegion([206, 259, 125, 143], 640, 480));
   });
