@@ -11,6 +11,7 @@
  * only, never on how busy the machine is: calm frames are the first of each `1/calmFps`
  * bucket of media time; the others are analysed while a burst lasts.
  */
+import { z } from 'zod';
 import type { PersonMemory } from './person-state.ts';
 import { headDrop } from './pose-refind.ts';
 
@@ -32,16 +33,20 @@ export interface BurstOptions {
   holdMs: number;
 }
 
+const setting = z.number().nonnegative();
+/** Partial burst settings as an evaluation command line may give them: known keys only, numbers ≥ 0 (calmFps > 0). */
+const BurstOverrides = z.strictObject({ calmFps: z.number().positive(), minHeadDrop: setting, minShrink: setting, windowMs: setting, holdMs: setting } satisfies Record<keyof BurstOptions, z.ZodNumber>).partial();
+
 /** Burst settings from JSON-ish input (evaluation command lines), or what is wrong with them. */
 export function parseBurstOptions(input: unknown): Partial<BurstOptions> | string {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'burst settings must be a JSON object';
-  const out: Partial<BurstOptions> = {};
-  for (const [k, v] of Object.entries(input)) {
-    if (!(k in defaultBurstOptions)) return `unknown burst setting ${k} (known: ${Object.keys(defaultBurstOptions).join(', ')})`;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k === 'calmFps' && v <= 0)) return `burst setting ${k} must be a number ≥ 0${k === 'calmFps' ? ' (calmFps > 0)' : ''}, not ${JSON.stringify(v)}`;
-    out[k as keyof BurstOptions] = v;
-  }
-  return out;
+  const parsed = BurstOverrides.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+  if (issue.code === 'unrecognized_keys') return `unknown burst setting ${issue.keys.join(', ')} (known: ${Object.keys(defaultBurstOptions).join(', ')})`;
+  const key = String(issue.path[0]);
+  const value = (input as Record<string, unknown>)[key];
+  return `burst setting ${key} must be a number ≥ 0${key === 'calmFps' ? ' (calmFps > 0)' : ''}, not ${JSON.stringify(value)}`;
 }
 
 export const defaultBurstOptions: BurstOptions = { calmFps: 5, minHeadDrop: 0.1, minShrink: 0.3, windowMs: 600, holdMs: 1500 };

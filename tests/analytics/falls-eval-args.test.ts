@@ -46,6 +46,7 @@ describe('parseBurstArgs', () => {
     expect(parseBurstArgs('5', '[1]', 10)).toBe('--burst: burst settings must be a JSON object');
     expect(parseBurstArgs('5', '{"hold":0}', 10)).toMatch(/^--burst: unknown burst setting hold \(known: calmFps, minHeadDrop/);
     expect(parseBurstArgs('5', '{"minShrink":-1}', 10)).toMatch(/^--burst: burst setting minShrink must be a number ≥ 0/);
+    expect(parseBurstArgs('5', '{"windowMs":"600"}', 10)).toBe('--burst: burst setting windowMs must be a number ≥ 0, not "600"');
     expect(parseBurstArgs('5', '{"calmFps":4}', 10)).toBe('--burst: give the calm rate as --calm-fps');
   });
 });
