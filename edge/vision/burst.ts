@@ -39,10 +39,10 @@ const BurstOverrides = z.strictObject({ calmFps: z.number().positive(), minHeadD
 
 /** Burst settings from JSON-ish input (evaluation command lines), or what is wrong with them. */
 export function parseBurstOptions(input: unknown): Partial<BurstOptions> | string {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'burst settings must be a JSON object';
   const parsed = BurstOverrides.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+  if (issue.path.length === 0 && issue.code === 'invalid_type') return 'burst settings must be a JSON object';
   if (issue.code === 'unrecognized_keys') return `unknown burst setting ${issue.keys.join(', ')} (known: ${Object.keys(defaultBurstOptions).join(', ')})`;
   const key = String(issue.path[0]);
   const value = (input as Record<string, unknown>)[key];
