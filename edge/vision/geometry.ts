@@ -37,11 +37,25 @@ export function unionBox(a: Box, b: Box): Box {
   return [x, y, Math.max(a[0] + a[2], b[0] + b[2]) - x, Math.max(a[1] + a[3], b[1] + b[3]) - y];
 }
 
+/** `b` cut to the frame; a box wholly outside becomes an empty box on the frame's edge. */
 export function clampBox(b: Box, width: number, height: number): Box {
   const x = Math.max(0, Math.min(width, b[0]));
   const y = Math.max(0, Math.min(height, b[1]));
   const x2 = Math.max(x, Math.min(width, b[0] + b[2]));
   const y2 = Math.max(y, Math.min(height, b[1] + b[3]));
+  return [x, y, x2 - x, y2 - y];
+}
+
+/**
+ * `region` as a crop of a `width`×`height` image: whole pixels (outward), inside the
+ * image, at least one pixel each way — what a tensor slice needs, unlike `clampBox`,
+ * which keeps fractions and may return an empty box.
+ */
+export function pixelRegion(region: Box, width: number, height: number): Box {
+  const x = Math.max(0, Math.min(width - 1, Math.floor(region[0])));
+  const y = Math.max(0, Math.min(height - 1, Math.floor(region[1])));
+  const x2 = Math.max(x + 1, Math.min(width, Math.ceil(region[0] + region[2])));
+  const y2 = Math.max(y + 1, Math.min(height, Math.ceil(region[1] + region[3])));
   return [x, y, x2 - x, y2 - y];
 }
 

@@ -8,7 +8,7 @@ import type { Box } from '../../../protocol/index.ts';
 import type { Detection, Detector, Keypoint, RgbFrame } from '../../types.ts';
 import type { Tf } from '../runtime.ts';
 import { loadGraphModel, type ModelManifest } from '../model-loader.ts';
-import { clampBox } from '../geometry.ts';
+import { clampBox, pixelRegion } from '../geometry.ts';
 
 /** A MultiPose person: box and score, and its 17 keypoints in source pixels. */
 export interface PoseDetection extends Detection {
@@ -29,7 +29,7 @@ export async function createMultiposeDetector(tf: Tf, manifest: ModelManifest, i
   return {
     name: `multipose@${inputWidth}x${inputHeight}`,
     async detect(frame: RgbFrame, region?: Box, size: [number, number] = [inputWidth, inputHeight]): Promise<PoseDetection[]> {
-      const [rx, ry, rw, rh] = region ? wholeRegion(region, frame.width, frame.height) : [0, 0, frame.width, frame.height];
+      const [rx, ry, rw, rh] = region ? pixelRegion(region, frame.width, frame.height) : [0, 0, frame.width, frame.height];
       const out = tf.tidy(() => {
         const all = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
         const part = region ? all.slice([ry, rx, 0], [rh, rw, 3]) : all;
@@ -61,13 +61,4 @@ export async function createMultiposeDetector(tf: Tf, manifest: ModelManifest, i
       model.dispose();
     },
   };
-}
-
-/** `region` as whole pixels inside the frame, at least one pixel each way. */
-function wholeRegion(region: Box, width: number, height: number): Box {
-  const x = Math.max(0, Math.min(width - 1, Math.floor(region[0])));
-  const y = Math.max(0, Math.min(height - 1, Math.floor(region[1])));
-  const x2 = Math.max(x + 1, Math.min(width, Math.ceil(region[0] + region[2])));
-  const y2 = Math.max(y + 1, Math.min(height, Math.ceil(region[1] + region[3])));
-  return [x, y, x2 - x, y2 - y];
 }
