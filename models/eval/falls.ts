@@ -3,7 +3,8 @@
  * it was not fitted on (the `report` side of models/activity/split.json, plus all of
  * vtest.avi), with and without the activity model. Prints a markdown table: clip-level
  * recall and specificity, false falls per hour of non-fall footage, latency from the
- * labelled start of lying to the incident, and the clips it gets wrong.
+ * labelled start of lying to the incident, the clips it gets wrong, and 95 % Wilson
+ * intervals of recall and specificity (models/eval/proportion.ts).
  * By default the clips are analysed as the live edge analyses a camera without a nap zone
  * (`EDGE_SETUP`: the edge's own pipeline with its defaults, captured at 10 frames a
  * second, 5 analysed, every captured one while someone goes down; edge/vision/burst.ts);
