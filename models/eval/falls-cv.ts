@@ -38,6 +38,7 @@ import { SYNTHETIC_SETS, type SyntheticSet } from '../activity/synthetic-scenari
 import { TRAIN_DEFAULTS, trainActivityModel } from '../activity/training.ts';
 import { emptyRow, loadEvalClips, MODEL_CARD, PAD_SECONDS, scoreVariant, type FallEvalRow } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
+import { wilsonInterval } from './proportion.ts';
 import { runScript } from '../run-script.ts';
 
 export const CV_BEGIN = '<!-- eval:falls-cv begin -->';
@@ -192,6 +193,11 @@ function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
+/** `k/n` as a rate with its count and 95 % Wilson interval: `0.91 (40/44; 0.79–0.96)`. */
+function rate(k: number, n: number): string {
+  return `${fmt(k / n)} (${k}/${n}; ${wilsonInterval(k, n).map((v) => fmt(v)).join('–')})`;
+}
+
 export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, run: { windowFrames: number; epochs: number; seeds: number; firstSeed: number; syntheticSet: SyntheticSet }): string {
   const base = rows[0];
   const perFold = Array.from({ length: FOLDS }, (_, f) => infos.filter((c) => foldOf(c) === f));
@@ -199,9 +205,9 @@ export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSec
   return [
     `Clips: all ${infos.length} labelled URFD and GMDCSA24 clips in ${FOLDS} folds (${foldText}); each fold replayed with a model trained on the other three (${run.windowFrames}-frame windows at 10 Hz, ${run.epochs} epochs, ${run.seeds === 1 ? `seed ${run.firstSeed}` : `the mean probabilities of ${run.seeds} models, seeds ${run.firstSeed}–${run.firstSeed + run.seeds - 1}`}, class-weight power ${TRAIN_DEFAULTS.classWeightPower}, ${TRAIN_DEFAULTS.synthetic} ${run.syntheticSet === 'base' ? '' : `${run.syntheticSet} `}synthetic sequences); analysed at 10 fps; confirmation window ${confirmSeconds} s; last frame held ${PAD_SECONDS} s.`,
     '',
-    '| variant (out-of-fold) | recall (falls) | specificity (non-fall clips) | false falls per hour |',
+    '| variant (out-of-fold) | recall (falls; 95 % interval) | specificity (non-fall clips; 95 % interval) | false falls per hour |',
     '| --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.name} | ${fmt(r.tp / (r.tp + r.fn))} (${r.tp}/${r.tp + r.fn}) | ${fmt(r.tn / (r.tn + r.fp))} (${r.tn}/${r.tn + r.fp}) | ${fmt(r.falseFalls / (r.negSeconds / 3600), 1)} (${r.falseFalls} in ${fmt(r.negSeconds / 60, 1)} min) |`),
+    ...rows.map((r) => `| ${r.name} | ${rate(r.tp, r.tp + r.fn)} | ${rate(r.tn, r.tn + r.fp)} | ${fmt(r.falseFalls / (r.negSeconds / 3600), 1)} (${r.falseFalls} in ${fmt(r.negSeconds / 60, 1)} min) |`),
     '',
     `- ${base?.name}: missed ${base?.missed.join(', ') || 'none'}; false alarms ${base?.falseClips.join(', ') || 'none'}`,
     ...rows.slice(1).map((r) => {
