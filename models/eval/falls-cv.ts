@@ -38,7 +38,7 @@ import { SYNTHETIC_SETS, type SyntheticSet } from '../activity/synthetic-scenari
 import { TRAIN_DEFAULTS, trainActivityModel } from '../activity/training.ts';
 import { emptyRow, loadEvalClips, MODEL_CARD, PAD_SECONDS, scoreVariant, type FallEvalRow } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
-import { wilsonInterval } from './proportion.ts';
+import { formatInterval } from './proportion.ts';
 import { runScript } from '../run-script.ts';
 
 export const CV_BEGIN = '<!-- eval:falls-cv begin -->';
@@ -195,7 +195,7 @@ function fmt(v: number, digits = 2): string {
 
 /** `k/n` as a rate with its count and 95 % Wilson interval: `0.91 (40/44; 0.79–0.96)`. */
 function rate(k: number, n: number): string {
-  return `${fmt(k / n)} (${k}/${n}; ${wilsonInterval(k, n).map((v) => fmt(v)).join('–')})`;
+  return `${fmt(k / n)} (${k}/${n}; ${formatInterval(k, n)})`;
 }
 
 export function formatCvTable(rows: FallEvalRow[], infos: ClipInfo[], confirmSeconds: number, run: { windowFrames: number; epochs: number; seeds: number; firstSeed: number; syntheticSet: SyntheticSet }): string {

@@ -16,7 +16,7 @@ import { dataDir, type ClipInfo } from '../activity/clips.ts';
 import type { CachedClip } from '../activity/keypoint-cache.ts';
 import { extractClips, type ExtractClipsOptions } from '../activity/vision-source.ts';
 import { replayFalls } from './fall-replay.ts';
-import { clipsToShow, wilsonInterval } from './proportion.ts';
+import { clipsToShow, formatInterval } from './proportion.ts';
 
 export const MODEL_CARD = join(dirname(fileURLToPath(import.meta.url)), '../activity/MODEL_CARD.md');
 export const CARD_BEGIN = '<!-- eval:falls begin -->';
@@ -310,8 +310,7 @@ export function formatFallTable(rows: FallEvalRow[], part: string, confirmSecond
 
 /** 95 % Wilson intervals of each variant's recall and specificity, and what a 0.95 target would take. */
 export function formatIntervals(rows: readonly FallEvalRow[], target = 0.95): string {
-  const range = (k: number, n: number): string => wilsonInterval(k, n).map((v) => fmt(v)).join('–');
-  const parts = rows.map((r) => `${r.name}: recall ${range(r.tp, r.tp + r.fn)}, specificity ${range(r.tn, r.tn + r.fp)}`);
+  const parts = rows.map((r) => `${r.name}: recall ${formatInterval(r.tp, r.tp + r.fn)}, specificity ${formatInterval(r.tn, r.tn + r.fp)}`);
   return `95 % Wilson intervals (clip counts are small, so the intervals are wide): ${parts.join('; ')}. A lower bound of ${target} needs at least ${clipsToShow(target)} clips, every one right.`;
 }
 

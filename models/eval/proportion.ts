@@ -23,6 +23,13 @@ export function wilsonInterval(k: number, n: number, z = Z95): [number, number] 
   return [k === 0 ? 0 : Math.max(0, centre - half), k === n ? 1 : Math.min(1, centre + half)];
 }
 
+/** The 95 % Wilson interval of `k / n` as text, two decimals: `0.61–0.94`. */
+export function formatInterval(k: number, n: number): string {
+  return wilsonInterval(k, n)
+    .map((v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a'))
+    .join('–');
+}
+
 /**
  * The fewest clips, every one right, whose Wilson interval's lower bound reaches `target`:
  * how many falls an evaluation needs before a perfect score shows recall ≥ target.

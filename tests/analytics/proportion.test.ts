@@ -1,7 +1,7 @@
 /** Wilson intervals for the fall evaluation's clip counts (models/eval/proportion.ts). */
 import { describe, expect, it } from 'vitest';
 import { formatIntervals, type FallEvalRow } from '../../models/eval/falls-eval.ts';
-import { clipsToShow, wilsonInterval } from '../../models/eval/proportion.ts';
+import { clipsToShow, formatInterval, wilsonInterval } from '../../models/eval/proportion.ts';
 
 describe('wilsonInterval', () => {
   it('matches published values', () => {
@@ -25,6 +25,11 @@ describe('wilsonInterval', () => {
       expect(lo).toBeLessThanOrEqual(k / n);
       expect(hi).toBeGreaterThanOrEqual(k / n);
     }
+  });
+
+  it('formats as two decimals, n/a for no clips', () => {
+    expect(formatInterval(15, 18)).toBe('0.61–0.94');
+    expect(formatInterval(0, 0)).toBe('n/a–n/a');
   });
 
   it('is NaN for no clips and refuses impossible counts', () => {
