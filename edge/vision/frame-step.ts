@@ -120,18 +120,21 @@ function report(w: FrameWork, state: TrackState, mem: PersonMemory): void {
  */
 export function createFrameStep(pool: InferencePool, stats: StageStats, s: StepSettings) {
   /**
-   * MultiPose on the whole frame at media time `tMs` (or on `region` of it, `regionInput`
-   * pixels on its longer side), running in the background until awaited.
+   * MultiPose on this frame's whole picture (or on `region` of it, `regionInput` pixels on
+   * its longer side), running in the background until awaited.
    */
-  function sweepFrame(sweep: LyingSweepOptions, worker: number, key: string, frame: RgbFrame, tMs: number, region?: Box, regionInput = 0): PendingSweep {
+  function sweepFrame(w: FrameWork, sweep: LyingSweepOptions, region?: Box, regionInput = 0): PendingSweep {
+    const { frame } = w;
     const size = region && regionInput > 0 ? regionInputSize(region, regionInput) : sweepInputSize(frame.width, frame.height, sweep.inputWidth);
-    const result = pool.sweep(worker, key, frame, size, sweep.minScore, regionInput > 0 ? region : undefined).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-    return { tMs, result };
+    const result = pool.sweep(w.det.worker, w.key, frame, size, sweep.minScore, regionInput > 0 ? region : undefined).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    return { tMs: w.tMs, result };
   }
 
-  function startSweep(w: FrameWork, sweep: LyingSweepOptions): void {
+  /** Starts the camera's lying-body sweep on this frame when one is due and none is running. */
+  function startSweepIfDue(w: FrameWork, sweep: LyingSweepOptions): void {
+    if (w.cam.pendingSweep || !sweepDue(w.cam.lastSweepMs, w.tMs, sweep)) return;
     w.cam.lastSweepMs = w.tMs;
-    w.cam.pendingSweep = sweepFrame(sweep, w.det.worker, w.key, w.frame, w.tMs);
+    w.cam.pendingSweep = sweepFrame(w, sweep);
   }
 
   /** Swept bodies lying where nobody is reported become (or renew) tracks reported from this frame. */
@@ -170,7 +173,7 @@ export function createFrameStep(pool: InferencePool, stats: StageStats, s: StepS
 
   /** The camera's lying-body sweep: one of this frame awaited (`applyAfterMs` 0), or an earlier one applied. */
   async function lyingSweepPhase(w: FrameWork, sweep: LyingSweepOptions): Promise<void> {
-    if (sweep.applyAfterMs <= 0 && !w.cam.pendingSweep && sweepDue(w.cam.lastSweepMs, w.tMs, sweep)) startSweep(w, sweep);
+    if (sweep.applyAfterMs <= 0) startSweepIfDue(w, sweep);
     const pending = w.cam.pendingSweep;
     // A sweep started on an earlier frame is applied here, `applyAfterMs` of media time
     // later (a clip that restarts drops it): the camera's frames do not wait for MultiPose,
@@ -198,7 +201,7 @@ export function createFrameStep(pool: InferencePool, stats: StageStats, s: StepS
     if (cam.fallWindow && tMs >= cam.fallWindow.nextMs) {
       cam.fallWindow.nextMs = tMs + fallSweep.everyMs;
       const body = cam.sweep ?? defaultLyingSweepOptions;
-      const swept = sweepFrame(body, w.det.worker, w.key, frame, tMs, cam.fallWindow.region, fallSweep.regionInput);
+      const swept = sweepFrame(w, body, cam.fallWindow.region, fallSweep.regionInput);
       if ((await applySwept(w, swept, 0, body, 'fall sweep')) === 'applied') stats.fallSweeps++;
     }
   }
@@ -287,7 +290,7 @@ export function createFrameStep(pool: InferencePool, stats: StageStats, s: StepS
       if (s.fallSweep) await fallSweepPhase(w, s.fallSweep);
       await posePhase(w);
       // Started after this frame's pose request, so that request does not queue behind it.
-      if (cam.sweep && !cam.pendingSweep && sweepDue(cam.lastSweepMs, tMs, cam.sweep)) startSweep(w, cam.sweep);
+      if (cam.sweep) startSweepIfDue(w, cam.sweep);
     }
     const burst = cam.burst;
     if (burst && mems.some((m) => goingDown(m.heads, tMs, burst))) cam.burstUntilMs = tMs + burst.holdMs;

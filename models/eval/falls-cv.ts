@@ -38,7 +38,7 @@ import { SYNTHETIC_SETS, type SyntheticSet } from '../activity/synthetic-scenari
 import { TRAIN_DEFAULTS, trainActivityModel } from '../activity/training.ts';
 import { emptyRow, loadEvalClips, MODEL_CARD, PAD_SECONDS, scoreVariant, type FallEvalRow } from './falls-eval.ts';
 import { writeBetweenMarkers } from './markers.ts';
-import { formatInterval } from './proportion.ts';
+import { fmt, formatInterval } from './proportion.ts';
 import { runScript } from '../run-script.ts';
 
 export const CV_BEGIN = '<!-- eval:falls-cv begin -->';
@@ -187,10 +187,6 @@ async function main(): Promise<number> {
   const args = [windowFrames === WINDOW_FRAMES ? '' : ` --window ${windowFrames}`, epochs === TRAIN_DEFAULTS.epochs ? '' : ` --epochs ${epochs}`, seeds === 1 ? '' : ` --seeds ${seeds}`, firstSeed === TRAIN_DEFAULTS.seed ? '' : ` --seed ${firstSeed}`, syntheticSet === 'base' ? '' : ` --synthetic-set ${syntheticSet}`].join('');
   if (values['write-card']) await writeBetweenMarkers(MODEL_CARD, CV_BEGIN, CV_END, `\nCommand: \`npm run eval:falls-cv${args ? ` --${args}` : ''}\`\n\n${out}\n`);
   return 0;
-}
-
-function fmt(v: number, digits = 2): string {
-  return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
 /** `k/n` as a rate with its count and 95 % Wilson interval: `0.91 (40/44; 0.79–0.96)`. */

@@ -16,7 +16,7 @@ import { dataDir, type ClipInfo } from '../activity/clips.ts';
 import type { CachedClip } from '../activity/keypoint-cache.ts';
 import { extractClips, type ExtractClipsOptions } from '../activity/vision-source.ts';
 import { replayFalls } from './fall-replay.ts';
-import { clipsToShow, formatInterval } from './proportion.ts';
+import { clipsToShow, fmt, formatInterval } from './proportion.ts';
 
 export const MODEL_CARD = join(dirname(fileURLToPath(import.meta.url)), '../activity/MODEL_CARD.md');
 export const CARD_BEGIN = '<!-- eval:falls begin -->';
@@ -277,10 +277,6 @@ export async function evaluateFalls(clips: EvalClip[], variants: FallVariant[] =
     for (const c of loaded.values()) await (await c)?.dispose();
   }
   return rows;
-}
-
-function fmt(v: number, digits = 2): string {
-  return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
 
 export function formatFallTable(rows: FallEvalRow[], part: string, confirmSeconds: number, setup: EvalSetup): string {

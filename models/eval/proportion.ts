@@ -23,10 +23,15 @@ export function wilsonInterval(k: number, n: number, z = Z95): [number, number] 
   return [k === 0 ? 0 : Math.max(0, centre - half), k === n ? 1 : Math.min(1, centre + half)];
 }
 
+/** A rate or interval bound for the evaluation tables: `digits` decimals, `n/a` when undefined. */
+export function fmt(v: number, digits = 2): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
+}
+
 /** The 95 % Wilson interval of `k / n` as text, two decimals: `0.61–0.94`. */
 export function formatInterval(k: number, n: number): string {
   return wilsonInterval(k, n)
-    .map((v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a'))
+    .map((v) => fmt(v))
     .join('–');
 }
 
