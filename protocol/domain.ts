@@ -49,9 +49,11 @@ export type Polygon = z.infer<typeof Polygon>;
 
 /**
  * A zone of one camera's view: a room, a play mat, a nap area, a door line, or a masked
- * area (never analysed). Used by edge config and the hub's remote config message.
+ * area (never analysed). Used by edge config and the hub's remote config message. Strict:
+ * a misspelt key (`capcity: 15`) is an error, not a silently ignored field that leaves
+ * the crowding rule without a capacity.
  */
-export const ZoneConfig = z.object({
+export const ZoneConfig = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
   name: z.string().min(1).max(100).optional(),
   type: ZoneType,

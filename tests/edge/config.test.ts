@@ -101,6 +101,18 @@ cameras:
     expect(problems).toContain('cameras[2].source: must be rtsp://… or an existing file');
   });
 
+  it('refuses a misspelt zone key instead of dropping it (a `capcity` typo left crowding without a capacity)', () => {
+    const file = write('zone-typo.yaml', `hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e' }\ncameras:\n  - id: a\n    source: 'rtsp://x/1'\n    zones:\n      - { id: room-1, type: room, polygon: [[0, 0], [1, 0], [1, 1]], capcity: 15 }\n`);
+    let err: unknown;
+    try {
+      loadConfig(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.join('\n')).toMatch(/cameras\[0\]\.zones\[0\]: .*capcity/);
+  });
+
   it('rejects duplicate camera ids and a status period above 10 s', () => {
     const file = write('dup.yaml', `
 hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e', statusIntervalSeconds: 30 }
