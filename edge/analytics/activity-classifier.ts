@@ -65,6 +65,10 @@ export async function loadActivityClassifier(opts: LoadActivityOptions = {}): Pr
   };
   const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  // The small activity model runs on the CPU backend of this thread, whose first use
+  // prints TF.js's "install our node backend" banner; the vision runtime already says
+  // which backend runs inference. Production mode only silences TF.js's own console.
+  tf.enableProdMode();
   const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
   const W = meta.windowFrames;
   const classes = meta.classes as Activity[];

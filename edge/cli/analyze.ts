@@ -4,7 +4,7 @@
  * one JSON line per analysed frame and a last `{"summary": …}` line.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, statSync, unlinkSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { RuleEngine } from '../types.ts';
@@ -28,6 +28,16 @@ export type RuleEngineFactory = (cameraId: string) => RuleEngine | Promise<RuleE
 
 export interface AnalyzeDeps {
   ruleEngineFactory?: RuleEngineFactory;
+  /** The vision pipeline factory (tests check it is never reached when the input is missing). */
+  createPipeline?: typeof createVisionPipeline;
+}
+
+/** Why a local input cannot be read, or null (URLs are left to ffmpeg). */
+function inputProblem(input: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return null;
+  if (!existsSync(input)) return `input ${input} does not exist`;
+  if (!statSync(input).isFile()) return `input ${input} is not a file`;
+  return null;
 }
 
 function probeFrameCount(input: string): number | null {
@@ -119,15 +129,23 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
     console.error(`anyu analyze: ${(err as Error).message}`);
     return 2;
   }
+  // Before loading any model or creating the output: a typo in a path fails in a moment
+  // and leaves no empty output file behind.
+  const problem = inputProblem(values.input);
+  if (problem) {
+    console.error(`anyu analyze: ${problem}`);
+    return 2;
+  }
   const cameraId = values.camera ?? 'offline';
-  const out = createWriteStream(values.out);
+  const outPath = values.out;
+  const out = createWriteStream(outPath);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   const total = probeFrameCount(values.input);
   const progress = createProgress(total && every ? Math.ceil(total / every) * every : total, values.quiet ?? false);
   // The pipeline's defaults (a lying-body sweep once a second) and the fall sweep, as on every live camera.
-  const pipeline = await createVisionPipeline({ size: workers, fallSweep: {}, log: (m) => (values.quiet ? undefined : process.stderr.write(`${m}\n`)) });
+  const pipeline = await (deps.createPipeline ?? createVisionPipeline)({ size: workers, fallSweep: {}, log: (m) => (values.quiet ? undefined : process.stderr.write(`${m}\n`)) });
   let summary: AnalyzeSummary | null = null;
   try {
     // Safety rules on media time (analytics); incidents become {"event": …} lines.
@@ -159,6 +177,8 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
     process.off('SIGINT', onSigint);
     await pipeline.close();
     await new Promise<void>((resolve) => out.end(() => resolve()));
+    // A run that failed before its first line leaves no empty file to mistake for a result.
+    if (!summary && out.bytesWritten === 0) unlinkSync(outPath);
     if (summary && !values.quiet) process.stderr.write(`analyze: ${summary.analysedFrames} frames in ${summary.wallSeconds} s (${summary.fps} fps, ${summary.backend})\n`);
   }
 }

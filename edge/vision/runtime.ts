@@ -30,7 +30,10 @@ async function tryNative(log: (msg: string) => void): Promise<boolean> {
     await import('@tensorflow/tfjs-node' as string);
     return await tf.setBackend('tensorflow');
   } catch (err) {
-    log(`tfjs-node unavailable (${(err as Error).message.split('\n')[0]}); trying wasm`);
+    const missing = (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
+    log(missing
+      ? 'TF.js: the optional @tensorflow/tfjs-node is not installed; using WebAssembly'
+      : `TF.js: @tensorflow/tfjs-node failed to load (${(err as Error).message.split('\n')[0]}); using WebAssembly`);
     return false;
   }
 }
@@ -57,6 +60,9 @@ async function tryWasm(log: (msg: string) => void): Promise<boolean> {
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const log = opts.log ?? (() => undefined);
+  // TF.js's own console chatter (the "install our node backend" banner, once per thread)
+  // says nothing this log line does not; production mode silences only that.
+  tf.enableProdMode();
   const order: BackendName[] = opts.prefer ? [opts.prefer] : ['tensorflow', 'wasm', 'cpu'];
   for (const name of order) {
     const ok =

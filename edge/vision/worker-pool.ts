@@ -88,10 +88,22 @@ function inProcessPool(engine: InferenceEngine): InferencePool {
   };
 }
 
+/** Every worker starts the same way and says so: one line per distinct message, not one per worker. */
+function onceEach(log: ((msg: string) => void) | undefined): ((msg: string) => void) | undefined {
+  if (!log) return undefined;
+  const seen = new Set<string>();
+  return (msg) => {
+    if (seen.has(msg)) return;
+    seen.add(msg);
+    log(msg);
+  };
+}
+
 export async function createInferencePool(opts: PoolOptions = {}): Promise<InferencePool> {
   const size = opts.size ?? availableParallelism();
   if (size === 0) return inProcessPool(await createInferenceEngine(opts, opts.log));
-  const started = await Promise.all(Array.from({ length: size }, () => startSlot(opts)));
+  const startLog = onceEach(opts.log);
+  const started = await Promise.all(Array.from({ length: size }, () => startSlot({ ...opts, log: startLog })));
   const slots = started.map((s) => s.slot);
   const backend = started[0]?.backend ?? 'unknown';
   let nextId = 1;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,31 @@ const SummaryLine = z.object({
 async function readJsonl(path: string): Promise<unknown[]> {
   return (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
 }
+
+describe('anyu analyze with a missing input', () => {
+  it('fails at once, before loading any model, and creates no output file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'anyu-analyze-missing-'));
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args.join(' '));
+    let pipelines = 0;
+    try {
+      const code = await run(['--input', join(dir, 'missing.mp4'), '--out', join(dir, 'out.jsonl'), '--quiet'], {
+        createPipeline: async () => {
+          pipelines += 1;
+          throw new Error('the pipeline must not be created for a missing input');
+        },
+      });
+      expect(code).toBe(2);
+    } finally {
+      console.error = error;
+    }
+    expect(pipelines).toBe(0);
+    expect(errors.join('\n')).toContain(`input ${join(dir, 'missing.mp4')} does not exist`);
+    expect(existsSync(join(dir, 'out.jsonl'))).toBe(false);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
 
 describe.skipIf(!HAVE_VTEST)('anyu analyze', () => {
   let dir: string;
@@ -61,13 +87,29 @@ describe.skipIf(!HAVE_VTEST)('anyu analyze', () => {
     expect(probe.stdout.trim()).toBe('h264,15');
   });
 
+  it('prints each start-up line once and no TF.js banner (two workers used to print both twice)', () => {
+    const r = spawnSync(process.execPath, ['bin/anyu.mjs', 'analyze', '--input', clip, '--out', join(dir, 'startup.jsonl'), '--frames', '2', '--workers', '2'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status).toBe(0);
+    const out = `${r.stdout}${r.stderr}`;
+    expect(out).not.toContain('looks like you are running TensorFlow.js');
+    const lines = out.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('analyze:'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+
   it('rejects bad arguments with exit code 2', async () => {
     expect(await run(['--out', join(dir, 'x.jsonl')])).toBe(2);
     expect(await run(['--input', clip, '--out', join(dir, 'x.jsonl'), '--every', 'two'])).toBe(2);
   });
 
-  it('fails clearly on a missing input file', async () => {
-    expect(await run(['--input', join(dir, 'missing.mp4'), '--out', join(dir, 'y.jsonl'), '--workers', '0', '--quiet'])).toBe(1);
+  it('leaves no empty output file when ffmpeg cannot read the input', async () => {
+    const bad = join(dir, 'not-a-video.mp4');
+    await writeFile(bad, 'not a video');
+    expect(await run(['--input', bad, '--out', join(dir, 'y.jsonl'), '--workers', '0', '--quiet'])).toBe(1);
+    expect(existsSync(join(dir, 'y.jsonl'))).toBe(false);
   });
 
   it('analyses an RTSP stream for a fixed number of frames', async () => {
