@@ -17,6 +17,8 @@ const USAGE = `usage: anyu start [options]   (npm start -- [options])
 
   --data <dir>        data folder (SQLite, demo credentials, edge outbox)   default ./data
   --http-port <n>     dashboard and API                                      default 8080
+  --host <addr>       listen address of the dashboard and API   default 127.0.0.1 (this machine only);
+                      0.0.0.0 opens the demo (and its printed passwords) to your network
   --mqtt-port <n>     embedded MQTT broker                                   default 1884
   --source <file|url> the demo camera's source                 default vtest.avi (see README)
   --no-edge           hub and dashboard only
@@ -57,37 +59,63 @@ function demoEdgeConfig(opts: { dataDir: string; mqttPort: number; password: str
   );
 }
 
+export interface StartOptions {
+  dataDir: string;
+  httpPort: number;
+  httpHost: string;
+  mqttPort: number;
+  source: string | undefined;
+  edge: boolean;
+  vision: boolean;
+  help: boolean;
+}
+
+/** `anyu start` flags; throws with a usage message on a bad one. Loopback unless `--host` says otherwise. */
+export function parseStartArgs(args: string[]): StartOptions {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      data: { type: 'string', default: './data' },
+      'http-port': { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'mqtt-port': { type: 'string', default: '1884' },
+      source: { type: 'string' },
+      'no-edge': { type: 'boolean', default: false },
+      'no-vision': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const httpPort = Number(values['http-port']);
+  const mqttPort = Number(values['mqtt-port']);
+  if (![httpPort, mqttPort].every((p) => Number.isInteger(p) && p > 0 && p < 65_536)) {
+    throw new Error('--http-port and --mqtt-port must be port numbers 1–65535');
+  }
+  return {
+    dataDir: resolve(values.data),
+    httpPort,
+    httpHost: values.host,
+    mqttPort,
+    source: values.source,
+    edge: !values['no-edge'],
+    vision: !values['no-vision'],
+    help: values.help,
+  };
+}
+
 export async function run(args: string[]): Promise<number> {
-  let values;
+  let opts: StartOptions;
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        data: { type: 'string', default: './data' },
-        'http-port': { type: 'string', default: '8080' },
-        'mqtt-port': { type: 'string', default: '1884' },
-        source: { type: 'string' },
-        'no-edge': { type: 'boolean', default: false },
-        'no-vision': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    opts = parseStartArgs(args);
   } catch (err) {
     console.error(`anyu start: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (values.help) {
+  if (opts.help) {
     console.log(USAGE);
     return 0;
   }
-  const httpPort = Number(values['http-port']);
-  const mqttPort = Number(values['mqtt-port']);
-  if (![httpPort, mqttPort].every((p) => Number.isInteger(p) && p > 0 && p < 65_536)) {
-    console.error('anyu start: --http-port and --mqtt-port must be port numbers 1–65535');
-    return 2;
-  }
-  const dataDir = resolve(values.data);
+  const { dataDir, httpPort, mqttPort } = opts;
   const log = (line: string) => console.log(line);
 
   log('anyu start: building the dashboard (first run only)…');
@@ -95,8 +123,8 @@ export async function run(args: string[]): Promise<number> {
   let started: StartedHub;
   try {
     started = await startHub(
-      { dataDir, http: { port: httpPort, host: '0.0.0.0' }, mqtt: { embedded: { port: mqttPort, host: '127.0.0.1' } }, dashboardDir },
-      { seedDemo: true, log },
+      { dataDir, http: { port: httpPort, host: opts.httpHost }, mqtt: { embedded: { port: mqttPort, host: '127.0.0.1' } }, dashboardDir },
+      { seedDemo: true, log, logFormat: 'pretty' },
     );
   } catch (err) {
     console.error(`anyu start: the hub could not start: ${(err as Error).message}`);
@@ -104,11 +132,11 @@ export async function run(args: string[]): Promise<number> {
   }
 
   let agent: Agent | null = null;
-  if (!values['no-edge'] && started.demo) {
+  if (opts.edge && started.demo) {
     try {
-      const source = values.source ?? (await resolveSampleVideo({ log }));
+      const source = opts.source ?? (await resolveSampleVideo({ log }));
       const config = demoEdgeConfig({ dataDir, mqttPort, password: started.demo.edge.password, source });
-      agent = await createEdgeRuntime({ config, vision: !values['no-vision'], log: (m) => log(`[demo edge] ${m}`) });
+      agent = await createEdgeRuntime({ config, vision: opts.vision, log: (m) => log(`[demo edge] ${m}`) });
       agent.start();
       log(`anyu start: demo edge '${DEMO.edgeId}' analysing ${source}`);
     } catch (err) {

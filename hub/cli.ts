@@ -3,6 +3,9 @@
  * SIGINT/SIGTERM. `startHub` is the in-process entry `anyu start` composes with an edge.
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import pino from 'pino';
+import pretty from 'pino-pretty';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildHub, type BuildHubOptions, type Hub } from './app.ts';
@@ -29,7 +32,8 @@ const USAGE = `usage: anyu hub [options]
 anyu hub add-user --help: create a first institution admin or a regulator (see hub/README.md)
 
 environment: ANYU_ADMIN_PASSWORD (first-run admin), ANYU_DEMO_PASSWORD (demo users),
-ANYU_LOG_LEVEL (info), ANYU_LOG_REQUESTS=1 (a line per HTTP request), ANYU_MQTT_USERNAME / ANYU_MQTT_PASSWORD (external broker login)`;
+ANYU_LOG_LEVEL (info), ANYU_LOG_FORMAT (json, or pretty for one readable line per entry),
+ANYU_LOG_REQUESTS=1 (a line per HTTP request), ANYU_MQTT_USERNAME / ANYU_MQTT_PASSWORD (external broker login)`;
 
 const DEFAULT_DASHBOARD = fileURLToPath(new URL('../dashboard/dist', import.meta.url));
 
@@ -112,12 +116,36 @@ export interface StartedHub {
   demo: DemoCredentials | null;
 }
 
+/** True for 127.0.0.0/8, ::1 and `localhost`: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+export interface StartHubOptions {
+  seedDemo: boolean;
+  log?: (line: string) => void;
+  /**
+   * `pretty`: one readable line per log entry (pino-pretty), for a person at a terminal
+   * beside `anyu start`'s own lines; `json` (default, and `ANYU_LOG_FORMAT`) for log collectors.
+   */
+  logFormat?: 'json' | 'pretty';
+  /** Where pretty lines go; default standard output. */
+  logDestination?: NodeJS.WritableStream;
+}
+
 /** Builds, seeds (or bootstraps the first admin) and listens; for `anyu hub` and `anyu start`. */
-export async function startHub(build: BuildHubOptions, opts: { seedDemo: boolean; log?: (line: string) => void }): Promise<StartedHub> {
+export async function startHub(build: BuildHubOptions, opts: StartHubOptions): Promise<StartedHub> {
   const env = parseHubEnv(process.env);
   const log = opts.log ?? ((line: string) => console.log(line));
   const logRequests = env.ANYU_LOG_REQUESTS === '1' || env.ANYU_LOG_REQUESTS === 'true';
-  const hub = await buildHub({ logger: { level: env.ANYU_LOG_LEVEL }, logRequests, ...build });
+  const format = env.ANYU_LOG_FORMAT ?? opts.logFormat ?? 'json';
+  const logging: BuildHubOptions =
+    format === 'pretty'
+      ? { loggerInstance: pino({ level: env.ANYU_LOG_LEVEL }, pretty({ sync: true, colorize: false, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss', destination: opts.logDestination ?? 1 })) }
+      : { logger: { level: env.ANYU_LOG_LEVEL } };
+  const hub = await buildHub({ ...logging, logRequests, ...build });
   try {
     let demo: DemoCredentials | null = null;
     if (opts.seedDemo) {
@@ -129,6 +157,9 @@ export async function startHub(build: BuildHubOptions, opts: { seedDemo: boolean
     const address = await hub.listen();
     const shown = address.replace('://0.0.0.0:', '://localhost:').replace('://[::]:', '://localhost:');
     log(`anyu hub: ${shown} (API docs ${shown}/docs, metrics ${shown}/metrics); MQTT ${hub.mqttUrl} (${hub.broker ? 'embedded' : 'external'})`);
+    if (demo && !isLoopback(hub.config.http.host)) {
+      log(`WARNING: the demo accounts (passwords printed here and kept in ${hub.config.dataDir}/demo-credentials.json) can sign in from any machine that reaches ${hub.config.http.host}:${hub.config.http.port}. Use --host 127.0.0.1 for this machine only, or set ANYU_DEMO_PASSWORD to a password of your own.`);
+    }
     return { hub, url: shown, demo };
   } catch (err) {
     await hub.close();

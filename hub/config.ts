@@ -78,6 +78,7 @@ export const HubEnv = z.object({
   DATABASE_URL: z.string().optional(),
   ANYU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ANYU_LOG_REQUESTS: z.enum(['0', '1', 'true', 'false']).optional(),
+  ANYU_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 export type HubEnv = z.infer<typeof HubEnv>;
 
