@@ -3,10 +3,12 @@
  * and the Socket.IO `incident:ack` event so both paths are scoped, audited and pushed the
  * same way.
  */
-import type { IncidentView, Outcome, UserView } from '../protocol/index.ts';
+import { randomUUID } from 'node:crypto';
+import type { AlarmBody, IncidentView, Outcome, UserView } from '../protocol/index.ts';
 import { scopeOf } from './api/access.ts';
 import { HubError } from './errors.ts';
 import type { HubMetrics } from './metrics.ts';
+import { StoreError } from './store/errors.ts';
 import type { AuditEntry, Store } from './store/types.ts';
 
 export interface IncidentActionsDeps {
@@ -43,6 +45,19 @@ export function createIncidentActions(deps: IncidentActionsDeps) {
     async close(user: UserView, id: string, outcome: Outcome, note: string): Promise<IncidentView> {
       const view = await store.close(scopeOf(user), id, user.username, now(), outcome, note);
       return done(user, 'incident.close', view, id, { outcome, note });
+    },
+    /** One-button alarm of the user's own institution: stored, audited, pushed to every wall of it. */
+    async raiseAlarm(user: UserView, body: AlarmBody): Promise<IncidentView> {
+      if (!user.institutionId) throw new HubError('FORBIDDEN', 'your account has no institution');
+      const id = `alarm-${randomUUID()}`;
+      let view: IncidentView | null;
+      try {
+        view = await store.raiseAlarm(scopeOf(user), { id, institutionId: user.institutionId, roomId: body.roomId, by: user.username, at: now(), note: body.note });
+      } catch (err) {
+        if (err instanceof StoreError && err.code === 'unknown_room') throw new HubError('BAD_REQUEST', `no room ${body.roomId} in your institution`);
+        throw err;
+      }
+      return done(user, 'incident.alarm', view, id, { roomId: body.roomId, note: body.note });
     },
     async legalHold(user: UserView, id: string, hold: boolean): Promise<IncidentView> {
       const view = await store.setLegalHold(scopeOf(user), id, hold, user.username, now());

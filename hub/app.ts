@@ -41,6 +41,8 @@ export interface BuildHubOptions extends HubConfigInput {
   loggerInstance?: FastifyBaseLogger;
   /** Defaults to hub/coverage's `coverageReport`; null turns `/api/coverage` into a 503. */
   coverage?: CoverageFn | null;
+  /** Epoch ms of "now" for coverage (what "today" is); injected by tests that fake the hub's clock. */
+  now?: () => number;
 }
 
 export interface Hub {
@@ -60,7 +62,7 @@ export interface Hub {
 }
 
 export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
-  const { store: givenStore, logger, loggerInstance, coverage, ...raw } = opts;
+  const { store: givenStore, logger, loggerInstance, coverage, now, ...raw } = opts;
   const config = parseHubConfig(raw);
 
   const app = Fastify({
@@ -171,7 +173,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     app.decorate('actions', actions);
     app.decorate('live', liveHub);
     app.decorate('broker', brokerInfo);
-    app.decorate('coverage', coverage === undefined ? (s: Store, scope: Scope, q: CoverageQuery) => coverageReport(s, scope, q) : coverage);
+    app.decorate('coverage', coverage === undefined ? (s: Store, scope: Scope, q: CoverageQuery) => coverageReport(s, scope, q, now ? { now } : {}) : coverage);
     app.decorateRequest('user', null);
 
     app.setErrorHandler((err, request, reply) => {

@@ -1,7 +1,7 @@
 /** HTTP bodies and responses of the hub's REST API (`/api/…`). */
 import { z } from 'zod';
 import { Id } from './topics.ts';
-import { Role, RatingLevel, ZoneType, ClassType, Polygon } from './domain.ts';
+import { Role, RatingLevel, ZoneType, ClassType, Polygon, TimeZone, DEFAULT_TIME_ZONE } from './domain.ts';
 import { Evidence, IncidentKind, Outcome, ReviewStatus, Severity } from './incident.ts';
 import { CameraState } from './status.ts';
 
@@ -37,9 +37,21 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 export const IncidentView = z.object({
   id: Id,
   institutionId: Id,
-  edgeId: Id,
-  cameraId: Id,
+  /** Null for an alarm a person raised on the dashboard. */
+  edgeId: Id.nullable(),
+  /** Null for an alarm without a camera (dashboard, or an edge input no camera watches). */
+  cameraId: Id.nullable(),
+  /** The edge's zone id (`demo-zone`), as the edge configured it. */
   zoneId: Id.nullable(),
+  /** The edge's display name of that zone, when it sent one. */
+  zoneName: z.string().nullable(),
+  /**
+   * The hub's room the incident happened in: the zone when it is one of the institution's
+   * rooms, else the room its camera was mapped to when the incident arrived.
+   */
+  roomId: Id.nullable(),
+  /** Who raised an alarm from the dashboard; null for what edges report. */
+  raisedBy: z.string().nullable(),
   kind: IncidentKind,
   severity: Severity,
   message: z.string().nullable(),
@@ -64,7 +76,7 @@ export type IncidentView = z.infer<typeof IncidentView>;
 
 export const TimelineEntry = z.object({
   at: IsoTime,
-  type: z.enum(['opened', 'updated', 'resolved', 'acknowledged', 'closed', 'legal_hold']),
+  type: z.enum(['opened', 'updated', 'resolved', 'acknowledged', 'closed', 'legal_hold', 'raised']),
   by: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
@@ -82,6 +94,8 @@ export const IncidentQuery = z.object({
   active: z.enum(['true', 'false']).optional(),
   cameraId: Id.optional(),
   zoneId: Id.optional(),
+  /** The hub's room (see `IncidentView.roomId`): what people filter by. */
+  roomId: Id.optional(),
   institutionId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -138,27 +152,60 @@ export const InstitutionView = z.object({
   townId: Id,
   districtId: Id,
   registered: z.boolean(),
+  /** Its days, charts, coverage and reports are in this zone. */
+  timeZone: TimeZone,
+  /** Seeded demonstration data (`npm start`), not a real institution. */
+  demo: z.boolean(),
 });
 export type InstitutionView = z.infer<typeof InstitutionView>;
+
+/** A town or a district, with its display names. */
+export const RegionView = z.object({
+  id: Id,
+  kind: z.enum(['town', 'district']),
+  name: z.string(),
+  /** English (or pinyin) name; the Chinese name stands in when missing. */
+  nameEn: z.string().nullable(),
+  /** A town's district. */
+  parentId: Id.nullable(),
+  demo: z.boolean(),
+});
+export type RegionView = z.infer<typeof RegionView>;
 
 export const CoverageQuery = z.object({
   from: IsoDate,
   to: IsoDate,
   townId: Id.optional(),
+  institutionId: Id.optional(),
 });
 export type CoverageQuery = z.infer<typeof CoverageQuery>;
+
+/** Why an institution was not covered on a day: a code and its data; people read it in their language. */
+export const GapReason = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('not_registered') }),
+  z.object({ code: z.literal('no_cameras') }),
+  z.object({ code: z.literal('camera_unmapped'), cameraId: Id }),
+  z.object({ code: z.literal('no_edge_reported') }),
+  /** Online and analysing at the required fps for `share` of the day, below `needed`. */
+  z.object({ code: z.literal('camera_online_share'), cameraId: Id, share: z.number(), needed: z.number() }),
+  z.object({ code: z.literal('not_started') }),
+]);
+export type GapReason = z.infer<typeof GapReason>;
 
 export const CoverageInstitution = z.object({
   institutionId: Id,
   name: z.string(),
   level: RatingLevel,
   townId: Id,
+  timeZone: TimeZone,
+  demo: z.boolean(),
+  cameras: z.number().int(),
   days: z.number().int(),
   daysCovered: z.number().int(),
   /** Days covered / days in the period. */
   share: z.number(),
-  /** Each day not covered, with why. */
-  gaps: z.array(z.object({ date: IsoDate, reasons: z.array(z.string()) })),
+  /** Each day not covered, with why (every one: a drill-down lists them all). */
+  gaps: z.array(z.object({ date: IsoDate, reasons: z.array(GapReason) })),
 });
 export type CoverageInstitution = z.infer<typeof CoverageInstitution>;
 
@@ -170,13 +217,31 @@ export const CoverageGroup = z.object({
   share: z.number(),
 });
 
+/** Institutions counted and covered on one day. */
+const DayCount = z.object({ institutions: z.number().int(), covered: z.number().int() });
+
+export const CoverageDay = z.object({
+  date: IsoDate,
+  all: DayCount,
+  level2AndAbove: DayCount,
+  byLevel: z.record(z.string(), DayCount),
+  byTown: z.record(z.string(), DayCount),
+});
+export type CoverageDay = z.infer<typeof CoverageDay>;
+
 export const CoverageReport = z.object({
   from: IsoDate,
   to: IsoDate,
+  /** The zones the dates are in (each institution's own; one for a district in one zone). */
+  timeZones: z.array(TimeZone),
   params: z.object({ minOnlineShare: z.number(), minFpsRatio: z.number() }),
   institutions: z.array(CoverageInstitution),
   byLevel: z.array(CoverageGroup),
   byTown: z.array(CoverageGroup),
+  /** Indicator 16 day by day: the trend overall, for 二级及以上, by level and by town. */
+  trend: z.array(CoverageDay),
+  /** Some of the institutions are seeded demonstration data. */
+  demo: z.boolean(),
   /** Indicator 16: 2024 target (二级及以上 all covered) and 2027 target (all covered). */
   targets: z.object({
     level2AndAbove: CoverageGroup.extend({ met: z.boolean() }),
@@ -187,7 +252,11 @@ export type CoverageReport = z.infer<typeof CoverageReport>;
 
 export const StatsResponse = z.object({
   perDay: z.array(z.object({ date: IsoDate, kind: IncidentKind, count: z.number().int() })),
+  /** Incidents of the period by town and kind (counts only: no snapshots, no children's data). */
+  byTown: z.array(z.object({ townId: Id, kind: IncidentKind, count: z.number().int() })),
   ackSeconds: z.object({ n: z.number().int(), median: z.number().nullable(), p90: z.number().nullable() }),
+  /** The zones the dates are in (each incident's institution's own). */
+  timeZones: z.array(TimeZone),
 });
 export type StatsResponse = z.infer<typeof StatsResponse>;
 
@@ -263,8 +332,17 @@ export const InstitutionBody = z.strictObject({
   townId: Id,
   districtId: Id,
   registered: z.boolean().default(true),
+  timeZone: TimeZone.default(DEFAULT_TIME_ZONE),
 });
 export type InstitutionBody = z.infer<typeof InstitutionBody>;
 
 export const InstitutionRegistered = z.object({ institution: InstitutionView, created: z.boolean() });
 export type InstitutionRegistered = z.infer<typeof InstitutionRegistered>;
+
+/** `POST /api/alarms`: one-button alarm from the dashboard (critical, pushed to every wall of the institution). */
+export const AlarmBody = z.strictObject({
+  /** The room it is about, when the person chose one. */
+  roomId: Id.nullable().default(null),
+  note: z.string().trim().max(500).default(''),
+});
+export type AlarmBody = z.infer<typeof AlarmBody>;

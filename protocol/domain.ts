@@ -39,6 +39,21 @@ export type RatingLevel = z.infer<typeof RatingLevel>;
 /** "二级及以上": 二级, 一级 and 市级示范. */
 export const LEVEL2_AND_ABOVE: readonly RatingLevel[] = ['city_demo', 'level1', 'level2'];
 
+/** Institutions without a configured zone live in China: days, charts and reports follow it. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name (`Asia/Shanghai`), as the platform's Intl knows them. */
+export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai');
+
 export const Role = z.enum(['supervisor', 'institution_admin', 'regulator']);
 export type Role = z.infer<typeof Role>;
 

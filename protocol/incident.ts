@@ -9,6 +9,8 @@ export const IncidentKind = z.enum([
   'unattended',
   'camera_offline',
   'camera_tamper',
+  /** One-button alarm: a person pressed it (dashboard or an edge input); always critical. */
+  'alarm',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKind>;
 
@@ -36,17 +38,47 @@ export const EvidencePerson = z.object({
   age: AgeClass.optional(),
 });
 
+/** Why a camera's view counts as tampered with (edge/health/tamper.ts). */
+export const TamperKind = z.enum(['blacked_out', 'covered', 'frozen', 'blurred']);
+export type TamperKind = z.infer<typeof TamperKind>;
+
+/** One fallen person as the fall rule measured them (edge/analytics/fall-detector.ts). */
+export const FallMeasure = z.object({
+  track: z.number().int().nonnegative(),
+  /** What started it: the pose, the box shape, or the activity model. */
+  path: z.enum(['pose', 'box', 'model']),
+  /** Head drop in body heights. */
+  drop: z.number(),
+  /** Peak head speed in body heights a second, when measured. */
+  speed: z.number().nullable(),
+  /** Seconds the whole descent took, when measured. */
+  descentSeconds: z.number().nullable(),
+});
+export type FallMeasure = z.infer<typeof FallMeasure>;
+
+const Counts = z.record(z.string().max(32), z.number().int().nonnegative());
+
+/**
+ * What the edge saw, as data: the dashboard writes the sentence in the reader's language
+ * from it (`message` is the edge's English line, kept for logs and other clients).
+ */
 export const Evidence = z
   .object({
     /** Counts by class in the zone, e.g. { adults: 1, children: 6 }. */
-    counts: z.record(z.string().max(32), z.number().int().nonnegative()).optional(),
+    counts: Counts.optional(),
+    /** The counts at the worst moment of the breach (most people, fewest adults per child). */
+    peak: Counts.optional(),
     persons: z.array(EvidencePerson).max(64).optional(),
     /** Confidence of the rule or model that raised the incident. */
     confidence: z.number().min(0).max(1).optional(),
     /** Rule limit that was breached, e.g. capacity 10 or ratio 1:3 as 3. */
     limit: z.number().optional(),
-    /** Free-form reason, e.g. the ffmpeg error for camera_offline. */
+    /** Free-form reason, e.g. the ffmpeg error for camera_offline (technical, not translated). */
     reason: z.string().max(500).optional(),
+    tamper: TamperKind.optional(),
+    falls: z.array(FallMeasure).max(8).optional(),
+    /** The edge input (alarm button) that raised an `alarm`. */
+    input: Id.optional(),
   })
   .strict();
 export type Evidence = z.infer<typeof Evidence>;
@@ -69,8 +101,11 @@ const IncidentBase = z.object({
   severity: Severity,
   institutionId: Id,
   edgeId: Id,
-  cameraId: Id,
+  /** Null only for an `alarm` from an input that no camera watches. */
+  cameraId: Id.nullable(),
   zoneId: Id.nullable(),
+  /** The zone's display name in the edge's config (the hub shows its own room names first). */
+  zoneName: z.string().min(1).max(100).optional(),
   startedAt: IsoTime,
   /** When this event happened on the edge. */
   at: IsoTime,
@@ -81,11 +116,13 @@ const IncidentBase = z.object({
 });
 
 /** MQTT payload on `anyu/v1/{institutionId}/{edgeId}/incident`. */
-export const IncidentEvent = z.discriminatedUnion('type', [
-  IncidentBase.extend({ type: z.literal('open') }),
-  IncidentBase.extend({ type: z.literal('update') }),
-  IncidentBase.extend({ type: z.literal('resolved') }),
-]);
+export const IncidentEvent = z
+  .discriminatedUnion('type', [
+    IncidentBase.extend({ type: z.literal('open') }),
+    IncidentBase.extend({ type: z.literal('update') }),
+    IncidentBase.extend({ type: z.literal('resolved') }),
+  ])
+  .refine((e) => e.cameraId !== null || e.kind === 'alarm', { path: ['cameraId'], message: 'only an alarm may come without a camera' });
 export type IncidentEvent = z.infer<typeof IncidentEvent>;
 export type IncidentEventType = IncidentEvent['type'];
 

@@ -110,7 +110,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags: ['onboarding'], body: InstitutionBody, response: { 200: InstitutionRegistered, ...errors } },
   }, async (request) => {
     const user = currentUser(request);
-    const institution = request.body;
+    const institution = { ...request.body, demo: false };
     const outcome = await store.registerInstitution(scopeOf(user), institution);
     if (outcome === 'out_of_scope') throw new HubError('FORBIDDEN', `institution ${institution.id} is not in your region ${user.regionId ?? ''}`);
     await actions.audit(user, outcome === 'created' ? 'institution.register' : 'institution.update', `institution:${institution.id}`, institution.id, { ...institution });

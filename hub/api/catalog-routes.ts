@@ -29,7 +29,7 @@ export const AuditEntryView = z.object({
 const AuditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 const StatsQuery = CoverageQuery.pick({ from: true, to: true });
 
-function checkRange(from: string, to: string): void {
+export function checkRange(from: string, to: string): void {
   if (from > to) throw new HubError('BAD_REQUEST', '`from` must not be after `to`');
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
   if (days > 366 * 3) throw new HubError('BAD_REQUEST', 'the period may span at most three years');

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  AlarmBody,
   CloseBody,
   ErrorBody,
   Id,
@@ -40,6 +41,7 @@ export function toFilter(q: IncidentQuery): IncidentFilter {
     active: q.active === undefined ? undefined : q.active === 'true',
     cameraId: q.cameraId,
     zoneId: q.zoneId,
+    roomId: q.roomId,
     institutionId: q.institutionId,
     limit: q.limit,
     offset: q.offset,
@@ -47,9 +49,9 @@ export function toFilter(q: IncidentQuery): IncidentFilter {
 }
 
 const CSV_COLUMNS = [
-  'id', 'institutionId', 'edgeId', 'cameraId', 'zoneId', 'kind', 'severity', 'status', 'active',
+  'id', 'institutionId', 'edgeId', 'cameraId', 'roomId', 'zoneId', 'zoneName', 'kind', 'severity', 'status', 'active',
   'startedAt', 'updatedAt', 'resolvedAt', 'acknowledgedAt', 'acknowledgedBy', 'closedAt', 'closedBy',
-  'outcome', 'note', 'message', 'legalHold',
+  'outcome', 'note', 'message', 'raisedBy', 'legalHold',
 ] as const satisfies readonly (keyof IncidentView)[];
 
 export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -108,6 +110,11 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: requireRole('supervisor', 'institution_admin'),
     schema: { tags: ['incidents'], params: IdParams, response: { 200: IncidentView, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
   }, async (request) => actions.acknowledge(currentUser(request), request.params.id));
+
+  app.post('/alarms', {
+    preHandler: requireRole('supervisor', 'institution_admin'),
+    schema: { tags: ['incidents'], body: AlarmBody, response: { 200: IncidentView, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } },
+  }, async (request) => actions.raiseAlarm(currentUser(request), request.body));
 
   app.post('/incidents/:id/close', {
     preHandler: requireRole('institution_admin'),

@@ -4,6 +4,7 @@ import { resolveUser } from './access.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { catalogRoutes } from './catalog-routes.ts';
+import { districtRoutes } from './district-routes.ts';
 import { incidentRoutes } from './incident-routes.ts';
 import { healthRoutes } from './system-routes.ts';
 
@@ -13,5 +14,6 @@ export const apiPlugin: FastifyPluginAsyncZod = async (app) => {
   await app.register(authRoutes);
   await app.register(incidentRoutes);
   await app.register(catalogRoutes);
+  await app.register(districtRoutes);
   await app.register(adminRoutes);
 };

@@ -1,6 +1,7 @@
-/** Parameters of the cloud-supervision coverage definition (DOMAIN.md, Indicator 16). */
-import { DEFAULT_TZ_OFFSET_MINUTES } from '../store/days.ts';
-
+/**
+ * Parameters of the cloud-supervision coverage definition (DOMAIN.md, Indicator 16). Days
+ * are each institution's own (`InstitutionView.timeZone`), not a parameter.
+ */
 export interface CoverageParams {
   /** Share of the day each camera must be online and analysing; district choice, default 0.9. */
   minOnlineShare: number;
@@ -11,8 +12,6 @@ export interface CoverageParams {
    * (edges report every ≤ 10 s); beyond it the state is unknown, which is not covered.
    */
   staleAfterS: number;
-  /** Days are calendar days at this UTC offset; default 480 (Asia/Shanghai). */
-  tzOffsetMinutes: number;
   /** Longest period one report may cover, in days. */
   maxDays: number;
 }
@@ -21,7 +20,6 @@ export const DEFAULT_COVERAGE_PARAMS: Readonly<CoverageParams> = {
   minOnlineShare: 0.9,
   minFpsRatio: 0.6,
   staleAfterS: 30,
-  tzOffsetMinutes: DEFAULT_TZ_OFFSET_MINUTES,
   maxDays: 366,
 };
 
@@ -33,8 +31,5 @@ export function coverageParams(p: Partial<CoverageParams> = {}): CoverageParams 
     throw new RangeError(`minFpsRatio must be ≥ 0, got ${out.minFpsRatio}`);
   }
   if (!Number.isFinite(out.staleAfterS) || out.staleAfterS < 0) throw new RangeError(`staleAfterS must be ≥ 0, got ${out.staleAfterS}`);
-  if (!Number.isInteger(out.tzOffsetMinutes) || Math.abs(out.tzOffsetMinutes) > 14 * 60) {
-    throw new RangeError(`tzOffsetMinutes must be an integer within ±840, got ${out.tzOffsetMinutes}`);
-  }
   return out;
 }

@@ -148,7 +148,7 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
   return {
     io,
     pushIncident(view) {
-      push('incident', view.institutionId, view.cameraId, (targets) => io.to(targets).emit('incident', view));
+      push('incident', view.institutionId, view.cameraId ?? undefined, (targets) => io.to(targets).emit('incident', view));
     },
     pushStatus(status) {
       push('edge:status', status.institutionId, undefined, (targets) => io.to(targets).emit('edge:status', status));

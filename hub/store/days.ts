@@ -1,32 +1,82 @@
 /**
- * Calendar days in a fixed UTC offset. Reports count days as people there live them;
- * the deployment zone is Asia/Shanghai (UTC+8, no daylight saving), hence the default.
+ * Calendar days in an institution's time zone (IANA name, default Asia/Shanghai). Reports
+ * count days as people there live them, whatever zone the hub's machine or the reader's
+ * browser is in. Offsets come from the platform's Intl data, so zones with daylight
+ * saving get 23- and 25-hour days right.
  */
-export const DEFAULT_TZ_OFFSET_MINUTES = 480;
+import { DEFAULT_TIME_ZONE } from '../../protocol/index.ts';
+
+export { DEFAULT_TIME_ZONE };
 
 const DAY_MS = 86_400_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Epoch ms of local midnight starting `date` (YYYY-MM-DD). */
-export function dayStartMs(date: string, tzOffsetMinutes: number): number {
-  const m = DATE_RE.exec(date);
-  if (!m) throw new Error(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (new Date(utcMidnight).toISOString().slice(0, 10) !== date) throw new Error(`no such date: ${date}`);
-  return utcMidnight - tzOffsetMinutes * 60_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
 }
 
-/** Local calendar date (YYYY-MM-DD) of an instant. */
-export function localDate(ms: number, tzOffsetMinutes: number): string {
-  return new Date(ms + tzOffsetMinutes * 60_000).toISOString().slice(0, 10);
+/** Minutes the zone is ahead of UTC at instant `ms` (480 for Asia/Shanghai). */
+export function zoneOffsetMinutes(timeZone: string, ms: number): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return Math.round((asUtc - (ms - (ms % 1000 + 1000) % 1000)) / 60_000);
+}
+
+function utcMidnight(date: string): number {
+  const m = DATE_RE.exec(date);
+  if (!m) throw new Error(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (new Date(ms).toISOString().slice(0, 10) !== date) throw new Error(`no such date: ${date}`);
+  return ms;
+}
+
+/** Epoch ms of local midnight starting `date` (YYYY-MM-DD) in `timeZone`. */
+export function dayStartMs(date: string, timeZone: string): number {
+  const midnight = utcMidnight(date);
+  // The offset at local midnight: guess with the offset at UTC midnight, then correct
+  // once (enough for every real zone; a change at midnight itself moves the start).
+  const guess = midnight - zoneOffsetMinutes(timeZone, midnight) * 60_000;
+  return midnight - zoneOffsetMinutes(timeZone, guess) * 60_000;
+}
+
+/** Local calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
+export function localDate(ms: number, timeZone: string): string {
+  return new Date(ms + zoneOffsetMinutes(timeZone, ms) * 60_000).toISOString().slice(0, 10);
+}
+
+/** The date after `date`. */
+export function nextDate(date: string): string {
+  return new Date(utcMidnight(date) + DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Every date from `from` to `to`, both included; empty when `to` is before `from`. */
 export function datesBetween(from: string, to: string): string[] {
   const out: string[] = [];
-  const end = dayStartMs(to, 0);
-  for (let t = dayStartMs(from, 0); t <= end; t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  const end = utcMidnight(to);
+  for (let t = utcMidnight(from); t <= end; t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
   return out;
+}
+
+/** Widest instants a local date range can span in any zone (UTC−12 … UTC+14): for SQL prefilters. */
+export function anyZoneBounds(from: string, to: string): { start: number; end: number } {
+  return { start: utcMidnight(from) - 14 * 3_600_000, end: utcMidnight(to) + DAY_MS + 12 * 3_600_000 };
 }
 
 export { DAY_MS };

@@ -18,6 +18,7 @@ import type {
   IncidentView,
   InstitutionView,
   Outcome,
+  RegionView,
   ReviewStatus,
   RoomView,
   Role,
@@ -30,6 +31,21 @@ export type Scope =
   | { kind: 'institution'; institutionId: string }
   /** A regulator's town or district: matches institutions whose townId or districtId is it. */
   | { kind: 'region'; regionId: string };
+
+/** An institution to store; a missing time zone is Asia/Shanghai, a missing `demo` false. */
+export type InstitutionInput = Omit<InstitutionView, 'timeZone' | 'demo'> & Partial<Pick<InstitutionView, 'timeZone' | 'demo'>>;
+
+/** A one-button alarm a person raised on the dashboard (`raiseAlarm`). */
+export interface NewAlarm {
+  id: string;
+  institutionId: string;
+  /** A room of the institution, or null. */
+  roomId: string | null;
+  /** Username of who raised it. */
+  by: string;
+  at: string;
+  note: string;
+}
 
 export interface NewUser {
   username: string;
@@ -83,6 +99,7 @@ export interface IncidentFilter {
   active?: boolean;
   cameraId?: string;
   zoneId?: string;
+  roomId?: string;
   institutionId?: string;
   limit: number;
   offset: number;
@@ -125,19 +142,18 @@ export interface CameraSample {
   analysedFps: number;
 }
 
-export interface StatsOptions {
-  /** Offset of the reporting time zone from UTC in minutes; default 480 (Asia/Shanghai). */
-  tzOffsetMinutes?: number;
-}
-
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  upsertInstitution(i: InstitutionView): Promise<void>;
+  upsertInstitution(i: InstitutionInput): Promise<void>;
   listInstitutions(scope: Scope): Promise<InstitutionView[]>;
+  /** Creates or renames a town or district (display names). */
+  upsertRegion(r: RegionView): Promise<void>;
+  /** The scope's own region, its towns, and the towns and districts of its institutions. */
+  listRegions(scope: Scope): Promise<RegionView[]>;
   upsertRoom(r: RoomView): Promise<void>;
   listRooms(scope: Scope): Promise<RoomView[]>;
   upsertEdge(e: EdgeRecord): Promise<void>;
@@ -148,7 +164,7 @@ export interface Store {
   listCameras(scope: Scope): Promise<CameraView[]>;
 
   /** Scoped onboarding (people's requests). Creates or updates; never moves a row across scopes. */
-  registerInstitution(scope: Scope, i: InstitutionView): Promise<InstitutionRegistration>;
+  registerInstitution(scope: Scope, i: InstitutionInput): Promise<InstitutionRegistration>;
   /** False when the room's institution is outside the scope. */
   saveRoom(scope: Scope, r: RoomView): Promise<boolean>;
   /** Creates the edge or replaces its password hash (rotation). */
@@ -174,6 +190,12 @@ export interface Store {
   acknowledge(scope: Scope, id: string, by: string, at: string): Promise<IncidentView | null>;
   close(scope: Scope, id: string, by: string, at: string, outcome: Outcome, note: string): Promise<IncidentView | null>;
   setLegalHold(scope: Scope, id: string, hold: boolean, by: string, at: string): Promise<IncidentView | null>;
+  /**
+   * A person's one-button alarm: a critical `alarm` incident of the scope's institution,
+   * ended at once (the press is the event) and new until someone acknowledges it. Null
+   * when the institution is outside the scope; throws `unknown_room` for a room not of it.
+   */
+  raiseAlarm(scope: Scope, a: NewAlarm): Promise<IncidentView | null>;
   /** Machine path: stores the JPEG for an incident published by its own edge. */
   putSnapshot(institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean>;
   getSnapshot(scope: Scope, incidentId: string): Promise<Buffer | null>;
@@ -193,6 +215,6 @@ export interface Store {
   audit(e: AuditEntry): Promise<void>;
   listAudit(scope: Scope, limit: number): Promise<AuditEntry[]>;
 
-  /** Days are local to `opts.tzOffsetMinutes` (default UTC+8, Asia/Shanghai); `to` is included. */
-  incidentStats(scope: Scope, q: Pick<CoverageQuery, 'from' | 'to'>, opts?: StatsOptions): Promise<StatsResponse>;
+  /** Days are local to each incident's institution (its time zone); `to` is included. */
+  incidentStats(scope: Scope, q: Pick<CoverageQuery, 'from' | 'to'>): Promise<StatsResponse>;
 }

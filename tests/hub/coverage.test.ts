@@ -14,6 +14,8 @@ const inst = (id: string, over: Partial<InstitutionView> = {}): InstitutionView 
   townId: 'town-1',
   districtId: 'dist-1',
   registered: true,
+  timeZone: 'Asia/Shanghai',
+  demo: false,
   ...over,
 });
 
@@ -43,7 +45,7 @@ describe('computeCoverage', () => {
     const samples = camsA.flatMap((c) => series('a', c.id, BEFORE, AFTER, () => ONLINE));
     const r = computeCoverage({ institutions: [A], cameras: camsA, samples, ...PERIOD, now: AFTER });
     expect(r.institutions).toEqual([
-      { institutionId: 'a', name: 'a', level: 'level2', townId: 'town-1', days: 2, daysCovered: 2, share: 1, gaps: [] },
+      { institutionId: 'a', name: 'a', level: 'level2', townId: 'town-1', timeZone: 'Asia/Shanghai', demo: false, cameras: 2, days: 2, daysCovered: 2, share: 1, gaps: [] },
     ]);
     expect(r.params).toEqual({ minOnlineShare: 0.9, minFpsRatio: 0.6 });
     expect(r.targets.level2AndAbove).toEqual({ key: 'level2AndAbove', institutions: 1, covered: 1, share: 1, met: true });
@@ -58,7 +60,7 @@ describe('computeCoverage', () => {
       ...series('a', 'cam-2', BEFORE, AFTER, (t) => (t >= slowFrom && t < slowTo ? { state: 'online', analysedFps: 2.9 } : ONLINE)),
     ];
     const r = computeCoverage({ institutions: [A], cameras: camsA, samples, ...PERIOD, now: AFTER });
-    expect(r.institutions[0]?.gaps).toEqual([{ date: '2026-11-20', reasons: ['camera cam-2 online 87% of the day (needs 90%)'] }]);
+    expect(r.institutions[0]?.gaps).toEqual([{ date: '2026-11-20', reasons: [{ code: 'camera_online_share', cameraId: 'cam-2', share: 0.87, needed: 0.9 }] }]);
     expect(r.institutions[0]?.share).toBe(0.5);
     const lenient = computeCoverage({ institutions: [A], cameras: camsA, samples, ...PERIOD, now: AFTER }, { minFpsRatio: 0.5 });
     expect(lenient.institutions[0]?.gaps).toEqual([]);
@@ -73,11 +75,12 @@ describe('computeCoverage', () => {
     );
     const input = { institutions: [A], cameras: camsA, samples, ...PERIOD, now: AFTER };
     expect(computeCoverage(input).institutions[0]?.gaps).toEqual([]);
-    const utc = computeCoverage(input, { tzOffsetMinutes: 0 });
+    // The same statuses for an institution whose days are UTC days.
+    const utc = computeCoverage({ ...input, institutions: [{ ...A, timeZone: 'UTC' }] });
     expect(utc.institutions[0]?.gaps).toEqual([
       {
         date: '2026-11-20',
-        reasons: ['camera cam-1 online 83% of the day (needs 90%)', 'camera cam-2 online 83% of the day (needs 90%)'],
+        reasons: [{ code: 'camera_online_share', cameraId: 'cam-1', share: 0.83, needed: 0.9 }, { code: 'camera_online_share', cameraId: 'cam-2', share: 0.83, needed: 0.9 }],
       },
     ]);
   });
@@ -96,7 +99,7 @@ describe('computeCoverage', () => {
     expect(r.institutions[0]?.gaps).toEqual([
       {
         date: '2026-11-21',
-        reasons: ['camera cam-1 online 83% of the day (needs 90%)', 'camera cam-2 online 83% of the day (needs 90%)'],
+        reasons: [{ code: 'camera_online_share', cameraId: 'cam-1', share: 0.83, needed: 0.9 }, { code: 'camera_online_share', cameraId: 'cam-2', share: 0.83, needed: 0.9 }],
       },
     ]);
   });
@@ -119,7 +122,7 @@ describe('computeCoverage', () => {
     expect(stopped.institutions[0]?.gaps).toEqual([
       {
         date: '2026-11-21',
-        reasons: ['camera cam-1 online 83% of the day (needs 90%)', 'camera cam-2 online 83% of the day (needs 90%)'],
+        reasons: [{ code: 'camera_online_share', cameraId: 'cam-1', share: 0.83, needed: 0.9 }, { code: 'camera_online_share', cameraId: 'cam-2', share: 0.83, needed: 0.9 }],
       },
     ]);
   });
@@ -131,7 +134,7 @@ describe('computeCoverage', () => {
     expect(r.institutions[0]).toMatchObject({
       days: 3,
       daysCovered: 2,
-      gaps: [{ date: '2026-11-22', reasons: ['day has not started yet'] }],
+      gaps: [{ date: '2026-11-22', reasons: [{ code: 'not_started' }] }],
     });
   });
 
@@ -156,9 +159,9 @@ describe('computeCoverage', () => {
     const gaps = Object.fromEntries(r.institutions.map((i) => [i.institutionId, i.gaps[0]?.reasons ?? []]));
     expect(gaps).toEqual({
       a: [],
-      b: ['camera cam-1 not mapped to a room'],
-      c: ['not registered'],
-      d: ['no cameras', 'no edge reported'],
+      b: [{ code: 'camera_unmapped', cameraId: 'cam-1' }],
+      c: [{ code: 'not_registered' }],
+      d: [{ code: 'no_cameras' }, { code: 'no_edge_reported' }],
     });
     expect(r.byLevel).toEqual([
       { key: 'level1', institutions: 1, covered: 0, share: 0 },
@@ -181,7 +184,7 @@ describe('computeCoverage', () => {
   it('rejects bad parameters and overlong periods with clear errors', () => {
     const input = { institutions: [A], cameras: camsA, samples: [], ...PERIOD, now: AFTER };
     expect(() => computeCoverage(input, { minOnlineShare: 1.5 })).toThrow(/minOnlineShare/);
-    expect(() => computeCoverage(input, { tzOffsetMinutes: 10_000 })).toThrow(/tzOffsetMinutes/);
+    expect(() => computeCoverage(input, { staleAfterS: -1 })).toThrow(/staleAfterS/);
     expect(() => computeCoverage({ ...input, from: '2020-01-01', to: '2026-01-01' })).toThrow(/at most 366/);
     expect(() => computeCoverage({ ...input, to: '2026-02-30' })).toThrow(/no such date/);
   });
@@ -246,13 +249,13 @@ describe('coverageReport on a real store', () => {
       const r = await coverageReport(store, { kind: 'region', regionId: 'dist-1' }, PERIOD, { now: () => AFTER });
       expect(r.institutions.map((i) => i.institutionId)).toEqual(['a']);
       expect(r.institutions[0]?.gaps).toEqual([
-        { date: '2026-11-20', reasons: ['camera cam-2 not mapped to a room'] },
+        { date: '2026-11-20', reasons: [{ code: 'camera_unmapped', cameraId: 'cam-2' }] },
         {
           date: '2026-11-21',
           reasons: [
-            'camera cam-2 not mapped to a room',
-            'camera cam-1 online 87% of the day (needs 90%)',
-            'camera cam-2 online 87% of the day (needs 90%)',
+            { code: 'camera_unmapped', cameraId: 'cam-2' },
+            { code: 'camera_online_share', cameraId: 'cam-1', share: 0.87, needed: 0.9 },
+            { code: 'camera_online_share', cameraId: 'cam-2', share: 0.87, needed: 0.9 },
           ],
         },
       ]);
@@ -261,7 +264,7 @@ describe('coverageReport on a real store', () => {
       const fixed = await coverageReport(store, { kind: 'all' }, { ...PERIOD, townId: 'town-1' }, { now: () => AFTER });
       expect(fixed.institutions.map((i) => [i.institutionId, i.daysCovered])).toEqual([['a', 1]]);
       const zOnly = await coverageReport(store, { kind: 'institution', institutionId: 'z' }, PERIOD, { now: () => AFTER });
-      expect(zOnly.institutions[0]?.gaps[0]?.reasons).toEqual(['no cameras', 'no edge reported']);
+      expect(zOnly.institutions[0]?.gaps[0]?.reasons).toEqual([{ code: 'no_cameras' }, { code: 'no_edge_reported' }]);
     } finally {
       await store.close();
     }

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import type { NewUser } from '../../hub/store/types.ts';
 import type { GetStore } from './store-contract.ts';
-import { ALL, event, inst, region } from './store-fixtures.ts';
+import { ALL, INST_A, event, inst, region } from './store-fixtures.ts';
 
 const ALICE: NewUser = {
   username: 'alice',
@@ -85,14 +85,21 @@ export function peopleContract(get: GetStore): void {
     ]);
     expect(stats.ackSeconds).toEqual({ n: 3, median: 20, p90: 28 });
 
-    const utc = await store.incidentStats(inst('inst-a'), { from: '2026-11-19', to: '2026-11-19' }, { tzOffsetMinutes: 0 });
+    expect(stats.timeZones).toEqual(['Asia/Shanghai']);
+    // The same incidents, counted by an institution whose days are UTC days.
+    await store.upsertInstitution({ ...INST_A, timeZone: 'UTC' });
+    const utc = await store.incidentStats(inst('inst-a'), { from: '2026-11-19', to: '2026-11-19' });
+    await store.upsertInstitution(INST_A);
     expect(utc.perDay).toEqual([{ date: '2026-11-19', kind: 'fall', count: 2 }]);
+    expect(utc.timeZones).toEqual(['UTC']);
     expect((await store.incidentStats(region('dist-2'), { from: '2026-11-20', to: '2026-11-20' })).perDay).toEqual([
       { date: '2026-11-20', kind: 'fall', count: 1 },
     ]);
     expect(await store.incidentStats(region('nowhere'), { from: '2026-11-20', to: '2026-11-21' })).toEqual({
       perDay: [],
+      byTown: [],
       ackSeconds: { n: 0, median: null, p90: null },
+      timeZones: [],
     });
   });
 }

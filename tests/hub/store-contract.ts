@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../hub/store/types.ts';
 import { seed } from './store-fixtures.ts';
 import { adminContract } from './store-contract-admin.ts';
+import { districtContract } from './store-contract-district.ts';
 import { incidentContract } from './store-contract-incidents.ts';
 import { orgContract } from './store-contract-org.ts';
 import { peopleContract } from './store-contract-people.ts';
@@ -42,5 +43,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     reviewContract(get);
     peopleContract(get);
     adminContract(get);
+    districtContract(get);
   });
 }

@@ -15,6 +15,8 @@ export const INST_A: InstitutionView = {
   townId: 'town-1',
   districtId: 'dist-1',
   registered: true,
+  timeZone: 'Asia/Shanghai',
+  demo: false,
 };
 export const INST_B: InstitutionView = {
   id: 'inst-b',
@@ -23,6 +25,8 @@ export const INST_B: InstitutionView = {
   townId: 'town-2',
   districtId: 'dist-1',
   registered: true,
+  timeZone: 'Asia/Shanghai',
+  demo: false,
 };
 export const INST_C: InstitutionView = {
   id: 'inst-c',
@@ -31,6 +35,8 @@ export const INST_C: InstitutionView = {
   townId: 'town-3',
   districtId: 'dist-2',
   registered: false,
+  timeZone: 'Asia/Shanghai',
+  demo: false,
 };
 
 export const ALL: Scope = { kind: 'all' };

@@ -185,4 +185,30 @@ CREATE INDEX camera_samples_last_at ON camera_samples (last_at);
 ALTER TABLE cameras ADD COLUMN configured_fps double precision;
 `,
   },
+  {
+    version: 4,
+    name: 'time zones, regions, demo data, incident rooms, alarms',
+    // As sqlite.ts version 4 (the same '' for an alarm's missing edge or camera, so both
+    // backends share one SQL layer).
+    sql: `
+ALTER TABLE institutions ADD COLUMN time_zone text NOT NULL DEFAULT 'Asia/Shanghai';
+ALTER TABLE institutions ADD COLUMN demo boolean NOT NULL DEFAULT FALSE;
+CREATE TABLE regions (
+  id text PRIMARY KEY,
+  kind text NOT NULL,
+  name text NOT NULL,
+  name_en text,
+  parent_id text,
+  demo boolean NOT NULL DEFAULT FALSE
+);
+ALTER TABLE incidents ADD COLUMN room_id text;
+ALTER TABLE incidents ADD COLUMN zone_name text;
+ALTER TABLE incidents ADD COLUMN raised_by text;
+UPDATE incidents SET room_id = CASE
+  WHEN EXISTS (SELECT 1 FROM rooms r WHERE r.institution_id = incidents.institution_id AND r.id = incidents.zone_id) THEN zone_id
+  ELSE (SELECT c.room_id FROM cameras c WHERE c.institution_id = incidents.institution_id AND c.id = incidents.camera_id)
+END;
+CREATE INDEX incidents_inst_room ON incidents (institution_id, room_id, started_at);
+`,
+  },
 ];

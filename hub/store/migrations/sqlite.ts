@@ -178,4 +178,34 @@ CREATE INDEX camera_samples_last_at ON camera_samples (last_at);
 ALTER TABLE cameras ADD COLUMN configured_fps REAL;
 `,
   },
+  {
+    version: 4,
+    name: 'time zones, regions, demo data, incident rooms, alarms',
+    // Each institution's days follow its own time zone; towns and districts get display
+    // names; seeded demonstration rows are marked. An incident keeps the hub's room it
+    // happened in (the zone when it is a room, else its camera's room at arrival), the
+    // edge's zone name, and who raised it when a person did (one-button alarm). Incidents
+    // without an edge or camera (an alarm from the dashboard) store '' in those NOT NULL
+    // columns (SQLite cannot drop NOT NULL in place); rows.ts reads '' as null.
+    sql: `
+ALTER TABLE institutions ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Asia/Shanghai';
+ALTER TABLE institutions ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE regions (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  name_en TEXT,
+  parent_id TEXT,
+  demo INTEGER NOT NULL DEFAULT 0
+);
+ALTER TABLE incidents ADD COLUMN room_id TEXT;
+ALTER TABLE incidents ADD COLUMN zone_name TEXT;
+ALTER TABLE incidents ADD COLUMN raised_by TEXT;
+UPDATE incidents SET room_id = CASE
+  WHEN EXISTS (SELECT 1 FROM rooms r WHERE r.institution_id = incidents.institution_id AND r.id = incidents.zone_id) THEN zone_id
+  ELSE (SELECT c.room_id FROM cameras c WHERE c.institution_id = incidents.institution_id AND c.id = incidents.camera_id)
+END;
+CREATE INDEX incidents_inst_room ON incidents (institution_id, room_id, started_at);
+`,
+  },
 ];

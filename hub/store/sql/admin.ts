@@ -2,21 +2,21 @@
  * Onboarding writes people cause (institution admins, regulators): every one takes the
  * caller's scope and refuses rows outside it, the same way scoped reads treat them as missing.
  */
-import type { CameraView, InstitutionView, RoomView } from '../../../protocol/index.ts';
+import type { CameraView, RoomView } from '../../../protocol/index.ts';
 import { StoreError } from '../errors.ts';
-import type { CameraPatch, EdgeRecord, EdgeRegistration, InstitutionRegistration, Scope } from '../types.ts';
+import type { CameraPatch, EdgeRecord, EdgeRegistration, InstitutionInput, InstitutionRegistration, Scope } from '../types.ts';
 import type { SqlDb, SqlExecutor } from './executor.ts';
 import { upsertEdge, upsertInstitution, upsertRoom } from './org.ts';
 import { scopeSql } from './scope.ts';
 import { toCamera, type CameraRow } from './rows.ts';
 
-async function institutionInScope(q: SqlExecutor, scope: Scope, institutionId: string): Promise<boolean> {
+export async function institutionInScope(q: SqlExecutor, scope: Scope, institutionId: string): Promise<boolean> {
   const s = scopeSql(scope, 'id');
   return (await q.get(`SELECT 1 AS one FROM institutions WHERE id = ? AND ${s.sql}`, [institutionId, ...s.params])) !== undefined;
 }
 
 /** Whether an institution with these fields would lie inside the scope (before it exists). */
-function fieldsInScope(scope: Scope, i: InstitutionView): boolean {
+function fieldsInScope(scope: Scope, i: InstitutionInput): boolean {
   switch (scope.kind) {
     case 'all':
       return true;
@@ -27,7 +27,7 @@ function fieldsInScope(scope: Scope, i: InstitutionView): boolean {
   }
 }
 
-export async function registerInstitution(db: SqlDb, scope: Scope, i: InstitutionView): Promise<InstitutionRegistration> {
+export async function registerInstitution(db: SqlDb, scope: Scope, i: InstitutionInput): Promise<InstitutionRegistration> {
   return db.tx(async (q) => {
     if (!fieldsInScope(scope, i)) return 'out_of_scope';
     const exists = (await q.get('SELECT 1 AS one FROM institutions WHERE id = ?', [i.id])) !== undefined;

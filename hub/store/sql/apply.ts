@@ -7,7 +7,7 @@ import type { IncidentEvent } from '../../../protocol/index.ts';
 import { StoreError } from '../errors.ts';
 import type { ApplyResult } from '../types.ts';
 import type { SqlDb, SqlExecutor } from './executor.ts';
-import { bool, isoTime, toIncident, type IncidentRow } from './rows.ts';
+import { NONE, bool, isoTime, toIncident, type IncidentRow } from './rows.ts';
 
 const INSERT_EVENT = `INSERT INTO incident_events (incident_id, seq, type, at, received_at, stale, payload)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
@@ -26,20 +26,36 @@ async function insertEvent(q: SqlExecutor, ev: IncidentEvent, at: string, stale:
   await q.run(INSERT_EVENT, [ev.id, ev.seq, ev.type, at, new Date().toISOString(), stale, eventPayload(ev)]);
 }
 
+/**
+ * The hub's room of an incident: its zone when that is a room of the institution (the edge
+ * named its zones after the rooms), else the room its camera is mapped to now. Parameters:
+ * institution, zone, zone, institution, camera.
+ */
+export const ROOM_OF_INCIDENT = `(SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM rooms r WHERE r.institution_id = ? AND r.id = ?) THEN ?
+    ELSE (SELECT c.room_id FROM cameras c WHERE c.institution_id = ? AND c.id = ?) END)`;
+
 async function createIncident(q: SqlExecutor, ev: IncidentEvent, at: string): Promise<IncidentRow> {
   const known = await q.get('SELECT 1 AS one FROM institutions WHERE id = ?', [ev.institutionId]);
   if (!known) throw new StoreError('unknown_institution', `unknown institution ${ev.institutionId}`);
   const resolved = ev.type === 'resolved';
+  const camera = ev.cameraId ?? NONE;
   const row = await q.get<IncidentRow>(
-    `INSERT INTO incidents (id, institution_id, edge_id, camera_id, zone_id, kind, severity, message, active,
+    `INSERT INTO incidents (id, institution_id, edge_id, camera_id, zone_id, zone_name, room_id, kind, severity, message, active,
        status, seq, started_at, updated_at, resolved_at, evidence)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?) RETURNING *`,
+     VALUES (?, ?, ?, ?, ?, ?, ${ROOM_OF_INCIDENT}, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?) RETURNING *`,
     [
       ev.id,
       ev.institutionId,
       ev.edgeId,
-      ev.cameraId,
+      camera,
       ev.zoneId,
+      ev.zoneName ?? null,
+      ev.institutionId,
+      ev.zoneId,
+      ev.zoneId,
+      ev.institutionId,
+      camera,
       ev.kind,
       ev.severity,
       ev.message ?? null,
@@ -61,11 +77,12 @@ async function advanceIncident(q: SqlExecutor, cur: IncidentRow, ev: IncidentEve
   // breach is a new incident id on the edge.
   const active = bool(cur.active) && !resolved;
   const row = await q.get<IncidentRow>(
-    `UPDATE incidents SET camera_id = ?, zone_id = ?, kind = ?, severity = ?, message = ?, active = ?, seq = ?,
+    `UPDATE incidents SET camera_id = ?, zone_id = ?, zone_name = COALESCE(?, zone_name), kind = ?, severity = ?, message = ?, active = ?, seq = ?,
        updated_at = ?, resolved_at = ?, evidence = ? WHERE id = ? RETURNING *`,
     [
-      ev.cameraId,
+      ev.cameraId ?? NONE,
       ev.zoneId,
+      ev.zoneName ?? null,
       ev.kind,
       ev.severity,
       ev.message ?? cur.message,

@@ -1,9 +1,10 @@
 /** People's side of incidents (review, legal hold), reading, snapshots and retention. */
 import type { IncidentDetail, IncidentView, Outcome, TimelineEntry } from '../../../protocol/index.ts';
-import type { IncidentFilter, Scope } from '../types.ts';
+import { StoreError } from '../errors.ts';
+import type { IncidentFilter, NewAlarm, Scope } from '../types.ts';
 import type { SqlDb, SqlExecutor, SqlParam } from './executor.ts';
 import { scopeSql } from './scope.ts';
-import { bool, fromJson, fromJsonOrNull, isoTime, toIncident, type IncidentRow } from './rows.ts';
+import { NONE, bool, fromJson, fromJsonOrNull, isoTime, toIncident, type IncidentRow } from './rows.ts';
 
 export async function listIncidents(
   db: SqlExecutor,
@@ -25,6 +26,7 @@ export async function listIncidents(
   if (f.active !== undefined) add('active = ?', f.active);
   if (f.cameraId !== undefined) add('camera_id = ?', f.cameraId);
   if (f.zoneId !== undefined) add('zone_id = ?', f.zoneId);
+  if (f.roomId !== undefined) add('room_id = ?', f.roomId);
   if (f.institutionId !== undefined) add('institution_id = ?', f.institutionId);
   const w = where.join(' AND ');
   const count = await db.get<{ n: number | string }>(`SELECT count(*) AS n FROM incidents WHERE ${w}`, params);
@@ -148,6 +150,31 @@ export async function setLegalHold(
     );
     if (!row) return null;
     await addAction(q, id, 'legal_hold', t, by, { hold });
+    return toIncident(row);
+  });
+}
+
+/**
+ * A person's one-button alarm: critical, ended at once (the press is the event), new until
+ * acknowledged; the timeline says who raised it and their note.
+ */
+export async function raiseAlarm(db: SqlDb, scope: Scope, a: NewAlarm): Promise<IncidentView | null> {
+  const t = isoTime(a.at);
+  const s = scopeSql(scope, 'id');
+  return db.tx(async (q) => {
+    const inScope = await q.get(`SELECT 1 AS one FROM institutions WHERE id = ? AND ${s.sql}`, [a.institutionId, ...s.params]);
+    if (!inScope) return null;
+    if (a.roomId !== null && !(await q.get('SELECT 1 AS one FROM rooms WHERE institution_id = ? AND id = ?', [a.institutionId, a.roomId]))) {
+      throw new StoreError('unknown_room', `unknown room ${a.roomId} in institution ${a.institutionId}`);
+    }
+    const row = await q.get<IncidentRow>(
+      `INSERT INTO incidents (id, institution_id, edge_id, camera_id, zone_id, zone_name, room_id, raised_by, kind, severity,
+         message, active, status, seq, started_at, updated_at, resolved_at, evidence)
+       VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, 'alarm', 'critical', ?, ?, 'new', 0, ?, ?, ?, ?) RETURNING *`,
+      [a.id, a.institutionId, NONE, NONE, a.roomId, a.by, a.note || null, false, t, t, t, JSON.stringify({})],
+    );
+    if (!row) throw new Error(`insert of alarm ${a.id} returned no row`);
+    await addAction(q, a.id, 'raised', t, a.by, a.note ? { note: a.note } : null);
     return toIncident(row);
   });
 }

@@ -1,7 +1,7 @@
 /** Institutions, rooms, edges, cameras and camera status history. */
-import type { CameraView, EdgeStatus, InstitutionView, RoomView } from '../../../protocol/index.ts';
+import { DEFAULT_TIME_ZONE, type CameraView, type EdgeStatus, type InstitutionView, type RegionView, type RoomView } from '../../../protocol/index.ts';
 import { StoreError } from '../errors.ts';
-import type { CameraRecord, EdgeRecord, Scope } from '../types.ts';
+import type { CameraRecord, EdgeRecord, InstitutionInput, Scope } from '../types.ts';
 import type { SqlDb, SqlExecutor } from './executor.ts';
 import { appendSample } from './samples.ts';
 import { scopeSql } from './scope.ts';
@@ -9,19 +9,42 @@ import {
   isoTime,
   toCamera,
   toInstitution,
+  toRegion,
   toRoom,
   type CameraRow,
   type InstitutionRow,
+  type RegionRow,
   type RoomRow,
 } from './rows.ts';
 
-export async function upsertInstitution(db: SqlExecutor, i: InstitutionView): Promise<void> {
+export async function upsertInstitution(db: SqlExecutor, i: InstitutionInput): Promise<void> {
   await db.run(
-    `INSERT INTO institutions (id, name, level, town_id, district_id, registered) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO institutions (id, name, level, town_id, district_id, registered, time_zone, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, level = excluded.level, town_id = excluded.town_id,
-       district_id = excluded.district_id, registered = excluded.registered`,
-    [i.id, i.name, i.level, i.townId, i.districtId, i.registered],
+       district_id = excluded.district_id, registered = excluded.registered, time_zone = excluded.time_zone, demo = excluded.demo`,
+    [i.id, i.name, i.level, i.townId, i.districtId, i.registered, i.timeZone ?? DEFAULT_TIME_ZONE, i.demo ?? false],
   );
+}
+
+export async function upsertRegion(db: SqlExecutor, r: RegionView): Promise<void> {
+  await db.run(
+    `INSERT INTO regions (id, kind, name, name_en, parent_id, demo) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, name_en = excluded.name_en,
+       parent_id = excluded.parent_id, demo = excluded.demo`,
+    [r.id, r.kind, r.name, r.nameEn, r.parentId, r.demo],
+  );
+}
+
+export async function listRegions(db: SqlExecutor, scope: Scope): Promise<RegionView[]> {
+  const s = scopeSql(scope, 'i.id');
+  const own = scope.kind === 'region' ? { sql: ' OR r.id = ? OR r.parent_id = ?', params: [scope.regionId, scope.regionId] } : { sql: '', params: [] };
+  const rows = await db.all<RegionRow>(
+    `SELECT r.* FROM regions r WHERE EXISTS (
+       SELECT 1 FROM institutions i WHERE (i.town_id = r.id OR i.district_id = r.id) AND ${s.sql})${own.sql}
+     ORDER BY r.kind, r.id`,
+    [...s.params, ...own.params],
+  );
+  return rows.map(toRegion);
 }
 
 export async function listInstitutions(db: SqlExecutor, scope: Scope): Promise<InstitutionView[]> {

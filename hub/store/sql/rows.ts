@@ -4,6 +4,7 @@ import type {
   Evidence,
   IncidentView,
   InstitutionView,
+  RegionView,
   RoomView,
   UserView,
 } from '../../../protocol/index.ts';
@@ -35,6 +36,8 @@ export interface InstitutionRow {
   town_id: string;
   district_id: string;
   registered: number | boolean;
+  time_zone: string;
+  demo: number | boolean;
 }
 
 export const toInstitution = (r: InstitutionRow): InstitutionView => ({
@@ -44,6 +47,26 @@ export const toInstitution = (r: InstitutionRow): InstitutionView => ({
   townId: r.town_id,
   districtId: r.district_id,
   registered: bool(r.registered),
+  timeZone: r.time_zone,
+  demo: bool(r.demo),
+});
+
+export interface RegionRow {
+  id: string;
+  kind: RegionView['kind'];
+  name: string;
+  name_en: string | null;
+  parent_id: string | null;
+  demo: number | boolean;
+}
+
+export const toRegion = (r: RegionRow): RegionView => ({
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  nameEn: r.name_en,
+  parentId: r.parent_id,
+  demo: bool(r.demo),
 });
 
 export interface RoomRow {
@@ -125,6 +148,9 @@ export interface IncidentRow {
   edge_id: string;
   camera_id: string;
   zone_id: string | null;
+  zone_name: string | null;
+  room_id: string | null;
+  raised_by: string | null;
   kind: IncidentView['kind'];
   severity: IncidentView['severity'];
   message: string | null;
@@ -145,12 +171,19 @@ export interface IncidentRow {
   evidence: unknown;
 }
 
+/** '' stands for "none" in the NOT NULL edge and camera columns (an alarm a person raised; migration 4). */
+export const NONE = '';
+const orNull = (v: string): string | null => (v === NONE ? null : v);
+
 export const toIncident = (r: IncidentRow): IncidentView => ({
   id: r.id,
   institutionId: r.institution_id,
-  edgeId: r.edge_id,
-  cameraId: r.camera_id,
+  edgeId: orNull(r.edge_id),
+  cameraId: orNull(r.camera_id),
   zoneId: r.zone_id,
+  zoneName: r.zone_name,
+  roomId: r.room_id,
+  raisedBy: r.raised_by,
   kind: r.kind,
   severity: r.severity,
   message: r.message,

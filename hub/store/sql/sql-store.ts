@@ -10,6 +10,7 @@ import type {
   IncidentView,
   InstitutionView,
   Outcome,
+  RegionView,
   RoomView,
   StatsResponse,
   UserView,
@@ -25,10 +26,11 @@ import type {
   EdgeRecord,
   EdgeRegistration,
   IncidentFilter,
+  InstitutionInput,
   InstitutionRegistration,
+  NewAlarm,
   NewUser,
   Scope,
-  StatsOptions,
   Store,
   StoredUser,
 } from '../types.ts';
@@ -66,8 +68,14 @@ export class SqlStore implements Store {
     return inc.close(this.#db, ...args);
   }
 
-  upsertInstitution(i: InstitutionView): Promise<void> {
+  upsertInstitution(i: InstitutionInput): Promise<void> {
     return org.upsertInstitution(this.#db, i);
+  }
+  upsertRegion(r: RegionView): Promise<void> {
+    return org.upsertRegion(this.#db, r);
+  }
+  listRegions(scope: Scope): Promise<RegionView[]> {
+    return org.listRegions(this.#db, scope);
   }
   listInstitutions(scope: Scope): Promise<InstitutionView[]> {
     return org.listInstitutions(this.#db, scope);
@@ -90,7 +98,7 @@ export class SqlStore implements Store {
   listCameras(scope: Scope): Promise<CameraView[]> {
     return org.listCameras(this.#db, scope);
   }
-  registerInstitution(scope: Scope, i: InstitutionView): Promise<InstitutionRegistration> {
+  registerInstitution(scope: Scope, i: InstitutionInput): Promise<InstitutionRegistration> {
     return admin.registerInstitution(this.#db, scope, i);
   }
   saveRoom(scope: Scope, r: RoomView): Promise<boolean> {
@@ -137,6 +145,9 @@ export class SqlStore implements Store {
   setLegalHold(scope: Scope, id: string, hold: boolean, by: string, at: string): Promise<IncidentView | null> {
     return inc.setLegalHold(this.#db, scope, id, hold, by, at);
   }
+  raiseAlarm(scope: Scope, a: NewAlarm): Promise<IncidentView | null> {
+    return inc.raiseAlarm(this.#db, scope, a);
+  }
   putSnapshot(institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean> {
     return inc.putSnapshot(this.#db, institutionId, incidentId, jpeg);
   }
@@ -164,7 +175,7 @@ export class SqlStore implements Store {
     return users.listAudit(this.#db, scope, limit);
   }
 
-  incidentStats(scope: Scope, q: { from: string; to: string }, opts?: StatsOptions): Promise<StatsResponse> {
-    return incidentStats(this.#db, scope, q, opts);
+  incidentStats(scope: Scope, q: { from: string; to: string }): Promise<StatsResponse> {
+    return incidentStats(this.#db, scope, q);
   }
 }
