@@ -24,8 +24,10 @@ export interface LifecycleContext {
 export interface IncidentFields {
   kind: IncidentKind;
   severity: Severity;
-  cameraId: string;
+  cameraId: string | null;
   zoneId: string | null;
+  /** The zone's display name from the edge config. */
+  zoneName?: string;
   evidence: Evidence;
   message?: string;
   snapshot?: SnapshotMeta;
@@ -96,6 +98,7 @@ export class IncidentLifecycle {
       edgeId: this.#ctx.edgeId,
       cameraId: f.cameraId,
       zoneId: f.zoneId,
+      ...(f.zoneName !== undefined ? { zoneName: f.zoneName } : {}),
       startedAt: inc.startedAt,
       at,
       evidence: f.evidence,

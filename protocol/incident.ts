@@ -45,8 +45,8 @@ export type TamperKind = z.infer<typeof TamperKind>;
 /** One fallen person as the fall rule measured them (edge/analytics/fall-detector.ts). */
 export const FallMeasure = z.object({
   track: z.number().int().nonnegative(),
-  /** What started it: the pose, the box shape, or the activity model. */
-  path: z.enum(['pose', 'box', 'model']),
+  /** What started it: the pose, the box shape, the activity model, or a body lost going down (the fall sweep). */
+  path: z.enum(['pose', 'box', 'model', 'vanish']),
   /** Head drop in body heights. */
   drop: z.number(),
   /** Peak head speed in body heights a second, when measured. */

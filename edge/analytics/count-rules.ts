@@ -44,6 +44,8 @@ export interface RuleVerdict {
   verdict: Verdict;
   limit?: number;
   message: string;
+  /** How far past the rule the zone is now (`BreachInput.badness`). */
+  badness: number;
 }
 
 export function zoneVerdicts(zone: ZoneConfig, c: ZoneCounts, cfg: RulesConfig): RuleVerdict[] {
@@ -52,7 +54,7 @@ export function zoneVerdicts(zone: ZoneConfig, c: ZoneCounts, cfg: RulesConfig):
   if (cfg.crowding.enabled && zone.capacity !== undefined) {
     const cap = zone.capacity;
     const verdict: Verdict = c.persons > cap ? 'breach' : c.persons <= cap - cfg.crowding.hysteresisPersons ? 'clear' : 'hold';
-    out.push({ kind: 'crowding', verdict, limit: cap, message: `${c.persons} people in ${where} (capacity ${cap})` });
+    out.push({ kind: 'crowding', verdict, limit: cap, message: `${c.persons} people in ${where} (capacity ${cap})`, badness: c.persons - cap });
   }
   if (cfg.ratio.enabled && zone.classType !== undefined) {
     const perAdult = cfg.ratio.classRules[zone.classType].childrenPerAdult;
@@ -62,11 +64,12 @@ export function zoneVerdicts(zone: ZoneConfig, c: ZoneCounts, cfg: RulesConfig):
       verdict,
       limit: perAdult,
       message: `${c.adults} adult(s) for ${c.children} child(ren) in ${where}, rule 1:${perAdult}${unknownNote(c)}`,
+      badness: c.children - c.adults * perAdult,
     });
   }
   if (cfg.unattended.enabled && zone.type === 'room') {
     const verdict = decide(c, cfg.unknownAge, (adults, children) => children > 0 && adults === 0);
-    out.push({ kind: 'unattended', verdict, message: `${c.children} child(ren) without an adult in ${where}${unknownNote(c)}` });
+    out.push({ kind: 'unattended', verdict, message: `${c.children} child(ren) without an adult in ${where}${unknownNote(c)}`, badness: c.children + c.unknown });
   }
   return out;
 }

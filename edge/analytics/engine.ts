@@ -5,7 +5,7 @@
  * analysed frame's `at` (and `tick`'s argument), so it runs the same on live cameras,
  * offline files and fake time.
  */
-import type { IncidentEvent, ZoneConfig } from '../../protocol/index.ts';
+import type { FallMeasure, IncidentEvent, ZoneConfig } from '../../protocol/index.ts';
 import { IncidentLifecycle, type LifecycleContext } from '../incident-lifecycle.ts';
 import type { FrameAnalysis, RuleEngine } from '../types.ts';
 import { BreachMachine, type BreachInput } from './breach.ts';
@@ -63,7 +63,8 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
         ? { onSeconds: 0, offSeconds: 0, cooldownSeconds: cfg.fall.cooldownSeconds, updateMinSeconds: cfg.fall.updateMinSeconds }
         : cfg[kind as 'crowding' | 'ratio' | 'unattended'];
       const severity = fall || kind === 'unattended' ? 'critical' : 'warning';
-      m = new BreachMachine({ cameraId: opts.cameraId, zoneId, kind }, severity, timing, lifecycle);
+      const zoneName = zones.find((z) => z.id === zoneId)?.name;
+      m = new BreachMachine({ cameraId: opts.cameraId, zoneId, ...(zoneName !== undefined ? { zoneName } : {}), kind }, severity, timing, lifecycle);
       machines.set(key, m);
     }
     return m;
@@ -91,6 +92,7 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
           verdict: stale ? 'hold' : v.verdict,
           evidence: zoneEvidence(inZone, counts, v.limit),
           message: v.message,
+          badness: v.badness,
         };
         events.push(...machine(zone.id, v.kind).step(now, input));
       }
@@ -131,9 +133,10 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
             age: f.person.age,
           })),
           confidence: fallen.reduce((mx, f) => Math.max(mx, f.confidence), 0),
-          ...(fallen.length > 0 ? { reason: fallen.slice(0, 8).map(fallReason).join('; ') } : {}),
+          ...(fallen.length > 0 ? { reason: fallen.slice(0, 8).map(fallReason).join('; '), falls: fallen.slice(0, 8).map(fallMeasure) } : {}),
         },
         message: fallen.length > 0 ? `${fallen.length} person(s) fell and did not get up` : 'fallen person(s) got up or left',
+        badness: fallen.length,
       };
       // Keep the last evidence of a resolved fall: an empty `clear` input would wipe it.
       events.push(...m.step(now, fallen.length > 0 || m.phase === 'open' ? input : null));
@@ -181,6 +184,19 @@ export function createRuleEngine(opts: RuleEngineOptions): AnalyticsEngine {
 }
 
 /** Why the fall rule fired, in words a reviewer can check against the snapshot. */
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+/** The fall rule's measurements as data: the dashboard words them in the reader's language. */
+function fallMeasure(f: FallenInfo): FallMeasure {
+  return {
+    track: f.track,
+    path: f.path,
+    drop: r2(Math.min(f.drop, 9.99)),
+    speed: f.headSpeed === null ? null : r2(f.headSpeed),
+    descentSeconds: f.descentSeconds === null ? null : r2(f.descentSeconds),
+  };
+}
+
 function fallReason(f: FallenInfo): string {
   const speed = f.headSpeed === null ? '' : ` at ${f.headSpeed.toFixed(2)} body heights/s`;
   const descent = f.descentSeconds === null ? '' : `, descent ${f.descentSeconds.toFixed(2)} s`;

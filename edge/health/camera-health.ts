@@ -120,7 +120,7 @@ export class CameraHealth {
     const r = reason!;
     const fields = {
       severity: r === 'blacked_out' || r === 'covered' ? ('critical' as const) : ('warning' as const),
-      evidence: { reason: `${r}: ${detail}` },
+      evidence: { reason: `${r}: ${detail}`, tamper: r },
       message: TAMPER_TEXT[r],
     };
     if (lc.isOpen(key)) return [lc.update(key, fields)];

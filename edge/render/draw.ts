@@ -68,8 +68,26 @@ export function textWidth(text: string, scale = 2): number {
   return text.length * (GLYPH_WIDTH + 1) * scale;
 }
 
-/** Boxes coloured by posture, a label with track id / posture / age, and the skeleton. */
-export function drawPersons(frame: RgbFrame, persons: TrackedPerson[]): void {
+/** A closed polygon of normalised points ([0, 1] of the frame), outlined. */
+export function drawPolygon(f: RgbFrame, polygon: readonly (readonly [number, number])[], c: Rgb, thickness = 2): void {
+  polygon.forEach(([x, y], i) => {
+    const [nx, ny] = polygon[(i + 1) % polygon.length]!;
+    // Keep the outline inside the frame so an edge on the border stays visible.
+    const px = (v: number, size: number) => Math.min(size - thickness, Math.max(0, v * size));
+    drawLine(f, px(x, f.width), px(y, f.height), px(nx, f.width), px(ny, f.height), c, thickness);
+  });
+}
+
+export interface DrawPersonsOptions {
+  /**
+   * A label with track id, posture and age above each box (`anyu analyze --render`);
+   * snapshots leave it out: the dashboard writes it in the reader's language.
+   */
+  labels?: boolean;
+}
+
+/** Boxes coloured by posture, the skeleton, and (by default) a label with track id / posture / age. */
+export function drawPersons(frame: RgbFrame, persons: TrackedPerson[], opts: DrawPersonsOptions = {}): void {
   for (const p of persons) {
     const c = postureColours[p.posture] ?? postureColours.unknown as Rgb;
     drawBox(frame, p.box, c);
@@ -81,6 +99,7 @@ export function drawPersons(frame: RgbFrame, persons: TrackedPerson[]): void {
       }
       for (const k of p.keypoints) if (k[2] >= MIN_KEYPOINT_SCORE) fillRect(frame, k[0] - 2, k[1] - 2, 4, 4, [255, 255, 255]);
     }
+    if (opts.labels === false) continue;
     const label = `${p.track} ${p.posture.slice(0, 3)} ${p.age === 'unknown' ? '?' : p.age.slice(0, 5)}`.toUpperCase();
     const scale = p.box[3] >= 150 ? 2 : 1;
     const ly = Math.max(0, p.box[1] - GLYPH_HEIGHT * scale - 4);

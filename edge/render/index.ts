@@ -1,2 +1,2 @@
-export { drawPersons, drawBox, drawLine, drawText, fillRect, postureColours, type Rgb } from './draw.ts';
+export { drawPersons, drawBox, drawLine, drawPolygon, drawText, fillRect, postureColours, type Rgb } from './draw.ts';
 export { blurRegions, blurFaces, faceBoxes } from './blur.ts';

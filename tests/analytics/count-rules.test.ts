@@ -99,6 +99,23 @@ describe('crowding', () => {
     expect(new Set(crowd.map((e) => e.id)).size).toBe(1);
   });
 
+  it('an ended crowding incident keeps the peak that raised it, not the count at its end', () => {
+    const four = people(['adult', 'adult', 'child', 'child']);
+    const five = people(['adult', 'adult', 'child', 'child', 'adult']);
+    const seven = people(['adult', 'adult', 'child', 'child', 'adult', 'adult', 'child']);
+    const zones: ZoneConfig[] = [{ ...ROOM, name: '演示区' }, TOILET];
+    const crowd = play([[5, four], [15, five], [15, seven], [15, five], [20, four]], {}, zones).filter((e) => e.kind === 'crowding');
+    expect(crowd.map((e) => e.type)).toContain('resolved');
+    const resolved = crowd.find((e) => e.type === 'resolved')!;
+    expect(resolved.evidence.counts?.persons).toBe(4);
+    expect(resolved.evidence.peak?.persons).toBe(7);
+    expect(resolved.evidence.limit).toBe(4);
+    expect(crowd[0]?.zoneName).toBe('演示区');
+    // Each event carries the worst so far: 5 when it opened, 7 from then on.
+    expect(crowd[0]?.evidence.peak?.persons).toBe(5);
+    expect(crowd.at(-2)?.evidence.peak?.persons).toBe(7);
+  });
+
   it('people in the masked zone are not counted and never appear in evidence', () => {
     const events = play([[30, [...people(['adult', 'adult', 'adult', 'adult', 'adult']), ...people(['adult', 'adult'], 'toilet', 50)]]]);
     const open = events.find((e) => e.kind === 'crowding' && e.type === 'open');

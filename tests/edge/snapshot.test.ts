@@ -25,6 +25,32 @@ function regionStd(rgb: Uint8Array, width: number, x0: number, y0: number, w: nu
   return Math.sqrt(s2 / n - (s / n) ** 2);
 }
 
+describe('incident snapshot zones', () => {
+  it('outlines the incident\'s zone thick and yellow, other zones thin, masked zones not at all', () => {
+    const width = 320;
+    const height = 180;
+    const f: RgbFrame = { index: 0, t: 0, at: 0, width, height, data: new Uint8Array(width * height * 3).fill(90) };
+    const lc = new IncidentLifecycle({ institutionId: 'i', edgeId: 'e', now: () => 0 });
+    const incident = lc.open('k', { kind: 'crowding', severity: 'warning', cameraId: 'c', zoneId: 'mat', evidence: { counts: { persons: 7 } } });
+    const box = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+    const zones = [
+      { id: 'mat', type: 'play' as const, polygon: box(0.25, 0.25, 0.75, 0.75) },
+      { id: 'room', type: 'room' as const, polygon: box(0.05, 0.05, 0.95, 0.95) },
+      { id: 'wc', type: 'masked' as const, polygon: box(0.85, 0, 1, 0.2) },
+    ];
+    const img = jpeg.decode(makeSnapshot(f, null, incident, zones).jpeg, { useTArray: true });
+    const px = (x: number, y: number) => Array.from(img.data.subarray((y * width + x) * 4, (y * width + x) * 4 + 3));
+    // The incident's zone: its left edge at x = 80 is yellow (high red and green, low blue).
+    const [r, g, b] = px(81, 90);
+    expect(r).toBeGreaterThan(200);
+    expect(g).toBeGreaterThan(170);
+    expect(b).toBeLessThan(80);
+    // Another zone: a light outline at x = 16; away from every outline the frame is unchanged grey.
+    expect(px(16, 90)[0]).toBeGreaterThan(150);
+    expect(Math.abs(px(40, 40)[0]! - 90)).toBeLessThan(12);
+  });
+});
+
 describe.skipIf(!HAVE_VTEST)('incident snapshots', () => {
   it('blacks out masked zones, pixelates bystanders, keeps the people involved readable', async () => {
     let frame: RgbFrame | null = null;
