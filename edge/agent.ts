@@ -39,6 +39,12 @@ export interface AgentDeps {
 export interface Agent {
   readonly publisher: Publisher;
   start(): void;
+  /**
+   * One-button alarm from input `inputId` (config `alarm.inputs`): a critical `alarm`
+   * incident, opened and ended at once (the press is the event; people acknowledge it on
+   * the hub), delivered through the outbox like every incident. Null for an unknown input.
+   */
+  raiseAlarm(inputId: string): IncidentEvent | null;
   /** Current status (rates since the previous call). */
   status(): EdgeStatus;
   cameras(): CameraRunner[];
@@ -165,6 +171,31 @@ export function createAgent(deps: AgentDeps): Agent {
     }
   };
 
+  let presses = 0;
+  const raiseAlarm = (inputId: string): IncidentEvent | null => {
+    const input = config.alarm?.inputs.find((a) => a.id === inputId);
+    if (!input) return null;
+    const camera = config.cameras.find((c) => c.id === input.cameraId);
+    const zoneName = camera?.zones.find((z) => z.id === input.zoneId)?.name ?? input.name;
+    const key = `alarm/${input.id}/${(presses += 1)}`;
+    const opened = lifecycle.open(key, {
+      kind: 'alarm',
+      severity: 'critical',
+      cameraId: input.cameraId ?? null,
+      zoneId: input.zoneId ?? null,
+      ...(zoneName !== undefined ? { zoneName } : {}),
+      evidence: { input: input.id },
+      message: `alarm input ${input.id} pressed`,
+    });
+    const ended = lifecycle.resolve(key);
+    for (const ev of [opened, ended]) {
+      publisher.publishIncident(ev);
+      deps.onIncident?.(ev);
+    }
+    log(`alarm input ${input.id} pressed: incident ${opened.id}`);
+    return opened;
+  };
+
   const status = (): EdgeStatus => ({ ...baseStatus('online'), cameras: runners.map((r) => r.health.status()) });
   const timers: NodeJS.Timeout[] = [];
   let started = false;
@@ -189,6 +220,7 @@ export function createAgent(deps: AgentDeps): Agent {
       );
       publisher.publishStatus(status());
     },
+    raiseAlarm,
     status,
     cameras: () => runners,
     async stop() {

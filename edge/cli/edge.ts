@@ -4,6 +4,7 @@
  * exits 2 with the failing field named.
  */
 import { parseArgs } from 'node:util';
+import { pressAlarm, startAlarmServer, type AlarmServer } from '../alarm-input.ts';
 import { createEdgeRuntime } from '../compose.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 
@@ -15,9 +16,68 @@ hub over MQTT (durable outbox on disk).
 
   -c, --config <file>  edge configuration (see edge/README.md)
   --no-vision          capture, camera health and delivery only (no models)
-  -h, --help           this text`;
+  -h, --help           this text
+
+anyu edge alarm --config <file> --input <id>: press a one-button alarm input of the
+running agent (for a GPIO or button script; see edge/README.md "One-button alarm")`;
+
+const ALARM_USAGE = `usage: anyu edge alarm --config <file.yaml> --input <alarm input id>
+
+Asks the edge agent running with that config to raise a critical alarm from the input.
+Exit 0 when the agent took it (it then delivers it through its outbox), 1 when the
+agent could not be reached or refused it, 2 on a bad config or flag.`;
+
+/** Loads a config, printing its problems; null when it is bad. */
+function configOrNull(file: string) {
+  try {
+    return loadConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return null;
+    }
+    throw err;
+  }
+}
+
+async function runAlarm(args: string[]): Promise<number> {
+  let values: { config?: string | undefined; input?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({ args, strict: true, options: { config: { type: 'string', short: 'c' }, input: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    console.error(`anyu edge alarm: ${(err as Error).message}\n\n${ALARM_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(ALARM_USAGE);
+    return 0;
+  }
+  if (!values.config || !values.input) {
+    console.error(`anyu edge alarm: --config and --input are required\n\n${ALARM_USAGE}`);
+    return 2;
+  }
+  const config = configOrNull(values.config);
+  if (!config) return 2;
+  if (!config.alarm) {
+    console.error(`anyu edge alarm: ${values.config} has no alarm section (edge/README.md "One-button alarm")`);
+    return 2;
+  }
+  try {
+    const { status, body } = await pressAlarm(config.alarm.http, values.input);
+    if (status === 202) {
+      console.log(`alarm raised: incident ${String(body.incident)}`);
+      return 0;
+    }
+    console.error(`anyu edge alarm: the agent refused (${status}): ${String(body.error)}`);
+    return 1;
+  } catch (err) {
+    console.error(`anyu edge alarm: no edge agent answered at ${config.alarm.http.host}:${config.alarm.http.port} (${(err as Error).message}); is it running with this config?`);
+    return 1;
+  }
+}
 
 export async function run(args: string[]): Promise<number> {
+  if (args[0] === 'alarm') return runAlarm(args.slice(1));
   let values: { config?: string | undefined; help?: boolean | undefined; 'no-vision'?: boolean | undefined };
   try {
     ({ values } = parseArgs({
@@ -41,16 +101,8 @@ export async function run(args: string[]): Promise<number> {
     console.error(`anyu edge: --config is required\n\n${USAGE}`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(values.config);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const config = configOrNull(values.config);
+  if (!config) return 2;
   const log = (msg: string) => console.error(`[edge ${config.hub.edgeId}] ${msg}`);
   // Signals that arrive while models load must still stop the agent cleanly.
   const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
@@ -59,9 +111,18 @@ export async function run(args: string[]): Promise<number> {
   });
   const agent = await createEdgeRuntime({ config, vision: !values['no-vision'], log });
   agent.start();
+  let alarmServer: AlarmServer | null = null;
+  if (config.alarm) {
+    try {
+      alarmServer = await startAlarmServer({ http: config.alarm.http, raise: (id) => agent.raiseAlarm(id)?.id ?? null, log });
+    } catch (err) {
+      log(`alarm inputs unavailable: cannot listen on ${config.alarm.http.host}:${config.alarm.http.port} (${(err as Error).message})`);
+    }
+  }
   log(`started with ${config.cameras.length} camera(s), hub ${config.hub.url}`);
   const signal = await stopRequested;
   log(`${signal}: stopping`);
+  await alarmServer?.close();
   await agent.stop();
   return 0;
 }

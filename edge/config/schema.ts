@@ -154,6 +154,41 @@ export const VisionConfig = z
   })
   .strict();
 
+/** One alarm input (a wall button wired to a GPIO line, a panic pendant): where it is. */
+export const AlarmInputConfig = z.strictObject({
+  id: Id,
+  name: z.string().min(1).max(100).optional(),
+  /** The camera that watches where the button is, if any. */
+  cameraId: Id.optional(),
+  /** The zone (room) of that camera the button is in. */
+  zoneId: Id.optional(),
+});
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/**
+ * One-button alarm inputs and their local trigger: `anyu edge alarm --input <id>` (or any
+ * HTTP client on the box) asks the running agent to raise a critical `alarm`. The
+ * endpoint is a control socket for a local button daemon, on loopback by default; on any
+ * other address it needs a token.
+ */
+export const AlarmConfig = z
+  .strictObject({
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(1).max(65_535).default(9410),
+        /** Sent as `Authorization: Bearer <token>`; required off loopback. */
+        token: z.string().min(16).optional(),
+      })
+      .default({ host: '127.0.0.1', port: 9410 }),
+    inputs: z.array(AlarmInputConfig).min(1, 'at least one alarm input is needed'),
+  })
+  .refine((a) => LOOPBACK.test(a.http.host) || a.http.token !== undefined, {
+    path: ['http', 'token'],
+    message: 'a token is required when the alarm endpoint listens beyond loopback',
+  });
+
 export const EdgeConfig = z
   .object({
     hub: HubConfig,
@@ -163,6 +198,7 @@ export const EdgeConfig = z
     vision: VisionConfig.default(VisionConfig.parse({})),
     cameras: z.array(CameraConfig).min(1, 'at least one camera is needed'),
     rules: RulesConfig.optional(),
+    alarm: AlarmConfig.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -170,6 +206,14 @@ export const EdgeConfig = z
     cfg.cameras.forEach((c, i) => {
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'id'], message: `duplicate camera id '${c.id}'` });
       seen.add(c.id);
+    });
+    const inputs = new Set<string>();
+    cfg.alarm?.inputs.forEach((a, i) => {
+      if (inputs.has(a.id)) ctx.addIssue({ code: 'custom', path: ['alarm', 'inputs', i, 'id'], message: `duplicate alarm input id '${a.id}'` });
+      inputs.add(a.id);
+      if (a.cameraId !== undefined && !seen.has(a.cameraId)) {
+        ctx.addIssue({ code: 'custom', path: ['alarm', 'inputs', i, 'cameraId'], message: `no camera '${a.cameraId}' in this config` });
+      }
     });
   });
 
@@ -180,6 +224,7 @@ export type HubConfig = z.infer<typeof HubConfig>;
 export type HealthConfig = z.infer<typeof HealthConfig>;
 export type TamperConfig = z.infer<typeof TamperConfig>;
 export type VisionConfig = z.infer<typeof VisionConfig>;
+export type AlarmConfig = z.infer<typeof AlarmConfig>;
 
 /** Frames a second to capture from a camera: its burst rate when that is above its analysis rate. */
 export function captureFpsOf(camera: Pick<CameraConfig, 'fps' | 'burstFps'>): number {
