@@ -12,6 +12,10 @@ import { buildHub, type BuildHubOptions, type Hub } from './app.ts';
 import { parseHubConfig, parseHubEnv } from './config.ts';
 import { runAddUser } from './add-user-cli.ts';
 import { bootstrapAdmin, seedDemo, type DemoCredentials } from './seed.ts';
+import { topUpDemoDistrict } from './demo-district.ts';
+
+/** How often the demo district's history is extended to now while the hub runs. */
+const DEMO_TOP_UP_MS = 10 * 60_000;
 
 const USAGE = `usage: anyu hub [options]
 
@@ -150,6 +154,13 @@ export async function startHub(build: BuildHubOptions, opts: StartHubOptions): P
     let demo: DemoCredentials | null = null;
     if (opts.seedDemo) {
       demo = await seedDemo(hub.store, { dataDir: hub.config.dataDir, password: env.ANYU_DEMO_PASSWORD, log });
+      const seeded = await topUpDemoDistrict(hub.store, { now: Date.now() });
+      if (seeded.incidents > 0) log(`demo district: ${seeded.institutions} demonstration institutions (marked 演示), ${seeded.samples} camera status runs, ${seeded.incidents} incidents`);
+      const timer = setInterval(() => {
+        topUpDemoDistrict(hub.store, { now: Date.now() }).catch((err: unknown) => hub.app.log.warn({ err }, 'demo district top-up failed'));
+      }, DEMO_TOP_UP_MS);
+      timer.unref();
+      hub.app.server.once('close', () => clearInterval(timer));
     } else {
       await bootstrapAdmin(hub.store, { institutionId: hub.config.bootstrapInstitutionId, password: env.ANYU_ADMIN_PASSWORD, log });
     }

@@ -14,7 +14,9 @@ import { hashPassword, newToken } from './auth/passwords.ts';
 import type { Store } from './store/types.ts';
 
 export const DEMO = {
-  institution: { id: 'demo', name: '安育示范托育园', level: 'level2', townId: 'keqiao-kq', districtId: 'keqiao', registered: true },
+  // The live demo centre (its edge analyses real footage): not marked demo, unlike the
+  // seeded district around it (demo-district.ts).
+  institution: { id: 'demo', name: '安育示范托育园', level: 'level2', townId: 'keqiao-kq', districtId: 'keqiao', registered: true, timeZone: 'Asia/Shanghai', demo: false },
   room: { id: 'room-1', institutionId: 'demo', name: '托小班', type: 'room', classType: 'toddler_small', capacity: 15, polygon: null },
   camera: { id: 'cam-1', institutionId: 'demo', edgeId: 'demo-edge', name: '托小班 camera 1', roomId: 'room-1', expectedFps: 5 },
   edgeId: 'demo-edge',

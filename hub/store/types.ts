@@ -207,6 +207,11 @@ export interface Store {
    * that repeats the previous one extends that sample's run instead of adding a row.
    */
   recordEdgeStatus(s: EdgeStatus): Promise<void>;
+  /**
+   * Machine path (demo seeding, imports): stores runs of camera samples as given, each a
+   * row [at, lastAt]; cameras must exist. Live statuses go through `recordEdgeStatus`.
+   */
+  importCameraSamples(samples: readonly CameraSample[]): Promise<number>;
   /** Samples in [from, to) plus the last sample before `from` for each camera. */
   cameraSamples(scope: Scope, from: string, to: string): Promise<CameraSample[]>;
   /** Retention of status history: deletes samples taken before `before`; returns the count. */

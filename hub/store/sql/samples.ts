@@ -67,6 +67,18 @@ export async function appendSample(q: SqlExecutor, s: NewSample): Promise<void> 
   }
 }
 
+/** Stores runs as given, in one transaction; returns the rows written. */
+export async function importCameraSamples(q: SqlExecutor, samples: readonly CameraSample[]): Promise<number> {
+  for (const s of samples) {
+    await q.run(
+      `INSERT INTO camera_samples (institution_id, edge_id, camera_id, at, last_at, state, expected_fps, analysed_fps)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [s.institutionId, s.edgeId, s.cameraId, isoTime(s.at), isoTime(s.lastAt ?? s.at), s.state, s.expectedFps, s.analysedFps],
+    );
+  }
+  return samples.length;
+}
+
 interface SampleRow {
   institution_id: string;
   edge_id: string;

@@ -161,6 +161,9 @@ export class SqlStore implements Store {
   recordEdgeStatus(s: EdgeStatus): Promise<void> {
     return org.recordEdgeStatus(this.#db, s);
   }
+  importCameraSamples(list: readonly CameraSample[]): Promise<number> {
+    return this.#db.tx((q) => samples.importCameraSamples(q, list));
+  }
   cameraSamples(scope: Scope, from: string, to: string): Promise<CameraSample[]> {
     return samples.cameraSamples(this.#db, scope, from, to);
   }
