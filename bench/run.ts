@@ -22,6 +22,7 @@ const groups: Record<string, { file: string; load: () => Promise<{ run(ctx: Benc
   hub: { file: 'bench/hub.ts', load: () => import('./hub.ts') },
   capture: { file: 'bench/capture.ts', load: () => import('./capture.ts') },
   vision: { file: 'bench/vision.ts', load: () => import('./vision.ts') },
+  coverage: { file: 'bench/coverage.ts', load: () => import('./coverage.ts') },
 };
 
 function machine(): string {
