@@ -17,6 +17,8 @@ import {
   UserCreated,
 } from '../../protocol/api.ts';
 import type {
+  AlarmBody,
+  RegionView,
   CameraBody,
   CameraView,
   CloseBody,
@@ -44,7 +46,7 @@ export class ApiError extends Error {
 
 /** Query filters of the incident list and the CSV export (strings, as on the wire). */
 export type IncidentFilters = Partial<
-  Record<'from' | 'to' | 'kind' | 'status' | 'active' | 'cameraId' | 'zoneId' | 'institutionId', string>
+  Record<'from' | 'to' | 'kind' | 'status' | 'active' | 'cameraId' | 'zoneId' | 'roomId' | 'institutionId', string>
 >;
 
 export function queryString(params: Record<string, string | number | undefined>): string {
@@ -83,8 +85,11 @@ export interface ApiClient {
   cameras(): Promise<CameraView[]>;
   rooms(): Promise<RoomView[]>;
   institutions(): Promise<InstitutionView[]>;
+  regions(): Promise<RegionView[]>;
   stats(from: string, to: string): Promise<StatsResponse>;
-  coverage(from: string, to: string): Promise<CoverageReport>;
+  coverage(from: string, to: string, institutionId?: string): Promise<CoverageReport>;
+  coverageCsv(from: string, to: string, lang: string): Promise<Blob>;
+  raiseAlarm(body: AlarmBody): Promise<IncidentView>;
   saveRoom(body: RoomBody): Promise<RoomView>;
   updateCamera(id: string, body: CameraBody): Promise<CameraView>;
   registerEdge(body: EdgeBody): Promise<EdgeRegistered>;
@@ -133,8 +138,11 @@ export function createApi(getToken: () => string | null, onUnauthorized: () => v
     cameras: () => json('/api/cameras'),
     rooms: () => json('/api/rooms'),
     institutions: () => json('/api/institutions'),
+    regions: () => json('/api/regions'),
     stats: (from, to) => json(`/api/stats${queryString({ from, to })}`),
-    coverage: (from, to) => json(`/api/coverage${queryString({ from, to })}`),
+    coverage: (from, to, institutionId) => json(`/api/coverage${queryString({ from, to, institutionId })}`),
+    coverageCsv: async (from, to, lang) => (await request(`/api/coverage/export.csv${queryString({ from, to, lang })}`)).blob(),
+    raiseAlarm: (body) => json('/api/alarms', post(body), IncidentView),
     saveRoom: (body) => json('/api/rooms', post(body), RoomViewSchema),
     updateCamera: (id, body) =>
       json(`/api/cameras/${encodeURIComponent(id)}`, { method: 'PUT', body: JSON.stringify(body) }, CameraViewSchema),

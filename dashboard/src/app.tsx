@@ -1,11 +1,11 @@
 /** The shell: language, sign-in, the live connection, role-aware navigation and routing. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { CameraView, RoomView, UserView } from '../../protocol/api.ts';
+import type { CameraView, InstitutionView, RegionView, RoomView, UserView } from '../../protocol/api.ts';
 import { createApi } from './api.ts';
 import { createLive, useConnState } from './live.ts';
 import { createAlarm } from './alarm.ts';
 import { I18nContext, loadLang, saveLang, translator, useI18n, type Lang, type MessageKey } from './i18n.ts';
-import { PAGES_BY_ROLE, SessionContext, type Page, type Session } from './session.ts';
+import { PAGES_BY_ROLE, SessionContext, sessionTimeZone, type Page, type Session } from './session.ts';
 import { navigate, parseHash, useRoute } from './router.ts';
 import { LoginPage } from './pages/login.tsx';
 import { LiveWall } from './pages/live-wall.tsx';
@@ -14,6 +14,7 @@ import { IncidentDetailPage } from './pages/incident-detail.tsx';
 import { CamerasPage } from './pages/cameras.tsx';
 import { ChartsPage } from './pages/charts.tsx';
 import { CoveragePage } from './pages/coverage.tsx';
+import { InstitutionCoveragePage } from './pages/coverage-institution.tsx';
 import { SetupPage } from './pages/setup/setup-page.tsx';
 import { InstitutionsPage } from './pages/setup/institutions.tsx';
 
@@ -110,6 +111,8 @@ function SignedIn({ user, token, api, onSignOut }: SignedInProps) {
   const route = useRoute();
   const [rooms, setRooms] = useState<ReadonlyMap<string, RoomView>>(new Map());
   const [cameras, setCameras] = useState<ReadonlyMap<string, CameraView>>(new Map());
+  const [institutions, setInstitutions] = useState<ReadonlyMap<string, InstitutionView>>(new Map());
+  const [regions, setRegions] = useState<ReadonlyMap<string, RegionView>>(new Map());
   const live = useMemo(
     () =>
       createLive({
@@ -130,12 +133,15 @@ function SignedIn({ user, token, api, onSignOut }: SignedInProps) {
   useEffect(() => {
     api.rooms().then((r) => setRooms(new Map(r.map((x) => [x.id, x]))), (e: unknown) => console.warn('rooms', e));
     api.cameras().then((c) => setCameras(new Map(c.map((x) => [x.id, x]))), (e: unknown) => console.warn('cameras', e));
+    api.institutions().then((l) => setInstitutions(new Map(l.map((x) => [x.id, x]))), (e: unknown) => console.warn('institutions', e));
+    api.regions().then((l) => setRegions(new Map(l.map((x) => [x.id, x]))), (e: unknown) => console.warn('regions', e));
   }, [api, refsTick]);
   const refreshRefs = (): void => setRefsTick((n) => n + 1);
 
   const pages = PAGES_BY_ROLE[user.role];
   const current = (pages as readonly string[]).includes(route.page) ? (route.page as Page) : (pages[0] ?? 'live');
-  const session: Session = { user, api, live, alarm, rooms, cameras, refreshRefs };
+  const timeZone = sessionTimeZone(institutions.values());
+  const session: Session = { user, api, live, alarm, rooms, cameras, institutions, regions, timeZone, refreshRefs };
   const connKey: MessageKey =
     conn === 'connected' ? 'connConnected' : conn === 'connecting' ? 'connConnecting' : 'connDisconnected';
 
@@ -173,7 +179,8 @@ function SignedIn({ user, token, api, onSignOut }: SignedInProps) {
           </button>
         </div>
       </header>
-      <main class="content">{renderPage(current, route.id, user.role)}</main>
+      {/* Pages with dates start from "today" in the institutions' zone: remount when it is known. */}
+      <main class="content" key={timeZone}>{renderPage(current, route.id, user.role)}</main>
     </SessionContext.Provider>
   );
 }
@@ -189,7 +196,7 @@ function renderPage(page: Page, id: string | null, role: UserView['role']) {
     case 'charts':
       return <ChartsPage />;
     case 'coverage':
-      return <CoveragePage />;
+      return id ? <InstitutionCoveragePage id={id} /> : <CoveragePage />;
     case 'setup':
       return role === 'regulator' ? <InstitutionsPage /> : <SetupPage />;
   }

@@ -1,10 +1,16 @@
-/** Display helpers shared by the pages: times in the viewer's zone, labels, colours. */
+/**
+ * Display helpers shared by the pages: times and dates in the institution's time zone (the
+ * hub says which, `InstitutionView.timeZone`), never the browser's, so a report, a chart
+ * and "today" mean the same day at the centre, the regulator's office and the hub. Labels,
+ * colours.
+ */
 import type { IncidentKind, IncidentView, Severity } from '../../protocol/index.ts';
 import type { Lang } from './i18n.ts';
 
-export function formatTime(iso: string | null, lang: Lang): string {
+export function formatTime(iso: string | null, lang: Lang, timeZone: string): string {
   if (!iso) return '–';
   return new Date(iso).toLocaleString(lang, {
+    timeZone,
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
@@ -15,8 +21,46 @@ export function formatTime(iso: string | null, lang: Lang): string {
   });
 }
 
-export function formatClock(iso: string, lang: Lang): string {
-  return new Date(iso).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+export function formatClock(iso: string, lang: Lang, timeZone: string): string {
+  return new Date(iso).toLocaleTimeString(lang, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+}
+
+/** The time alone when it is today in `timeZone`, else the date with it (a wall card from yesterday says so). */
+export function formatWhen(iso: string, lang: Lang, timeZone: string, nowMs = Date.now()): string {
+  if (dateIn(Date.parse(iso), timeZone) === dateIn(nowMs, timeZone)) return formatClock(iso, lang, timeZone);
+  const date = new Date(iso).toLocaleDateString(lang, { timeZone, month: '2-digit', day: '2-digit' });
+  return `${date} ${formatClock(iso, lang, timeZone)}`;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
+export function dateIn(ms: number, timeZone: string): string {
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    // en-CA writes dates as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, f);
+  }
+  return f.format(new Date(ms));
+}
+
+/** Minutes `timeZone` is ahead of UTC at instant `ms`. */
+function offsetMinutes(timeZone: string, ms: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+    .formatToParts(new Date(ms));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/** `<input type="datetime-local">` value, read as wall-clock time in `timeZone` → ISO string. */
+export function zonedInputToIso(value: string, timeZone: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!m) return undefined;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  const guess = wall - offsetMinutes(timeZone, wall) * 60_000;
+  return new Date(wall - offsetMinutes(timeZone, guess) * 60_000).toISOString();
 }
 
 export const SEVERITY_CLASS: Record<Severity, string> = {
@@ -40,18 +84,9 @@ export const KIND_COLOUR: Record<IncidentKind, string> = {
   ratio: '#7b2cbf',
   camera_offline: '#6c757d',
   camera_tamper: '#c9a227',
+  alarm: '#9b1d20',
 };
 
-/** `<input type="datetime-local">` value ↔ ISO string with offset. */
-export function localInputToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
-
-export function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
 
 export function percent(share: number): string {
   return `${(share * 100).toFixed(1)} %`;

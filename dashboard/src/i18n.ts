@@ -34,16 +34,21 @@ export function translator(lang: Lang): Translate {
 }
 
 /** Looks up an enum label such as `kind_fall`; unknown values are shown as they are. */
-export function enumLabel(t: Translate, prefix: 'kind' | 'sev' | 'st' | 'out' | 'cam' | 'lvl' | 'count' | 'zone' | 'cls', value: string): string {
+export function enumLabel(
+  t: Translate,
+  prefix: 'kind' | 'sev' | 'st' | 'out' | 'cam' | 'lvl' | 'count' | 'zone' | 'cls' | 'tamper' | 'path' | 'age' | 'posture',
+  value: string,
+): string {
   const key = `${prefix}_${value}`;
   return key in zh ? t(key as MessageKey) : value;
 }
 
-/** Evidence counts such as `{ adults: 1, children: 4 }` as "成人 1，幼儿 4". */
+/** Evidence counts such as `{ adults: 1, children: 4 }` as "成人 1，幼儿 4" (zero unknowns left out). */
 export function countsText(t: Translate, counts: Record<string, number>): string {
   return Object.entries(counts)
+    .filter(([k, v]) => !(k === 'unknown' && v === 0))
     .map(([k, v]) => `${enumLabel(t, 'count', k)} ${v}`)
-    .join(', ');
+    .join(t('listSep'));
 }
 
 export interface I18n {

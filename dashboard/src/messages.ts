@@ -1,5 +1,6 @@
 /** The message catalogue: zh-CN is the reference; English must have every key (typechecked). */
 import { setupEn, setupZh } from './messages-setup.ts';
+import { districtEn, districtZh } from './messages-district.ts';
 
 export const zh = {
   appName: '安育',
@@ -136,6 +137,7 @@ export const zh = {
   notAvailable: '此功能在当前服务器上尚未启用',
   offlineStale: '与服务器的连接已断开：此页内容可能不是最新的，重连后会自动补齐。',
   ...setupZh,
+  ...districtZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -275,4 +277,5 @@ export const en: Record<MessageKey, string> = {
   notAvailable: 'This feature is not enabled on this server yet',
   offlineStale: 'Connection to the server lost: this page may be out of date; it catches up after reconnecting.',
   ...setupEn,
+  ...districtEn,
 };

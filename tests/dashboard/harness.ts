@@ -9,7 +9,7 @@ import jpeg from 'jpeg-js';
 import mqtt, { type MqttClient } from 'mqtt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SCHEMA_VERSION, topics, type EdgeStatus, type IncidentEvent, type IncidentKind, type Severity } from '../../protocol/index.ts';
-import { buildHub, type Hub } from '../../hub/app.ts';
+import { buildHub, type BuildHubOptions, type Hub } from '../../hub/app.ts';
 import { hashPassword } from '../../hub/auth/passwords.ts';
 import { createStore } from '../../hub/store/index.ts';
 import type { Store } from '../../hub/store/types.ts';
@@ -69,9 +69,10 @@ export interface RunningHub {
   mqttUrl: string;
 }
 
-/** Ports 0 pick free ones; a restart passes the ports of the previous hub. */
-export async function startHub(store: Store, dataDir: string, dashboardDir: string, ports = { http: 0, mqtt: 0 }): Promise<RunningHub> {
+/** Ports 0 pick free ones; a restart passes the ports of the previous hub; `extra` e.g. fakes the hub's clock (`now`). */
+export async function startHub(store: Store, dataDir: string, dashboardDir: string, ports = { http: 0, mqtt: 0 }, extra: Partial<BuildHubOptions> = {}): Promise<RunningHub> {
   const hub = await buildHub({
+    ...extra,
     store,
     dataDir,
     dashboardDir,
@@ -107,6 +108,7 @@ const MESSAGES: Record<IncidentKind, string> = {
   unattended: '有幼儿无成人看护',
   camera_offline: '摄像头无画面',
   camera_tamper: '摄像头画面被遮挡',
+  alarm: '一键报警',
 };
 
 export function incidentEvent(id: string, kind: IncidentKind, severity: Severity, over: Partial<IncidentEvent> = {}): IncidentEvent {

@@ -47,7 +47,7 @@ export function CamerasPage() {
                 <strong>{c.name}</strong>
                 <span class={`chip cam-${c.state}`}>{enumLabel(t, 'cam', c.state)}</span>
               </header>
-              <div class="muted">{t('room')}: {roomName(session, c.roomId)} · {c.edgeId}</div>
+              <div class="muted">{t('room')}: {roomName(session, c.roomId)} · <span translate={false}>{c.edgeId}</span></div>
               <div class="fps">
                 <span>{t('fps')}</span>
                 <strong>{c.deliveredFps.toFixed(1)} / {c.expectedFps.toFixed(1)}</strong>
@@ -56,7 +56,7 @@ export function CamerasPage() {
               <dl class="facts compact">
                 <div><dt>{t('reconnects')}</dt><dd>{c.reconnectsLastHour}</dd></div>
                 <div><dt>{t('stalls')}</dt><dd>{c.stallsLastHour}</dd></div>
-                <div><dt>{t('lastFrame')}</dt><dd>{c.lastFrameAt ? formatTime(c.lastFrameAt, lang) : t('never')}</dd></div>
+                <div><dt>{t('lastFrame')}</dt><dd>{c.lastFrameAt ? formatTime(c.lastFrameAt, lang, session.timeZone) : t('never')}</dd></div>
                 <div>
                   <dt>{t('openIncidents')}</dt>
                   <dd class={c.openIncidents > 0 ? 'warn' : ''}>
@@ -64,7 +64,7 @@ export function CamerasPage() {
                   </dd>
                 </div>
               </dl>
-              {c.reason && <p class="reason">{c.reason}</p>}
+              {c.reason && <p class="reason" translate={false} title={t('technical')}>{c.reason}</p>}
             </article>
           );
         })}

@@ -6,11 +6,11 @@ import { IncidentKind } from '../../../protocol/incident.ts';
 import { enumLabel, useI18n } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { KIND_COLOUR } from '../format.ts';
-import { DateRangeForm, lastDays, type DateRange } from './date-range.tsx';
+import { DateRangeForm, datesOf, lastDays, type DateRange } from './date-range.tsx';
 import { errorText } from './error-text.ts';
 
 /** Chart.js is loaded on first use so the live wall, the page that must be fast, never carries it. */
-function useChartJs(): typeof ChartClass | null {
+export function useChartJs(): typeof ChartClass | null {
   const [chart, setChart] = useState<typeof ChartClass | null>(null);
   useEffect(() => {
     let cancelled = false;
@@ -27,18 +27,10 @@ function useChartJs(): typeof ChartClass | null {
   return chart;
 }
 
-function daysBetween(r: DateRange): string[] {
-  const out: string[] = [];
-  for (let d = new Date(`${r.from}T00:00:00Z`); d <= new Date(`${r.to}T00:00:00Z`); d = new Date(d.getTime() + 86_400_000)) {
-    out.push(d.toISOString().slice(0, 10));
-  }
-  return out;
-}
-
 export function ChartsPage() {
-  const { api } = useSession();
+  const { api, timeZone } = useSession();
   const { t, lang } = useI18n();
-  const [range, setRange] = useState<DateRange>(() => lastDays(14));
+  const [range, setRange] = useState<DateRange>(() => lastDays(14, timeZone));
   const [stats, setStats] = useState<StatsResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const perDayRef = useRef<HTMLCanvasElement>(null);
@@ -54,7 +46,7 @@ export function ChartsPage() {
 
   useEffect(() => {
     if (!Chart || !stats || !perDayRef.current) return;
-    const days = daysBetween(range);
+    const days = datesOf(range);
     const datasets = IncidentKind.options
       .map((kind) => ({
         label: enumLabel(t, 'kind', kind),
@@ -99,7 +91,7 @@ export function ChartsPage() {
   const fmt = (v: number | null): string => (v === null ? '–' : t('seconds', { n: Math.round(v) }));
   return (
     <section class="charts">
-      <DateRangeForm value={range} onApply={setRange} />
+      <DateRangeForm value={range} onApply={setRange} timeZone={timeZone} />
       {error && <p class="error" role="alert">{error}</p>}
       <div class="chart-grid">
         <div class="card chart-card">

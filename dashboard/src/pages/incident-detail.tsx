@@ -5,8 +5,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Outcome } from '../../../protocol/incident.ts';
 import type { IncidentDetail, TimelineEntry } from '../../../protocol/api.ts';
-import { countsText, enumLabel, useI18n, type MessageKey, type Translate } from '../i18n.ts';
-import { cameraName, canSeeSnapshots, roomName, useSession } from '../session.ts';
+import { enumLabel, useI18n, type MessageKey, type Translate } from '../i18n.ts';
+import { cameraName, canSeeSnapshots, placeName, useSession } from '../session.ts';
+import { evidenceText, fallText, incidentSummary } from '../incident-text.ts';
 import { SEVERITY_CLASS, formatTime } from '../format.ts';
 import { navigate } from '../router.ts';
 import { Snapshot } from './snapshot.tsx';
@@ -19,20 +20,22 @@ const TIMELINE_LABEL: Record<TimelineEntry['type'], MessageKey> = {
   acknowledged: 'tlAcknowledged',
   closed: 'tlClosed',
   legal_hold: 'tlLegalHold',
+  raised: 'tlRaised',
 };
 
 /**
- * A timeline entry's detail in words: severity, message, counts, outcome and note. Keys
- * the hub records for its own bookkeeping (seq, stale, zone id) are left out.
+ * A timeline entry's detail in words: severity, counts, outcome and note. Keys the hub
+ * records for its own bookkeeping (seq, stale, zone id) and the edge's English message
+ * are left out.
  */
 function detailText(t: Translate, e: TimelineEntry): string {
   const d = e.detail;
   if (!d) return '';
   const parts: string[] = [];
   if (typeof d.severity === 'string') parts.push(enumLabel(t, 'sev', d.severity));
-  if (typeof d.message === 'string' && d.message) parts.push(d.message);
-  const evidence = d.evidence as { counts?: Record<string, number> } | undefined;
-  if (evidence?.counts) parts.push(countsText(t, evidence.counts));
+  const evidence = d.evidence as Parameters<typeof evidenceText>[1] | undefined;
+  const counts = evidence ? evidenceText(t, evidence) : null;
+  if (counts) parts.push(counts);
   if (typeof d.outcome === 'string') parts.push(enumLabel(t, 'out', d.outcome));
   if (typeof d.note === 'string' && d.note) parts.push(`${t('note')}: ${d.note}`);
   if (d.hold === false) parts.push(t('holdOff'));
@@ -41,7 +44,7 @@ function detailText(t: Translate, e: TimelineEntry): string {
 
 export function IncidentDetailPage({ id }: { id: string }) {
   const session = useSession();
-  const { api, live, user } = session;
+  const { api, live, user, timeZone } = session;
   const { t, lang } = useI18n();
   const [incident, setIncident] = useState<IncidentDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -75,21 +78,23 @@ export function IncidentDetailPage({ id }: { id: string }) {
   if (error && !incident) return <p class="error" role="alert">{error}</p>;
   if (!incident) return <p>{t('loading')}</p>;
   const i = incident;
+  const place = placeName(session, i);
   const facts: [MessageKey, string][] = [
     ['kind', enumLabel(t, 'kind', i.kind)],
     ['severity', enumLabel(t, 'sev', i.severity)],
-    ['room', roomName(session, i.zoneId)],
+    ['room', place],
     ['camera', cameraName(session, i.cameraId)],
-    ['time', `${formatTime(i.startedAt, lang)} – ${i.resolvedAt ? formatTime(i.resolvedAt, lang) : t('active')}`],
+    ['time', `${formatTime(i.startedAt, lang, timeZone)} – ${i.resolvedAt ? formatTime(i.resolvedAt, lang, timeZone) : t('active')}`],
     ['status', enumLabel(t, 'st', i.status)],
-    ['acknowledged', i.acknowledgedBy ? `${i.acknowledgedBy} · ${formatTime(i.acknowledgedAt, lang)}` : '–'],
+    ['acknowledged', i.acknowledgedBy ? `${i.acknowledgedBy} · ${formatTime(i.acknowledgedAt, lang, timeZone)}` : '–'],
     ['outcome', i.outcome ? enumLabel(t, 'out', i.outcome) : '–'],
     ['note', i.note || '–'],
   ];
   if (i.evidence.confidence !== undefined) facts.push(['confidence', `${Math.round(i.evidence.confidence * 100)} %`]);
-  if (i.evidence.counts) facts.push(['evidence', countsText(t, i.evidence.counts)]);
-  // The edge's own words (e.g. which fall path fired, or ffmpeg's error), not translated.
-  if (i.evidence.reason) facts.push(['reason', i.evidence.reason]);
+  const counts = evidenceText(t, i.evidence);
+  if (counts) facts.push(['evidence', counts]);
+  const fall = fallText(t, i.evidence);
+  if (fall) facts.push(['reason', fall]);
 
   return (
     <section class="incident-detail" data-incident={i.id} data-status={i.status}>
@@ -99,11 +104,11 @@ export function IncidentDetailPage({ id }: { id: string }) {
       </div>
       <div class="print-only report-head">
         <h1>{t('reportTitle')}</h1>
-        <p>{t('printedAt')}: {formatTime(new Date().toISOString(), lang)} · {user.displayName}</p>
+        <p>{t('printedAt')}: {formatTime(new Date().toISOString(), lang, timeZone)} · {user.displayName}</p>
       </div>
       <h2>
         <span class={`chip ${SEVERITY_CLASS[i.severity]}`}>{enumLabel(t, 'sev', i.severity)}</span>{' '}
-        {enumLabel(t, 'kind', i.kind)} <small class="mono">{i.id}</small>
+        {enumLabel(t, 'kind', i.kind)} <small class="mono" translate={false}>{i.id}</small>
         {i.legalHold && <span class="chip hold">{t('legalHold')}</span>}
       </h2>
       {error && <p class="error" role="alert">{error}</p>}
@@ -114,15 +119,20 @@ export function IncidentDetailPage({ id }: { id: string }) {
               <div key={k} data-fact={k}><dt>{t(k)}</dt><dd>{v}</dd></div>
             ))}
           </dl>
-          {i.message && <p class="message">{i.message}</p>}
-          {canSeeSnapshots(user) && <Snapshot id={i.id} available={i.hasSnapshot} />}
+          <p class="message" data-field="summary">{incidentSummary(t, i, place)}</p>
+          {i.raisedBy && i.message && <p class="message" data-field="alarm-note">{t('note')}: {i.message}</p>}
+          {canSeeSnapshots(user) && <Snapshot id={i.id} available={i.hasSnapshot} evidence={i.evidence} />}
+          {/* The edge's own technical words (ffmpeg's error, tamper statistics), not translated. */}
+          {i.evidence.reason && !i.evidence.falls && (
+            <p class="technical" data-fact="technical"><span>{t('technical')}: </span><code translate={false}>{i.evidence.reason}</code></p>
+          )}
         </div>
         <div class="card">
           <h3>{t('timeline')}</h3>
           <ol class="timeline">
             {i.timeline.map((e, n) => (
               <li key={n} data-timeline={e.type}>
-                <time>{formatTime(e.at, lang)}</time>
+                <time>{formatTime(e.at, lang, timeZone)}</time>
                 <strong>{t(TIMELINE_LABEL[e.type])}</strong>
                 {e.by && <span class="by">{t('by')}: {e.by}</span>}
                 <span class="detail">{detailText(t, e)}</span>

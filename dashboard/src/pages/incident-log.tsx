@@ -4,8 +4,10 @@ import { IncidentKind, ReviewStatus } from '../../../protocol/incident.ts';
 import type { IncidentPage } from '../../../protocol/api.ts';
 import type { IncidentFilters } from '../api.ts';
 import { enumLabel, useI18n } from '../i18n.ts';
-import { cameraName, roomName, useSession } from '../session.ts';
-import { SEVERITY_CLASS, formatTime, localInputToIso } from '../format.ts';
+import { cameraName, placeName, useSession } from '../session.ts';
+import { SEVERITY_CLASS, dateIn, formatTime, zonedInputToIso } from '../format.ts';
+import { incidentSummary } from '../incident-text.ts';
+import { download } from '../download.ts';
 import { navigate } from '../router.ts';
 import { errorText } from './error-text.ts';
 
@@ -16,37 +18,27 @@ interface FormState {
   to: string;
   kind: string;
   status: string;
-  zoneId: string;
+  roomId: string;
   cameraId: string;
 }
 
-const EMPTY: FormState = { from: '', to: '', kind: '', status: '', zoneId: '', cameraId: '' };
+const EMPTY: FormState = { from: '', to: '', kind: '', status: '', roomId: '', cameraId: '' };
 
-function toFilters(f: FormState): IncidentFilters {
+/** Times typed in the form are wall-clock times at the institution (`timeZone`). */
+function toFilters(f: FormState, timeZone: string): IncidentFilters {
   return {
-    from: localInputToIso(f.from),
-    to: localInputToIso(f.to),
+    from: zonedInputToIso(f.from, timeZone),
+    to: zonedInputToIso(f.to, timeZone),
     kind: f.kind || undefined,
     status: f.status || undefined,
-    zoneId: f.zoneId || undefined,
+    roomId: f.roomId || undefined,
     cameraId: f.cameraId || undefined,
   };
 }
 
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export function IncidentLog() {
   const session = useSession();
-  const { api, live, rooms, cameras } = session;
+  const { api, live, rooms, cameras, timeZone } = session;
   const { t, lang } = useI18n();
   const [form, setForm] = useState<FormState>(EMPTY);
   const [applied, setApplied] = useState<FormState>(EMPTY);
@@ -57,7 +49,7 @@ export function IncidentLog() {
 
   useEffect(() => {
     let cancelled = false;
-    api.incidents({ ...toFilters(applied), limit: PAGE_SIZE, offset }).then(
+    api.incidents({ ...toFilters(applied, timeZone), limit: PAGE_SIZE, offset }).then(
       (p) => !cancelled && (setPage(p), setError(null)),
       (e: unknown) => !cancelled && setError(errorText(t, e)),
     );
@@ -77,7 +69,7 @@ export function IncidentLog() {
   };
   const exportCsv = async (): Promise<void> => {
     try {
-      download(await api.exportCsv(toFilters(applied)), `anyu-incidents-${new Date().toISOString().slice(0, 10)}.csv`);
+      download(await api.exportCsv(toFilters(applied, timeZone)), `anyu-incidents-${dateIn(Date.now(), timeZone)}.csv`);
     } catch (e) {
       setError(errorText(t, e));
     }
@@ -105,7 +97,7 @@ export function IncidentLog() {
         </label>
         <label>
           {t('room')}
-          <select name="zoneId" value={form.zoneId} onChange={set('zoneId')}>
+          <select name="roomId" value={form.roomId} onChange={set('roomId')}>
             <option value="">{t('all')}</option>
             {[...rooms.values()].map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
           </select>
@@ -132,20 +124,21 @@ export function IncidentLog() {
             <thead>
               <tr>
                 <th>{t('time')}</th><th>{t('kind')}</th><th>{t('severity')}</th><th>{t('room')}</th>
-                <th>{t('camera')}</th><th>{t('status')}</th><th>{t('acknowledged')}</th><th>{t('outcome')}</th>
+                <th>{t('camera')}</th><th>{t('summary')}</th><th>{t('status')}</th><th>{t('acknowledged')}</th><th>{t('outcome')}</th>
               </tr>
             </thead>
             <tbody>
-              {page.items.length === 0 && <tr><td colSpan={8} class="empty">{t('empty')}</td></tr>}
+              {page.items.length === 0 && <tr><td colSpan={9} class="empty">{t('empty')}</td></tr>}
               {page.items.map((i) => (
                 <tr key={i.id} data-incident={i.id} class="clickable" onClick={() => navigate('incidents', i.id)}>
-                  <td>{formatTime(i.startedAt, lang)}</td>
+                  <td>{formatTime(i.startedAt, lang, timeZone)}</td>
                   <td><a href={`#/incidents/${encodeURIComponent(i.id)}`}>{enumLabel(t, 'kind', i.kind)}</a></td>
                   <td><span class={`chip ${SEVERITY_CLASS[i.severity]}`}>{enumLabel(t, 'sev', i.severity)}</span></td>
-                  <td>{roomName(session, i.zoneId)}</td>
+                  <td data-field="room">{placeName(session, i)}</td>
                   <td>{cameraName(session, i.cameraId)}</td>
+                  <td class="summary" data-field="summary">{incidentSummary(t, i, placeName(session, i))}</td>
                   <td data-field="status">{enumLabel(t, 'st', i.status)}</td>
-                  <td data-field="ackBy">{i.acknowledgedBy ? `${i.acknowledgedBy} · ${formatTime(i.acknowledgedAt, lang)}` : '–'}</td>
+                  <td data-field="ackBy">{i.acknowledgedBy ? `${i.acknowledgedBy} · ${formatTime(i.acknowledgedAt, lang, timeZone)}` : '–'}</td>
                   <td data-field="outcome">{i.outcome ? enumLabel(t, 'out', i.outcome) : '–'}</td>
                 </tr>
               ))}

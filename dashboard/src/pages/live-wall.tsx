@@ -1,13 +1,18 @@
 /**
- * The supervisor's live wall: open and unacknowledged incidents, newest first, pushed over
- * Socket.IO. Critical ones flash and beep until someone acknowledges them.
+ * The supervisor's live wall: open and unacknowledged incidents pushed over Socket.IO,
+ * what needs a person first (unacknowledged critical ones, then by severity, then the
+ * acknowledged), newest first within each. Critical ones flash and beep until someone
+ * acknowledges them; the one-button alarm raises one for every wall of the institution.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { IncidentView } from '../../../protocol/api.ts';
-import { countsText, enumLabel, useI18n } from '../i18n.ts';
-import { cameraName, canSeeSnapshots, roomName, useSession } from '../session.ts';
-import { SEVERITY_CLASS, formatClock, formatTime, needsAlarm } from '../format.ts';
+import type { Severity } from '../../../protocol/incident.ts';
+import { enumLabel, useI18n } from '../i18n.ts';
+import { cameraName, canSeeSnapshots, placeName, useSession } from '../session.ts';
+import { SEVERITY_CLASS, formatClock, formatTime, formatWhen, needsAlarm } from '../format.ts';
+import { evidenceText, incidentSummary } from '../incident-text.ts';
 import { Snapshot } from './snapshot.tsx';
+import { AlarmButton } from './alarm-button.tsx';
 import { useConnState } from '../live.ts';
 
 interface Entry {
@@ -18,9 +23,17 @@ interface Entry {
 
 const onWall = (i: IncidentView): boolean => i.status !== 'closed' && (i.active || i.status === 'new');
 
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** Wall order: alarming first, then unacknowledged by severity, then acknowledged; newest first within each. */
+export function wallOrder(a: IncidentView, b: IncidentView): number {
+  const rank = (i: IncidentView) => (needsAlarm(i) ? 0 : i.status === 'new' ? 1 + SEVERITY_RANK[i.severity] : 10 + SEVERITY_RANK[i.severity]);
+  return rank(a) - rank(b) || b.startedAt.localeCompare(a.startedAt);
+}
+
 export function LiveWall() {
   const session = useSession();
-  const { api, live, alarm, user } = session;
+  const { api, live, alarm, user, timeZone } = session;
   const { t, lang } = useI18n();
   const [entries, setEntries] = useState<ReadonlyMap<string, Entry>>(new Map());
   const [missedCount, setMissedCount] = useState(0);
@@ -74,7 +87,7 @@ export function LiveWall() {
     };
   }, [live]);
 
-  const list = [...entries.values()].sort((a, b) => b.incident.startedAt.localeCompare(a.incident.startedAt));
+  const list = [...entries.values()].sort((a, b) => wallOrder(a.incident, b.incident));
   const alarming = list.filter((e) => needsAlarm(e.incident)).length;
   useEffect(() => {
     alarm.setActive(alarming > 0);
@@ -88,6 +101,14 @@ export function LiveWall() {
       document.title = base;
     };
   }, [alarming, t]);
+
+  /** The banner leads to the first alarming card (at the top, but a phone may have scrolled). */
+  const showCritical = (): void => {
+    const first = list.find((e) => needsAlarm(e.incident));
+    const el = first && document.querySelector<HTMLElement>(`[data-incident="${CSS.escape(first.incident.id)}"]`);
+    el?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    el?.querySelector<HTMLElement>('[data-action=ack]')?.focus({ preventScroll: true });
+  };
 
   const enableSound = async (): Promise<void> => {
     await alarm.unlock();
@@ -118,7 +139,8 @@ export function LiveWall() {
       <div class="wall-bar">
         {alarming > 0 && (
           <div class="critical-banner" role="alert">
-            {t('criticalBanner', { n: alarming })}
+            <span>{t('criticalBanner', { n: alarming })}</span>
+            <button type="button" data-action="show-critical" onClick={showCritical}>{t('jumpToCritical')}</button>
           </div>
         )}
         {missedCount > 0 && (
@@ -130,6 +152,7 @@ export function LiveWall() {
         <button class={`sound ${audible ? 'on' : ''}`} onClick={() => void enableSound()} data-action="sound">
           {audible ? t('soundOn') : t('enableSound')}
         </button>
+        {user.role !== 'regulator' && <AlarmButton onRaised={(i) => (void enableSound(), upsert(i))} />}
       </div>
       {error && <p class="error" role="alert">{error}</p>}
       {list.length === 0 && <p class="empty-wall">{t('noLiveIncidents')}</p>}
@@ -145,25 +168,27 @@ export function LiveWall() {
               <span class={`chip ${SEVERITY_CLASS[i.severity]}`}>{enumLabel(t, 'sev', i.severity)}</span>
               <strong class="kind">{enumLabel(t, 'kind', i.kind)}</strong>
               {missed && <span class="chip missed">{t('missed')}</span>}
-              <time dateTime={i.startedAt} title={formatTime(i.startedAt, lang)}>
-                {formatClock(i.startedAt, lang)}
+              <time dateTime={i.startedAt} title={formatTime(i.startedAt, lang, timeZone)}>
+                {formatWhen(i.startedAt, lang, timeZone)}
               </time>
             </header>
             <div class="where">
-              {t('room')}: {roomName(session, i.zoneId)} · {t('camera')}: {cameraName(session, i.cameraId)}
+              {t('room')}: <span data-field="room">{placeName(session, i)}</span>
+              {i.cameraId && <> · {t('camera')}: {cameraName(session, i.cameraId)}</>}
             </div>
-            {canSeeSnapshots(user) && <Snapshot id={i.id} available={i.hasSnapshot} />}
-            {i.message && <p class="message">{i.message}</p>}
-            {i.evidence.counts && <div class="counts">{t('evidence')}: {countsText(t, i.evidence.counts)}</div>}
+            {canSeeSnapshots(user) && i.kind !== 'alarm' && <Snapshot id={i.id} available={i.hasSnapshot} evidence={i.evidence} />}
+            <p class="message" data-field="summary">{incidentSummary(t, i, placeName(session, i))}</p>
+            {i.raisedBy && i.message && <p class="message note">{t('note')}: {i.message}</p>}
+            {evidenceText(t, i.evidence) && <div class="counts">{t('evidence')}: {evidenceText(t, i.evidence)}</div>}
             <footer>
-              <span class={`state ${i.active ? 'active' : 'ended'}`}>{i.active ? t('active') : t('ended')}</span>
+              {i.kind === 'alarm' ? <span /> : <span class={`state ${i.active ? 'active' : 'ended'}`}>{i.active ? t('active') : t('ended')}</span>}
               {i.status === 'new' ? (
                 <button class="primary ack" data-action="ack" onClick={() => void acknowledge(i.id)}>
                   {t('acknowledge')}
                 </button>
               ) : (
                 <span class="acked" data-acked-by={i.acknowledgedBy ?? ''}>
-                  {t('ackBy', { who: i.acknowledgedBy ?? '–', at: formatClock(i.acknowledgedAt ?? i.updatedAt, lang) })}
+                  {t('ackBy', { who: i.acknowledgedBy ?? '–', at: formatClock(i.acknowledgedAt ?? i.updatedAt, lang, timeZone) })}
                 </span>
               )}
             </footer>
