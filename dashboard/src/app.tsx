@@ -169,9 +169,10 @@ function SignedIn({ user, token, api, onSignOut }: SignedInProps) {
             <i class="dot" /> {t(connKey)}
           </span>
           <span class="who">
-            {user.displayName} · {t(ROLE_LABEL[user.role])}
+            <span translate={false}>{user.displayName}</span> · {t(ROLE_LABEL[user.role])}
           </span>
-          <button class="link" data-action="lang" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
+          {/* The other language's own name ("English", "中文"): not a string to translate. */}
+          <button class="link" data-action="lang" translate={false} lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
             {t('language')}
           </button>
           <button class="link" data-action="logout" onClick={() => void logout()}>

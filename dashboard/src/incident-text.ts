@@ -13,8 +13,9 @@ const n = (v: number | undefined): number => v ?? 0;
 
 /** The ratio rule's numbers: adults, children and those of unknown age. */
 function ratioText(t: Translate, place: string, c: Record<string, number>, limit: number | undefined): string {
-  const base = t('txtRatio', { place, adults: n(c.adults), children: n(c.children), limit: limit ?? '?' });
-  return c.unknown ? `${base}${t('txtUnknownAge', { n: c.unknown })}` : base;
+  const base = t('txtRatio', { place, adults: n(c.adults), children: n(c.children) });
+  const rule = limit === undefined ? '' : t('txtRatioRule', { limit });
+  return `${base}${rule}${c.unknown ? t('txtUnknownAge', { n: c.unknown }) : ''}`;
 }
 
 /** One line saying what happened, for a wall card, a log row or a report. */
@@ -44,9 +45,11 @@ export function incidentSummary(t: Translate, i: Incident, place: string): strin
       const what = kind ? enumLabel(t, 'tamper', kind) : t('txtTamperUnknown');
       return i.active ? what : `${what}${t('txtTamperEnded')}`;
     }
-    case 'alarm':
-      if (i.raisedBy) return t('txtAlarmRaised', { who: i.raisedBy, place });
-      return t('txtAlarmInput', { input: e.input ?? '?', place });
+    case 'alarm': {
+      const where = place === '–' ? t('alarmWholeSite') : place;
+      if (i.raisedBy) return t('txtAlarmRaised', { who: i.raisedBy, place: where });
+      return t('txtAlarmInput', { input: e.input ?? '?', place: where });
+    }
   }
 }
 

@@ -191,8 +191,8 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await admin.waitForSelector(`.incident-detail[data-status=closed]`);
     expect(await admin.textContent('[data-timeline=closed]')).toContain('admin-a');
     expect(await admin.textContent('[data-fact=outcome]')).toContain('无受伤');
-    // Why the rule fired, as the edge reported it.
-    expect(await admin.textContent('[data-fact=reason]')).toContain('pose path, head down 0.62 body heights');
+    // Why the rule fired, from the edge's measurements, in the page's language.
+    expect(await admin.textContent('[data-fact=reason]')).toContain('#3 由姿态判定，头部下降 0.62 个身高');
     await admin.click('[data-action=hold]');
     await admin.waitForSelector('.incident-detail .chip.hold');
     await admin.waitForSelector('[data-timeline=legal_hold]');

@@ -127,7 +127,13 @@ export function incidentEvent(id: string, kind: IncidentKind, severity: Severity
     startedAt: now,
     at: now,
     message: MESSAGES[kind],
-    evidence: { counts: { adults: 1, children: 4 }, confidence: 0.91, ...(kind === 'fall' ? { reason: 'track 3: pose path, head down 0.62 body heights at 1.40 body heights/s' } : {}) },
+    evidence: {
+      counts: { adults: 1, children: 4 },
+      confidence: 0.91,
+      ...(kind === 'fall'
+        ? { reason: 'track 3: pose path, head down 0.62 body heights at 1.40 body heights/s', falls: [{ track: 3, path: 'pose', drop: 0.62, speed: 1.4, descentSeconds: 0.45 }] }
+        : {}),
+    },
     ...over,
   } as IncidentEvent;
 }

@@ -10,7 +10,7 @@ import type { Severity } from '../../../protocol/incident.ts';
 import { enumLabel, useI18n } from '../i18n.ts';
 import { cameraName, canSeeSnapshots, placeName, useSession } from '../session.ts';
 import { SEVERITY_CLASS, formatClock, formatTime, formatWhen, needsAlarm } from '../format.ts';
-import { evidenceText, incidentSummary } from '../incident-text.ts';
+import { incidentSummary } from '../incident-text.ts';
 import { Snapshot } from './snapshot.tsx';
 import { AlarmButton } from './alarm-button.tsx';
 import { useConnState } from '../live.ts';
@@ -106,8 +106,11 @@ export function LiveWall() {
   const showCritical = (): void => {
     const first = list.find((e) => needsAlarm(e.incident));
     const el = first && document.querySelector<HTMLElement>(`[data-incident="${CSS.escape(first.incident.id)}"]`);
-    el?.scrollIntoView({ block: 'start', behavior: 'smooth' });
-    el?.querySelector<HTMLElement>('[data-action=ack]')?.focus({ preventScroll: true });
+    if (!el) return;
+    // Below the sticky header, which wraps to two or three lines on a phone.
+    const header = document.querySelector('header.topbar')?.getBoundingClientRect().height ?? 0;
+    window.scrollTo({ top: el.getBoundingClientRect().top + window.scrollY - header - 8 });
+    el.querySelector<HTMLElement>('[data-action=ack]')?.focus({ preventScroll: true });
   };
 
   const enableSound = async (): Promise<void> => {
@@ -179,7 +182,6 @@ export function LiveWall() {
             {canSeeSnapshots(user) && i.kind !== 'alarm' && <Snapshot id={i.id} available={i.hasSnapshot} evidence={i.evidence} />}
             <p class="message" data-field="summary">{incidentSummary(t, i, placeName(session, i))}</p>
             {i.raisedBy && i.message && <p class="message note">{t('note')}: {i.message}</p>}
-            {evidenceText(t, i.evidence) && <div class="counts">{t('evidence')}: {evidenceText(t, i.evidence)}</div>}
             <footer>
               {i.kind === 'alarm' ? <span /> : <span class={`state ${i.active ? 'active' : 'ended'}`}>{i.active ? t('active') : t('ended')}</span>}
               {i.status === 'new' ? (

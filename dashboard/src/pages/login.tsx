@@ -47,7 +47,7 @@ export function LoginPage({ api, onLogin }: Props) {
         </label>
         {error && <p class="error" role="alert">{error}</p>}
         <button type="submit" class="primary" disabled={busy}>{t('login')}</button>
-        <button type="button" class="link" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
+        <button type="button" class="link" data-action="lang" translate={false} lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
           {t('language')}
         </button>
       </form>

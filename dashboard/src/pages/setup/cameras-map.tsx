@@ -44,10 +44,10 @@ function CameraRow({ camera, onSaved }: { camera: CameraView; onSaved: () => voi
   return (
     <tr data-camera-row={camera.id} class={camera.roomId ? '' : 'unmapped'}>
       <td>
-        <div class="mono">{camera.id}</div>
+        <div class="mono" translate={false}>{camera.id}</div>
         <span class={`chip cam-${camera.state}`}>{enumLabel(t, 'cam', camera.state)}</span>
       </td>
-      <td class="mono">{camera.edgeId}</td>
+      <td class="mono" translate={false}>{camera.edgeId}</td>
       <td><input name="name" aria-label={t('cameraName')} value={draft.name} onInput={set('name')} />{err('name')}</td>
       <td>
         <select name="roomId" aria-label={t('room')} value={draft.roomId} onChange={set('roomId')}>

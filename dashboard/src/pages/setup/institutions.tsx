@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { InstitutionBody, type InstitutionView } from '../../../../protocol/api.ts';
 import { RatingLevel } from '../../../../protocol/domain.ts';
 import { enumLabel, useI18n } from '../../i18n.ts';
-import { useSession } from '../../session.ts';
+import { regionName, useSession } from '../../session.ts';
+import { DEFAULT_TIME_ZONE } from '../../../../protocol/domain.ts';
 import { apiErrorText, check, Field, NoticeLine, type FieldErrors, type Notice } from './form.tsx';
 
 interface Draft {
@@ -13,17 +14,28 @@ interface Draft {
   townId: string;
   districtId: string;
   registered: boolean;
+  /** Days and reports of the institution follow it; kept as it is when editing. */
+  timeZone: string;
 }
 
 function draftOf(i: InstitutionView): Draft {
-  return { id: i.id, name: i.name, level: i.level, townId: i.townId, districtId: i.districtId, registered: i.registered };
+  return { id: i.id, name: i.name, level: i.level, townId: i.townId, districtId: i.districtId, registered: i.registered, timeZone: i.timeZone };
+}
+
+/** A town or district: its display name with its id (the id is what the form takes). */
+function RegionLabel({ id }: { id: string }) {
+  const session = useSession();
+  const { lang } = useI18n();
+  const name = regionName(session, id, lang);
+  return name === id ? <span class="mono" translate={false}>{id}</span> : <>{name} <span class="mono" translate={false}>{id}</span></>;
 }
 
 export function InstitutionsPage() {
-  const { api, user } = useSession();
-  const { t } = useI18n();
+  const session = useSession();
+  const { api, user } = session;
+  const { t, lang } = useI18n();
   const region = user.regionId ?? '';
-  const empty: Draft = { id: '', name: '', level: 'unrated', townId: '', districtId: region, registered: true };
+  const empty: Draft = { id: '', name: '', level: 'unrated', townId: '', districtId: region, registered: true, timeZone: DEFAULT_TIME_ZONE };
   const [list, setList] = useState<InstitutionView[]>([]);
   const [draft, setDraft] = useState<Draft>(empty);
   const [fields, setFields] = useState<FieldErrors>({});
@@ -56,6 +68,7 @@ export function InstitutionsPage() {
       districtId: draft.districtId.trim(),
       // Sent explicitly: the schema's default (true) would re-register an unregistered one on edit.
       registered: draft.registered,
+      timeZone: draft.timeZone.trim(),
     }, t, { id: 'vId', townId: 'vId', districtId: 'vId' });
     setFields(checked.ok ? {} : checked.fields);
     if (!checked.ok) return setNotice({ kind: 'error', text: t('errFixFields') });
@@ -85,11 +98,11 @@ export function InstitutionsPage() {
               {list.length === 0 && <tr><td colSpan={7} class="empty">{t('empty')}</td></tr>}
               {list.map((i) => (
                 <tr key={i.id} data-institution-row={i.id} class={editing === i.id ? 'selected' : ''}>
-                  <td class="mono">{i.id}</td>
+                  <td class="mono" translate={false}>{i.id}</td>
                   <td>{i.name}</td>
                   <td>{enumLabel(t, 'lvl', i.level)}</td>
-                  <td>{i.townId}</td>
-                  <td>{i.districtId}</td>
+                  <td><RegionLabel id={i.townId} /></td>
+                  <td><RegionLabel id={i.districtId} /></td>
                   <td>{i.registered ? '✓' : '–'}</td>
                   <td><button type="button" data-action="edit-institution" onClick={() => edit(i)}>{t('edit')}</button></td>
                 </tr>
@@ -99,7 +112,7 @@ export function InstitutionsPage() {
         </div>
         <form ref={formRef} class="card setup-form" data-form="institution" onSubmit={(e) => void submit(e)} noValidate>
           <h3>{t('registerInstitution')}</h3>
-          <p class="muted">{t('regionHint', { region })}</p>
+          <p class="muted">{t('regionHint', { region: regionName(session, region, lang) })}</p>
           <Field label={t('institutionId')} name="id" error={fields.id}>
             <input name="id" value={draft.id} readOnly={editing !== null} autocomplete="off" onInput={set('id')} />
           </Field>
@@ -116,6 +129,9 @@ export function InstitutionsPage() {
           </Field>
           <Field label={t('district')} name="districtId" error={fields.districtId}>
             <input name="districtId" value={draft.districtId} autocomplete="off" onInput={set('districtId')} />
+          </Field>
+          <Field label={t('timeZone')} name="timeZone" error={fields.timeZone}>
+            <input name="timeZone" value={draft.timeZone} autocomplete="off" translate={false} onInput={set('timeZone')} />
           </Field>
           <label class="check" data-field="registered">
             <input type="checkbox" name="registered" checked={draft.registered}

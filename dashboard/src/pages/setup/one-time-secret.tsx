@@ -39,7 +39,7 @@ export function OneTimeSecret({ title, rows, passwordLabel, password, onDone }: 
       <p class="secret-warning" data-once-warning>⚠ {t('onceWarning')}</p>
       <dl class="facts">
         {rows.map(([k, v]) => (
-          <div key={k}><dt>{k}</dt><dd class="mono-strong">{v}</dd></div>
+          <div key={k}><dt>{k}</dt><dd class="mono-strong" translate={false}>{v}</dd></div>
         ))}
       </dl>
       <label class="field">

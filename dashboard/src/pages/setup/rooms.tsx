@@ -90,7 +90,7 @@ export function RoomsSection() {
               {rooms.length === 0 && <tr><td colSpan={6} class="empty">{t('empty')}</td></tr>}
               {rooms.map((r) => (
                 <tr key={r.id} data-room={r.id} class={editing?.id === r.id ? 'selected' : ''}>
-                  <td class="mono">{r.id}</td>
+                  <td class="mono" translate={false}>{r.id}</td>
                   <td>{r.name}</td>
                   <td>{enumLabel(t, 'zone', r.type)}</td>
                   <td>{r.classType ? enumLabel(t, 'cls', r.classType) : '–'}</td>
