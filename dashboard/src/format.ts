@@ -5,7 +5,7 @@
  * colours.
  */
 import type { IncidentKind, IncidentView, Severity } from '../../protocol/index.ts';
-import type { Lang } from './i18n.ts';
+import type { Lang, Translate } from './i18n.ts';
 
 export function formatTime(iso: string | null, lang: Lang, timeZone: string): string {
   if (!iso) return '–';
@@ -90,4 +90,13 @@ export const KIND_COLOUR: Record<IncidentKind, string> = {
 
 export function percent(share: number): string {
   return `${(share * 100).toFixed(1)} %`;
+}
+
+/** A duration a person reads at a glance: "38 秒", "4 分 5 秒", "3 小时 12 分", "5 天 8 小时" (never "463721 秒"). */
+export function formatDuration(t: Translate, seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return t('durS', { n: s });
+  if (s < 3600) return t('durMS', { m: Math.floor(s / 60), s: s % 60 });
+  if (s < 86_400) return t('durHM', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  return t('durDH', { d: Math.floor(s / 86_400), h: Math.floor((s % 86_400) / 3600) });
 }

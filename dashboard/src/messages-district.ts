@@ -89,6 +89,10 @@ export const districtZh = {
   allInstitutions: '全部',
   timeZone: '时区',
   sum: '合计',
+  durS: '{n} 秒',
+  durMS: '{m} 分 {s} 秒',
+  durHM: '{h} 小时 {m} 分',
+  durDH: '{d} 天 {h} 小时',
 };
 
 export type DistrictKey = keyof typeof districtZh;
@@ -179,4 +183,8 @@ export const districtEn: Record<DistrictKey, string> = {
   allInstitutions: 'All',
   timeZone: 'Time zone',
   sum: 'Total',
+  durS: '{n} s',
+  durMS: '{m} min {s} s',
+  durHM: '{h} h {m} min',
+  durDH: '{d} d {h} h',
 };

@@ -43,6 +43,9 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', path: '/api/edges', url: () => '/api/edges', roles: ['institution_admin'], body: { id: 'edge-new-a' } },
   { method: 'POST', path: '/api/users', url: () => '/api/users', roles: ['institution_admin'], body: { username: 'new-supervisor-a', displayName: 'New supervisor', role: 'supervisor' } },
   { method: 'POST', path: '/api/institutions', url: () => '/api/institutions', roles: ['regulator'], body: (t: Tenant) => ({ id: `${t.institutionId}-2`, name: 'Second site', level: 'level3', townId: t.townId, districtId: t.districtId }) },
+  { method: 'GET', path: '/api/regions', url: () => '/api/regions', roles: ALL },
+  { method: 'GET', path: '/api/coverage/export.csv', url: () => '/api/coverage/export.csv?from=2026-01-01&to=2026-01-31', roles: ['regulator', 'institution_admin'] },
+  { method: 'POST', path: '/api/alarms', url: () => '/api/alarms', roles: ['supervisor', 'institution_admin'], body: { roomId: null, note: '' } },
 ];
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(32, 7), Buffer.from([0xff, 0xd9])]);
@@ -78,6 +81,20 @@ describe('REST access control, every route', () => {
     });
   const as = (role: Role, method: 'POST' | 'PUT', url: string, payload: object) =>
     th.hub.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[role]}` }, payload });
+
+  it('raises an alarm only in the caller\'s own institution, audited, and refuses a room of another', async () => {
+    const res = await as('supervisor', 'POST', '/api/alarms', { roomId: null, note: '幼儿误吞异物' });
+    expect(res.statusCode).toBe(200);
+    const alarm = res.json() as { id: string; institutionId: string; kind: string; severity: string; raisedBy: string; status: string };
+    expect(alarm).toMatchObject({ institutionId: a.institutionId, kind: 'alarm', severity: 'critical', status: 'new', raisedBy: a.users.supervisor.username });
+    const bad = await as('supervisor', 'POST', '/api/alarms', { roomId: 'no-such-room', note: '' });
+    expect(bad.statusCode).toBe(400);
+    const extra = await as('supervisor', 'POST', '/api/alarms', { roomId: null, note: '', institutionId: b.institutionId });
+    expect(extra.statusCode).toBe(400);
+    const audit = await th.store.listAudit({ kind: 'institution', institutionId: a.institutionId }, 50);
+    expect(audit.some((e) => e.action === 'incident.alarm' && e.target === `incident:${alarm.id}`)).toBe(true);
+    expect(await th.store.getIncident({ kind: 'institution', institutionId: b.institutionId }, alarm.id)).toBeNull();
+  });
 
   it('the table lists exactly the /api routes the hub serves', async () => {
     const doc = (await th.hub.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
@@ -190,9 +207,12 @@ describe('REST access control, every route', () => {
   it('scopes lists: B sees none of A, the regulator of A sees A only', async () => {
     const tokenB = await login(th, b.users.institution_admin);
     const listB = (await th.hub.app.inject({ method: 'GET', url: '/api/incidents', headers: { authorization: `Bearer ${tokenB}` } })).json();
-    expect(listB.items.map((i: { id: string }) => i.id)).toEqual([incB]);
+    // Alarms the route table raised in A are A's too; the edge incidents tell the scopes apart.
+    const edgeIds = (list: { items: { id: string; kind: string }[] }) => list.items.filter((i) => i.kind !== 'alarm').map((i) => i.id);
+    expect(edgeIds(listB)).toEqual([incB]);
     const listReg = (await th.hub.app.inject({ method: 'GET', url: '/api/incidents', headers: { authorization: `Bearer ${tokens.regulator}` } })).json();
-    expect(listReg.items.map((i: { id: string }) => i.id)).toEqual([incA]);
+    expect(edgeIds(listReg)).toEqual([incA]);
+    expect(listB.items.some((i: { kind: string }) => i.kind === 'alarm')).toBe(false);
   });
 
   it('audits actions, snapshot views and exports', async () => {
@@ -204,7 +224,7 @@ describe('REST access control, every route', () => {
   });
 
   it('exports CSV as UTF-8 with a BOM', async () => {
-    const res = await th.hub.app.inject({ method: 'GET', url: '/api/incidents/export.csv', headers: { authorization: `Bearer ${tokens.institution_admin}` } });
+    const res = await th.hub.app.inject({ method: 'GET', url: '/api/incidents/export.csv?kind=fall', headers: { authorization: `Bearer ${tokens.institution_admin}` } });
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     const lines = res.body.replace(/^\uFEFF/, '').trim().split('\n');

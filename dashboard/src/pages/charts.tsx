@@ -5,7 +5,7 @@ import type { StatsResponse } from '../../../protocol/api.ts';
 import { IncidentKind } from '../../../protocol/incident.ts';
 import { enumLabel, useI18n } from '../i18n.ts';
 import { useSession } from '../session.ts';
-import { KIND_COLOUR } from '../format.ts';
+import { KIND_COLOUR, formatDuration } from '../format.ts';
 import { DateRangeForm, datesOf, lastDays, type DateRange } from './date-range.tsx';
 import { errorText } from './error-text.ts';
 
@@ -88,7 +88,7 @@ export function ChartsPage() {
     return () => chart.destroy();
   }, [Chart, stats, lang]);
 
-  const fmt = (v: number | null): string => (v === null ? '–' : t('seconds', { n: Math.round(v) }));
+  const fmt = (v: number | null): string => (v === null ? '–' : formatDuration(t, v));
   return (
     <section class="charts">
       <DateRangeForm value={range} onApply={setRange} timeZone={timeZone} />
