@@ -12,6 +12,7 @@ import { SCHEMA_VERSION, type IncidentEvent } from '../protocol/index.ts';
 import { buildHub, type Hub } from '../hub/app.ts';
 import { hashPassword } from '../hub/auth/passwords.ts';
 import { createStore } from '../hub/store/index.ts';
+import type { Store } from '../hub/store/types.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -31,6 +32,26 @@ export interface HubRig {
   close(): Promise<void>;
 }
 
+/**
+ * A migrated PostgreSQL store in a throwaway schema; `drop()` closes it and removes the
+ * schema with everything in it.
+ */
+export async function throwawayPostgresStore(databaseUrl: string): Promise<{ store: Store; drop(): Promise<void> }> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  const schema = `anyu_bench_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const store = await createStore({ url: databaseUrl, schema });
+  return {
+    store,
+    async drop() {
+      await store.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
 export async function startHubRig(opts: { store: StoreKind; databaseUrl?: string }): Promise<HubRig> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -42,17 +63,9 @@ export async function startHubRig(opts: { store: StoreKind; databaseUrl?: string
     let store;
     if (opts.store === 'postgres') {
       if (!opts.databaseUrl) throw new Error('postgres rig needs a database URL');
-      const admin = new pg.Client({ connectionString: opts.databaseUrl });
-      await admin.connect();
-      const schema = `anyu_bench_${randomBytes(4).toString('hex')}`;
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      cleanups.push(async () => {
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.end();
-      });
-      const created = await createStore({ url: opts.databaseUrl, schema });
-      cleanups.push(() => created.close());
-      store = created;
+      const pgStore = await throwawayPostgresStore(opts.databaseUrl);
+      cleanups.push(() => pgStore.drop());
+      store = pgStore.store;
     }
     const hub = await buildHub({
       dataDir,

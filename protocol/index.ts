@@ -5,3 +5,4 @@ export * from './incident.ts';
 export * from './status.ts';
 export * from './api.ts';
 export * from './live.ts';
+export * from './time-zone.ts';

@@ -5,6 +5,7 @@
  * colours.
  */
 import type { IncidentKind, IncidentView, Severity } from '../../protocol/index.ts';
+import { zonedWallTimeToMs } from '../../protocol/time-zone.ts';
 import type { Lang, Translate } from './i18n.ts';
 
 export function formatTime(iso: string | null, lang: Lang, timeZone: string): string {
@@ -45,22 +46,12 @@ export function dateIn(ms: number, timeZone: string): string {
   return f.format(new Date(ms));
 }
 
-/** Minutes `timeZone` is ahead of UTC at instant `ms`. */
-function offsetMinutes(timeZone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-    .formatToParts(new Date(ms));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
-}
-
 /** `<input type="datetime-local">` value, read as wall-clock time in `timeZone` → ISO string. */
 export function zonedInputToIso(value: string, timeZone: string): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
   if (!m) return undefined;
   const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
-  const guess = wall - offsetMinutes(timeZone, wall) * 60_000;
-  return new Date(wall - offsetMinutes(timeZone, guess) * 60_000).toISOString();
+  return new Date(zonedWallTimeToMs(wall, timeZone)).toISOString();
 }
 
 export const SEVERITY_CLASS: Record<Severity, string> = {

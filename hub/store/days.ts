@@ -5,39 +5,12 @@
  * saving get 23- and 25-hour days right.
  */
 import { DEFAULT_TIME_ZONE } from '../../protocol/index.ts';
+import { zoneOffsetMinutes, zonedWallTimeToMs } from '../../protocol/time-zone.ts';
 
-export { DEFAULT_TIME_ZONE };
+export { DEFAULT_TIME_ZONE, zoneOffsetMinutes };
 
 const DAY_MS = 86_400_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** Minutes the zone is ahead of UTC at instant `ms` (480 for Asia/Shanghai). */
-export function zoneOffsetMinutes(timeZone: string, ms: number): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return Math.round((asUtc - (ms - (ms % 1000 + 1000) % 1000)) / 60_000);
-}
 
 function utcMidnight(date: string): number {
   const m = DATE_RE.exec(date);
@@ -49,11 +22,7 @@ function utcMidnight(date: string): number {
 
 /** Epoch ms of local midnight starting `date` (YYYY-MM-DD) in `timeZone`. */
 export function dayStartMs(date: string, timeZone: string): number {
-  const midnight = utcMidnight(date);
-  // The offset at local midnight: guess with the offset at UTC midnight, then correct
-  // once (enough for every real zone; a change at midnight itself moves the start).
-  const guess = midnight - zoneOffsetMinutes(timeZone, midnight) * 60_000;
-  return midnight - zoneOffsetMinutes(timeZone, guess) * 60_000;
+  return zonedWallTimeToMs(utcMidnight(date), timeZone);
 }
 
 /** Local calendar date (YYYY-MM-DD) of an instant in `timeZone`. */

@@ -16,16 +16,12 @@
 // anything reads the clock: Node applies a changed TZ to later Date calls.
 process.env.TZ = 'UTC';
 
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildDashboard } from '../../dashboard/build.ts';
+import type { Page } from 'playwright-core';
 import { topUpDemoDistrict } from '../../hub/demo-district.ts';
 import { hashPassword } from '../../hub/auth/passwords.ts';
-import type { Store } from '../../hub/store/types.ts';
-import { CAMERA_A, EDGE_A, INST_A, PASSWORD, chromiumAvailable, incidentEvent, launchBrowser, login, openStore, seed, startHub, type RunningHub } from './harness.ts';
+import { CAMERA_A, EDGE_A, INST_A, PASSWORD, chromiumAvailable, incidentEvent, login, startRig } from './harness.ts';
 
 const chromium = chromiumAvailable();
 if (!chromium.ok) {
@@ -33,62 +29,44 @@ if (!chromium.ok) {
   console.warn(`skipping district browser tests: ${chromium.reason}`);
 }
 
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 /** 18:30 UTC on 3 December = 02:30 on 4 December in Asia/Shanghai = 10:30 on 3 December in Los Angeles. */
 const NOW = Date.parse('2026-12-03T18:30:00Z');
 const SIZES = { desktop: { width: 1366, height: 768 }, tablet: { width: 768, height: 1024 }, phone: { width: 390, height: 844 } } as const;
 
 describe.skipIf(!chromium.ok)('district port and time zones in Chromium against a real hub', () => {
-  let dataDir: string;
-  let store: Store;
-  let running: RunningHub;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  const newPage = async (viewport: { width: number; height: number } = SIZES.desktop, locale = 'zh-CN'): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport, locale, timezoneId: 'America/Los_Angeles', acceptDownloads: true });
-    await ctx.clock.setFixedTime(NOW);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
-    return page;
-  };
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  let rig: Awaited<ReturnType<typeof startRig>>;
+  const newPage = (viewport?: { width: number; height: number }) => rig.pages.newPage(viewport);
+  const shot = (page: Page, name: string) => rig.pages.shot(page, name);
+  const url = () => rig.running.url;
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    const dashboardDir = await buildDashboard();
-    dataDir = await mkdtemp(join(tmpdir(), 'anyu-dashboard-district-'));
-    store = await openStore(dataDir);
-    await seed(store);
-    // Institution A (Asia/Shanghai by default) reported all along, up to the hub's "now".
-    await store.importCameraSamples([{ institutionId: INST_A, edgeId: EDGE_A, cameraId: CAMERA_A, at: '2026-10-25T00:00:00.000Z', lastAt: new Date(NOW - 5_000).toISOString(), state: 'online', expectedFps: 5, analysedFps: 4.6 }]);
-    // A fall at 02:00 on 4 December in Keqiao (18:00 UTC on the 3rd).
-    await store.applyIncidentEvent(incidentEvent('fall-early', 'fall', 'critical', { startedAt: '2026-12-03T18:00:00.000Z', at: '2026-12-03T18:00:00.000Z' }));
-    await topUpDemoDistrict(store, { now: NOW });
-    await store.createUser({ username: 'reg-kq', displayName: '柯桥区卫健局', role: 'regulator', institutionId: null, regionId: 'keqiao', passwordHash: await hashPassword(PASSWORD) });
-    running = await startHub(store, dataDir, dashboardDir, { http: 0, mqtt: 0 }, { now: () => NOW });
-    browser = await launchBrowser();
+    rig = await startRig('district', {
+      async prepare(store) {
+        // Institution A (Asia/Shanghai by default) reported all along, up to the hub's "now".
+        await store.importCameraSamples([{ institutionId: INST_A, edgeId: EDGE_A, cameraId: CAMERA_A, at: '2026-10-25T00:00:00.000Z', lastAt: new Date(NOW - 5_000).toISOString(), state: 'online', expectedFps: 5, analysedFps: 4.6 }]);
+        // A fall at 02:00 on 4 December in Keqiao (18:00 UTC on the 3rd).
+        await store.applyIncidentEvent(incidentEvent('fall-early', 'fall', 'critical', { startedAt: '2026-12-03T18:00:00.000Z', at: '2026-12-03T18:00:00.000Z' }));
+        await topUpDemoDistrict(store, { now: NOW });
+        await store.createUser({ username: 'reg-kq', displayName: '柯桥区卫健局', role: 'regulator', institutionId: null, regionId: 'keqiao', passwordHash: await hashPassword(PASSWORD) });
+      },
+      hub: { now: () => NOW },
+      context: { timezoneId: 'America/Los_Angeles', acceptDownloads: true },
+      prepareContext: (ctx) => ctx.clock.setFixedTime(NOW),
+    });
   }, 120_000);
 
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.close();
-    await browser?.close();
-    await running?.hub.close();
-    await store?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => rig?.close());
 
   it('runs where the dates differ: hub in UTC on the 3rd, browser in Los Angeles on the 3rd, Keqiao on the 4th', async () => {
     expect(new Date(NOW).getDate()).toBe(3);
     const page = await newPage();
-    await page.goto(running.url);
+    await page.goto(url());
     expect(await page.evaluate(() => [new Date().getDate(), Intl.DateTimeFormat().resolvedOptions().timeZone])).toEqual([3, 'America/Los_Angeles']);
   });
 
   it('shows the institutions\' today (4 December) as covered to a regulator, with dates in Asia/Shanghai', async () => {
     const reg = await newPage();
-    await login(reg, running.url, 'reg-1');
+    await login(reg, url(), 'reg-1');
     await reg.waitForSelector('.coverage .targets');
     expect(await reg.inputValue('input[name=to]')).toBe('2026-12-04');
     expect(await reg.inputValue('input[name=from]')).toBe('2026-11-05');
@@ -102,12 +80,12 @@ describe.skipIf(!chromium.ok)('district port and time zones in Chromium against 
 
   it('files an incident at 02:00 Keqiao time under 4 December, and shows its time there', async () => {
     const admin = await newPage();
-    await login(admin, running.url, 'admin-a');
-    await admin.goto(`${running.url}/#/incidents`);
+    await login(admin, url(), 'admin-a');
+    await admin.goto(`${url()}/#/incidents`);
     const row = admin.locator('tr[data-incident="fall-early"]');
     await row.waitFor();
     expect(await row.locator('td').first().textContent()).toBe('2026/12/04 02:00:00');
-    await admin.goto(`${running.url}/#/charts`);
+    await admin.goto(`${url()}/#/charts`);
     await admin.waitForSelector('canvas[data-chart=per-day][data-drawn]');
     expect(await admin.inputValue('input[name=to]')).toBe('2026-12-04');
     const stats = await admin.evaluate(async () => {
@@ -119,7 +97,7 @@ describe.skipIf(!chromium.ok)('district port and time zones in Chromium against 
 
   it('gives a district regulator indicator 16 with its trend, groups by level and named towns, and marks demo data', async () => {
     const reg = await newPage();
-    await login(reg, running.url, 'reg-kq');
+    await login(reg, url(), 'reg-kq');
     await reg.waitForSelector('[data-table=institutions] tr[data-institution="demo-d01"]');
     await reg.waitForSelector('canvas[data-chart=coverage-trend][data-drawn]');
     expect(await reg.locator('[data-table=institutions] tbody tr').count()).toBe(30);
@@ -147,8 +125,8 @@ describe.skipIf(!chromium.ok)('district port and time zones in Chromium against 
 
   it('drills down to one institution: every day with its reasons in words, and its cameras', async () => {
     const reg = await newPage();
-    await login(reg, running.url, 'reg-kq');
-    await reg.goto(`${running.url}/#/coverage/demo-d08`);
+    await login(reg, url(), 'reg-kq');
+    await reg.goto(`${url()}/#/coverage/demo-d08`);
     await reg.waitForSelector('[data-table=days] tr[data-day="2026-12-04"]');
     expect(await reg.locator('[data-table=days] tr').count()).toBe(30);
     // demo-d08 has a camera its admin never mapped to a room: every day says so.
@@ -159,7 +137,7 @@ describe.skipIf(!chromium.ok)('district port and time zones in Chromium against 
 
   it('exports the coverage of the period as CSV, in the reader\'s language, demo rows marked', async () => {
     const reg = await newPage();
-    await login(reg, running.url, 'reg-kq');
+    await login(reg, url(), 'reg-kq');
     await reg.waitForSelector('[data-table=institutions] tr[data-institution="demo-d01"]');
     const [download] = await Promise.all([reg.waitForEvent('download'), reg.click('[data-action=export-coverage]')]);
     const csv = (await readFile(await download.path())).toString('utf8').replace(/^\uFEFF/, '');
@@ -181,7 +159,7 @@ describe.skipIf(!chromium.ok)('district port and time zones in Chromium against 
     it(`lays the district port out at ${viewport.width}×${viewport.height}`, async () => {
       for (const locale of ['zh-CN', 'en']) {
         const reg = await newPage(viewport);
-        await login(reg, running.url, 'reg-kq');
+        await login(reg, url(), 'reg-kq');
         if (locale === 'en') await reg.click('[data-action=lang]');
         await reg.waitForSelector('canvas[data-chart=coverage-trend][data-drawn]');
         // Nothing wider than the screen but the scrolling table.

@@ -4,10 +4,12 @@
  * that signs in to the broker with its own credentials; and headless Chromium.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import mqtt, { type MqttClient } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { SCHEMA_VERSION, topics, type EdgeStatus, type IncidentEvent, type IncidentKind, type Severity } from '../../protocol/index.ts';
 import { buildHub, type BuildHubOptions, type Hub } from '../../hub/app.ts';
 import { hashPassword } from '../../hub/auth/passwords.ts';
@@ -212,4 +214,79 @@ export async function login(page: Page, baseUrl: string, username: string, passw
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForSelector('header.topbar');
+}
+
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+
+/**
+ * Pages in their own browser contexts (zh-CN unless told), page errors printed, all closed
+ * together; `prepare` runs on each new context (a faked clock, permissions).
+ */
+export function pageFactory(browser: () => Browser, defaults: BrowserContextOptions = {}, prepare?: (ctx: BrowserContext) => Promise<void>) {
+  const contexts: BrowserContext[] = [];
+  return {
+    async newPage(viewport: { width: number; height: number } = { width: 1366, height: 768 }, options: BrowserContextOptions = {}): Promise<Page> {
+      const ctx = await browser().newContext({ locale: 'zh-CN', ...defaults, ...options, viewport });
+      await prepare?.(ctx);
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.on('pageerror', (err) => console.error('page error:', err.message));
+      return page;
+    },
+    shot: (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }),
+    async close(): Promise<void> {
+      for (const ctx of contexts.splice(0)) await ctx.close();
+    },
+  };
+}
+
+export interface RigOptions {
+  /** Extra rows after `seed` (users, regions, history). */
+  prepare?: (store: Store) => Promise<void>;
+  /** Hub options, e.g. a faked clock (`now`). */
+  hub?: Partial<BuildHubOptions>;
+  /** Browser context defaults and a step run on each new context. */
+  context?: BrowserContextOptions;
+  prepareContext?: (ctx: BrowserContext) => Promise<void>;
+}
+
+/**
+ * One browser suite's real parts: the built dashboard, a seeded SQLite store in a temp
+ * dir, a hub, an authenticated edge of institution A, Chromium and its pages; `close()`
+ * undoes it all in reverse.
+ */
+export async function startRig(name: string, opts: RigOptions = {}) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const dashboardDir = await buildDashboardOnce();
+  const dataDir = await mkdtemp(join(tmpdir(), `anyu-dashboard-${name}-`));
+  const store = await openStore(dataDir);
+  await seed(store);
+  await opts.prepare?.(store);
+  // Suites that sign in at every screen size and language exceed the 10 logins a minute a
+  // real hub allows one address (its own test is in tests/hub/api-auth.test.ts).
+  const running = await startHub(store, dataDir, dashboardDir, { http: 0, mqtt: 0 }, { loginRateLimit: { max: 1000, windowMs: 60_000 }, ...opts.hub });
+  const edge = await connectEdge(running.mqttUrl);
+  const browser = await launchBrowser();
+  const pages = pageFactory(() => browser, opts.context, opts.prepareContext);
+  return {
+    dataDir,
+    store,
+    running,
+    edge,
+    browser,
+    pages,
+    async close(): Promise<void> {
+      await pages.close();
+      await browser.close();
+      await edge.endAsync(true);
+      await running.hub.close();
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function buildDashboardOnce(): Promise<string> {
+  const { buildDashboard } = await import('../../dashboard/build.ts');
+  return buildDashboard();
 }

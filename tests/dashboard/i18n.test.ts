@@ -8,18 +8,10 @@
  * that the old UI showed as they were. Screenshots of every role's pages at 1366×768,
  * 768×1024 and 390×844 in both languages go to test-artifacts/dashboard/.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildDashboard } from '../../dashboard/build.ts';
-import type { Store } from '../../hub/store/types.ts';
-import {
-  INST_A, chromiumAvailable, connectEdge, incidentEvent, launchBrowser, login, openStore, publishIncident, publishStatus, seed, snapshotJpeg,
-  startHub, type RunningHub,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, INST_A, chromiumAvailable, incidentEvent, login, publishIncident, publishStatus, snapshotJpeg, startRig } from './harness.ts';
 
 const chromium = chromiumAvailable();
 if (!chromium.ok) {
@@ -27,7 +19,6 @@ if (!chromium.ok) {
   console.warn(`skipping i18n browser tests: ${chromium.reason}`);
 }
 
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const SIZES = { desktop: { width: 1366, height: 768 }, tablet: { width: 768, height: 1024 }, phone: { width: 390, height: 844 } } as const;
 /** Latin words a Chinese UI may show: names of formats and protocols. */
 const LATIN_OK = new Set(['CSV', 'MQTT', 'fps', 'FPS']);
@@ -64,32 +55,18 @@ async function visibleTexts(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!chromium.ok)('every page in both languages, for every role', () => {
-  let dataDir: string;
-  let store: Store;
-  let running: RunningHub;
-  let edge: MqttClient;
-  let browser: Browser;
+  let rig: Awaited<ReturnType<typeof startRig>>;
   let dataNames: string[] = [];
-  const contexts: BrowserContext[] = [];
-
-  const newPage = async (viewport: { width: number; height: number }): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
-    return page;
-  };
+  const newPage = (viewport: { width: number; height: number }) => rig.pages.newPage(viewport);
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    const dashboardDir = await buildDashboard();
-    dataDir = await mkdtemp(join(tmpdir(), 'anyu-dashboard-i18n-'));
-    store = await openStore(dataDir);
-    await seed(store);
-    await store.upsertRegion({ id: 'district-1', kind: 'district', name: '柯桥区', nameEn: 'Keqiao District', parentId: null, demo: false });
-    await store.upsertRegion({ id: 'town-1', kind: 'town', name: '柯桥街道', nameEn: 'Keqiao Subdistrict', parentId: 'district-1', demo: false });
-    running = await startHub(store, dataDir, dashboardDir);
-    edge = await connectEdge(running.mqttUrl);
+    rig = await startRig('i18n', {
+      prepare: async (store) => {
+        await store.upsertRegion({ id: 'district-1', kind: 'district', name: '柯桥区', nameEn: 'Keqiao District', parentId: null, demo: false });
+        await store.upsertRegion({ id: 'town-1', kind: 'town', name: '柯桥街道', nameEn: 'Keqiao Subdistrict', parentId: 'district-1', demo: false });
+      },
+    });
+    const { store, edge } = rig;
     await publishStatus(edge);
     // Every kind, with what the edge writes in English (messages, reasons) that must not show.
     const counts = { persons: 7, adults: 1, children: 5, unknown: 1 };
@@ -111,17 +88,9 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
       ...rooms.map((r) => r.name), ...cams.map((c) => c.name), ...insts.map((i) => i.name), '演示区',
       '王老师', '李园长', '赵老师', '区卫健局', 'sup-a', 'admin-a', 'reg-1', '柯桥街道', '柯桥区',
     ].sort((a, b) => b.length - a.length);
-    browser = await launchBrowser();
   }, 120_000);
 
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.close();
-    await browser?.close();
-    await edge?.endAsync(true);
-    await running?.hub.close();
-    await store?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => rig?.close());
 
   const leftovers = (texts: string[], lang: 'zh-CN' | 'en'): string[] => {
     const bad: string[] = [];
@@ -141,11 +110,11 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
   for (const role of Object.keys(USERS) as Role[]) {
     it(`shows a ${role} no untranslated string on any page, in Chinese or in English`, async () => {
       const page = await newPage(SIZES.desktop);
-      await login(page, running.url, USERS[role]);
+      await login(page, rig.running.url, USERS[role]);
       for (const lang of ['zh-CN', 'en'] as const) {
         if (lang === 'en') await page.click('[data-action=lang]');
         for (const hash of PAGES[role]) {
-          await page.goto(`${running.url}/${hash}`);
+          await page.goto(`${rig.running.url}/${hash}`);
           await page.waitForSelector('main.content > *');
           // Let the page's data arrive (cards, rows, charts) before reading it.
           await page.waitForLoadState('networkidle');
@@ -161,11 +130,11 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
     it(`lays out every role's pages at ${viewport.width}×${viewport.height} in both languages (screenshots)`, async () => {
       for (const role of Object.keys(USERS) as Role[]) {
         const page = await newPage(viewport);
-        await login(page, running.url, USERS[role]);
+        await login(page, rig.running.url, USERS[role]);
         for (const lang of ['zh-CN', 'en'] as const) {
           if (lang === 'en') await page.click('[data-action=lang]');
           for (const hash of PAGES[role].slice(0, role === 'admin' ? 3 : 2)) {
-            await page.goto(`${running.url}/${hash}`);
+            await page.goto(`${rig.running.url}/${hash}`);
             await page.waitForSelector('main.content > *');
             await page.waitForLoadState('networkidle');
             await page.waitForTimeout(300);

@@ -7,19 +7,10 @@
  * language; a snapshot enlarges with its people labelled; the one-button alarm rings on
  * every supervisor's wall of the institution and on no other.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildDashboard } from '../../dashboard/build.ts';
+import type { Page } from 'playwright-core';
 import { hashPassword } from '../../hub/auth/passwords.ts';
-import type { Store } from '../../hub/store/types.ts';
-import {
-  INST_A, PASSWORD, ROOM_A, chromiumAvailable, connectEdge, incidentEvent, launchBrowser, login, openStore, publishIncident, seed,
-  snapshotJpeg, startHub, type RunningHub,
-} from './harness.ts';
+import { INST_A, PASSWORD, ROOM_A, chromiumAvailable, incidentEvent, login, publishIncident, snapshotJpeg, startRig } from './harness.ts';
 
 const chromium = chromiumAvailable();
 if (!chromium.ok) {
@@ -27,57 +18,33 @@ if (!chromium.ok) {
   console.warn(`skipping wall browser tests: ${chromium.reason}`);
 }
 
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const PHONE = { width: 390, height: 844 };
 const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
 
 describe.skipIf(!chromium.ok)('live wall order, rooms, evidence sentences and the one-button alarm', () => {
-  let dataDir: string;
-  let store: Store;
-  let running: RunningHub;
-  let edge: MqttClient;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  const newPage = async (viewport = { width: 1366, height: 768 }): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
-    return page;
-  };
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  let rig: Awaited<ReturnType<typeof startRig>>;
+  const newPage = (viewport?: { width: number; height: number }) => rig.pages.newPage(viewport);
+  const shot = (page: Page, name: string) => rig.pages.shot(page, name);
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    const dashboardDir = await buildDashboard();
-    dataDir = await mkdtemp(join(tmpdir(), 'anyu-dashboard-wall-'));
-    store = await openStore(dataDir);
-    await seed(store);
-    await store.createUser({ username: 'sup-a2', displayName: '陈老师', role: 'supervisor', institutionId: INST_A, regionId: null, passwordHash: await hashPassword(PASSWORD) });
-    running = await startHub(store, dataDir, dashboardDir);
-    edge = await connectEdge(running.mqttUrl);
-    browser = await launchBrowser();
+    rig = await startRig('wall', {
+      prepare: async (store) => {
+        await store.createUser({ username: 'sup-a2', displayName: '陈老师', role: 'supervisor', institutionId: INST_A, regionId: null, passwordHash: await hashPassword(PASSWORD) });
+      },
+    });
   }, 120_000);
 
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.close();
-    await browser?.close();
-    await edge?.endAsync(true);
-    await running?.hub.close();
-    await store?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => rig?.close());
 
   it('puts an older critical fall above newer warnings, and the banner leads to it on a phone', async () => {
     for (const n of [1, 2, 3, 4]) {
-      await publishIncident(edge, incidentEvent(`warn-${n}`, 'ratio', 'warning', { startedAt: iso(n * 1000), at: iso(n * 1000) }));
+      await publishIncident(rig.edge, incidentEvent(`warn-${n}`, 'ratio', 'warning', { startedAt: iso(n * 1000), at: iso(n * 1000) }));
     }
-    await publishIncident(edge, incidentEvent('old-fall', 'fall', 'critical', { startedAt: iso(3_600_000), at: iso(3_600_000) }));
+    await publishIncident(rig.edge, incidentEvent('old-fall', 'fall', 'critical', { startedAt: iso(3_600_000), at: iso(3_600_000) }));
     // Yesterday's or older: the card shows its date, not only a time.
-    await publishIncident(edge, incidentEvent('old-ratio', 'ratio', 'warning', { startedAt: iso(2 * 86_400_000), at: iso(2 * 86_400_000) }));
+    await publishIncident(rig.edge, incidentEvent('old-ratio', 'ratio', 'warning', { startedAt: iso(2 * 86_400_000), at: iso(2 * 86_400_000) }));
     const phone = await newPage(PHONE);
-    await login(phone, running.url, 'sup-a');
+    await login(phone, rig.running.url, 'sup-a');
     await phone.waitForSelector('[data-incident="old-ratio"]');
     const order = await phone.$$eval('.cards [data-incident]', (els) => els.map((e) => e.getAttribute('data-incident')));
     expect(order[0]).toBe('old-fall');
@@ -103,11 +70,11 @@ describe.skipIf(!chromium.ok)('live wall order, rooms, evidence sentences and th
     const crowd = incidentEvent('crowd-zone', 'crowding', 'warning', {
       zoneId: 'demo-zone', zoneName: '演示区', evidence: { counts: { persons: 7, adults: 2, children: 5, unknown: 0 }, peak: { persons: 7, adults: 2, children: 5, unknown: 0 }, limit: 4 },
     });
-    await publishIncident(edge, crowd);
+    await publishIncident(rig.edge, crowd);
     // It ended with 4 in the zone: the card must still say 7 raised it.
-    await publishIncident(edge, { ...crowd, type: 'resolved', seq: 1, at: new Date().toISOString(), evidence: { ...crowd.evidence, counts: { persons: 4, adults: 2, children: 2, unknown: 0 } } });
+    await publishIncident(rig.edge, { ...crowd, type: 'resolved', seq: 1, at: new Date().toISOString(), evidence: { ...crowd.evidence, counts: { persons: 4, adults: 2, children: 2, unknown: 0 } } });
     const sup = await newPage();
-    await login(sup, running.url, 'sup-a2');
+    await login(sup, rig.running.url, 'sup-a2');
     const card = sup.locator('[data-incident="crowd-zone"]');
     await expect.poll(() => card.getAttribute('data-status')).toBe('new');
     await expect.poll(() => card.locator('[data-field=summary]').textContent()).toBe('托小班一 · 演示区：7 人（容量 4 人），结束时 4 人');
@@ -116,8 +83,8 @@ describe.skipIf(!chromium.ok)('live wall order, rooms, evidence sentences and th
     expect(await card.textContent()).not.toMatch(/people|capacity|unknown/);
 
     const admin = await newPage();
-    await login(admin, running.url, 'admin-a');
-    await admin.goto(`${running.url}/#/incidents`);
+    await login(admin, rig.running.url, 'admin-a');
+    await admin.goto(`${rig.running.url}/#/incidents`);
     await admin.selectOption('select[name=roomId]', ROOM_A);
     await admin.click('form.filters button[type=submit]');
     await admin.waitForSelector('tr[data-incident="crowd-zone"]');
@@ -129,9 +96,9 @@ describe.skipIf(!chromium.ok)('live wall order, rooms, evidence sentences and th
     const ev = incidentEvent('fall-snap', 'fall', 'critical', {
       evidence: { counts: { fallen: 1 }, persons: [{ track: 3, box: [120, 40, 80, 100], score: 0.9, posture: 'lying', age: 'child' }], confidence: 0.9 },
     });
-    await publishIncident(edge, ev, snapshotJpeg());
+    await publishIncident(rig.edge, ev, snapshotJpeg());
     const sup = await newPage();
-    await login(sup, running.url, 'sup-a');
+    await login(sup, rig.running.url, 'sup-a');
     await sup.waitForSelector('[data-incident="fall-snap"] img[data-snapshot]', { timeout: 10_000 });
     await sup.click('[data-incident="fall-snap"] [data-action=enlarge]');
     await sup.waitForSelector('dialog[data-snapshot-dialog="fall-snap"][open]');
@@ -145,10 +112,10 @@ describe.skipIf(!chromium.ok)('live wall order, rooms, evidence sentences and th
 
   it('rings every supervisor\'s wall of the institution at once when one presses the alarm, and no other institution\'s', async () => {
     const [presser, other, admin, stranger] = [await newPage(), await newPage(PHONE), await newPage(), await newPage()];
-    await login(presser, running.url, 'sup-a');
-    await login(other, running.url, 'sup-a2');
-    await login(admin, running.url, 'admin-a');
-    await login(stranger, running.url, 'sup-b');
+    await login(presser, rig.running.url, 'sup-a');
+    await login(other, rig.running.url, 'sup-a2');
+    await login(admin, rig.running.url, 'admin-a');
+    await login(stranger, rig.running.url, 'sup-b');
     for (const p of [presser, other, admin, stranger]) await p.waitForSelector('[data-conn=connected]');
     // Acknowledge what is there so the only alarm left is the new one.
     await presser.evaluate(async () => {
@@ -181,7 +148,7 @@ describe.skipIf(!chromium.ok)('live wall order, rooms, evidence sentences and th
     const id = (await presser.getAttribute(card, 'data-incident'))!;
     await other.click(`${card} [data-action=ack]`);
     await presser.waitForSelector('.live-wall[data-alarm=off]');
-    await admin.goto(`${running.url}/#/incidents/${id}`);
+    await admin.goto(`${rig.running.url}/#/incidents/${id}`);
     await admin.waitForSelector('[data-timeline=raised]');
     expect(await admin.textContent('[data-timeline=raised]')).toContain('sup-a');
     expect(await admin.textContent('[data-fact=kind]')).toContain('一键报警');

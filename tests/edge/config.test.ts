@@ -6,6 +6,17 @@ import { ConfigError, loadConfig, lyingSweepSecondsOf } from '../../edge/config/
 import { run } from '../../edge/cli/edge.ts';
 import { lyingSweepSettings } from '../../edge/compose.ts';
 
+/** The ConfigError `loadConfig` throws for `file` (fails the test when it throws none). */
+function configError(file: string): ConfigError {
+  try {
+    loadConfig(file);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error(`${file} loaded without an error`);
+}
+
 function write(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'anyu-cfg-'));
   const file = join(dir, name);
@@ -87,14 +98,7 @@ cameras:
   - { id: b, source: 'missing.mp4', fps: 0 }
   - { id: c, source: 'http://cam/x' }
 `);
-    let err: unknown;
-    try {
-      loadConfig(file);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ConfigError);
-    const problems = (err as ConfigError).problems;
+    const problems = configError(file).problems;
     expect(problems).toContain('hub.url: must be an MQTT URL such as mqtt://host:1883 or mqtts://host:8883');
     expect(problems.some((p) => p.startsWith('cameras[1].fps:'))).toBe(true);
     expect(problems.some((p) => p.startsWith('cameras[1].source: must be rtsp://… or an existing file'))).toBe(true);
@@ -103,14 +107,7 @@ cameras:
 
   it('refuses a misspelt zone key instead of dropping it (a `capcity` typo left crowding without a capacity)', () => {
     const file = write('zone-typo.yaml', `hub: { url: 'mqtt://h', institutionId: 'i', edgeId: 'e' }\ncameras:\n  - id: a\n    source: 'rtsp://x/1'\n    zones:\n      - { id: room-1, type: room, polygon: [[0, 0], [1, 0], [1, 1]], capcity: 15 }\n`);
-    let err: unknown;
-    try {
-      loadConfig(file);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).problems.join('\n')).toMatch(/cameras\[0\]\.zones\[0\]: .*capcity/);
+    expect(configError(file).problems.join('\n')).toMatch(/cameras\[0\]\.zones\[0\]: .*capcity/);
   });
 
   it('rejects duplicate camera ids and a status period above 10 s', () => {
