@@ -133,6 +133,8 @@ function institutionCoverage(
     const b = Math.min(z.days.length - 1, dayIndex(z.days, ts.last, z.ends));
     for (let i = a; i <= b; i++) reported.add(i);
   }
+  // The store gives each camera's samples in time order; anything else is sorted here.
+  for (const list of byCam.values()) if (list.some((x, i) => i > 0 && x.t < list[i - 1]!.t)) list.sort((a, b) => a.t - b.t);
   const good = cams.map((c) => goodMsPerDay(byCam.get(c.id) ?? [], z, input.now, p));
   const gaps: CoverageInstitution['gaps'] = [];
   for (const [i, d] of z.days.entries()) {
@@ -200,7 +202,7 @@ export function computeCoverage(input: CoverageInput, params: Partial<CoveragePa
   const institutions = [...input.institutions]
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((inst) => {
-      const samples = (samplesByInst.get(inst.id) ?? []).sort((a, b) => a.t - b.t);
+      const samples = samplesByInst.get(inst.id) ?? [];
       const cams = (camsByInst.get(inst.id) ?? []).slice().sort((a, b) => a.id.localeCompare(b.id));
       return institutionCoverage(inst, cams, samples, dates, daysOf(inst.timeZone), input, p);
     });

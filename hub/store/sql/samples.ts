@@ -93,25 +93,42 @@ interface SampleRow {
   analysed_fps: number;
 }
 
-/** Samples starting in [from, to) plus, per camera, the last one starting before `from` (the state the period starts in). */
+const sameCamera = (a: SampleRow, b: SampleRow) => a.institution_id === b.institution_id && a.camera_id === b.camera_id;
+const cameraOrder = (a: SampleRow, b: SampleRow) => cmp(a.institution_id, b.institution_id) || cmp(a.camera_id, b.camera_id);
+
+/**
+ * Samples starting in [from, to) plus, per camera, the last one starting before `from`
+ * (the state the period starts in), ordered by institution, camera and time. Two queries
+ * merged here: the period's rows come in index order, so no sort of a district's 90 days
+ * is needed (bench/coverage.ts), and the few rows before it slot in front of their camera.
+ */
 export async function cameraSamples(db: SqlExecutor, scope: Scope, from: string, to: string): Promise<CameraSample[]> {
   const f = isoTime(from);
   const t = isoTime(to);
   const s1 = scopeSql(scope, 's.institution_id');
   const s2 = scopeSql(scope, 'c.institution_id');
   const cols = 's.id, s.institution_id, s.edge_id, s.camera_id, s.at, s.last_at, s.state, s.expected_fps, s.analysed_fps';
-  const rows = await db.all<SampleRow>(
+  const period = await db.all<SampleRow>(
     `SELECT ${cols} FROM camera_samples s WHERE ${s1.sql} AND s.at >= ? AND s.at < ?
-     UNION ALL
-     SELECT ${cols} FROM cameras c JOIN camera_samples s ON s.id = (
+     ORDER BY s.institution_id, s.camera_id, s.at, s.id`,
+    [...s1.params, f, t],
+  );
+  const before = await db.all<SampleRow>(
+    `SELECT ${cols} FROM cameras c JOIN camera_samples s ON s.id = (
        SELECT p.id FROM camera_samples p WHERE p.institution_id = c.institution_id AND p.camera_id = c.id AND p.at < ?
        ORDER BY p.at DESC, p.id DESC LIMIT 1)
      WHERE ${s2.sql}`,
-    [...s1.params, f, t, f, ...s2.params],
+    [f, ...s2.params],
   );
-  // Sorted here, not in SQL: sorting the union there cost more than the rest of the query
-  // on a district's 90 days (bench/coverage.ts).
-  rows.sort((a, b) => cmp(a.institution_id, b.institution_id) || cmp(a.camera_id, b.camera_id) || cmp(a.at, b.at) || Number(a.id) - Number(b.id));
+  before.sort(cameraOrder);
+  const rows: SampleRow[] = [];
+  let b = 0;
+  for (const r of period) {
+    // Rows before the period of cameras that sort earlier, or of this camera (they are older).
+    while (b < before.length && (cameraOrder(before[b]!, r) < 0 || sameCamera(before[b]!, r))) rows.push(before[b++]!);
+    rows.push(r);
+  }
+  while (b < before.length) rows.push(before[b++]!);
   return rows.map((r) => ({
     institutionId: r.institution_id,
     edgeId: r.edge_id,
