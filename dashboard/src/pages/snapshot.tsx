@@ -10,6 +10,9 @@ import { useSession } from '../session.ts';
 import { enumLabel, useI18n } from '../i18n.ts';
 
 const RETRIES = 3;
+
+/** Rough width of a label in ems: CJK characters are about one em, others about 0.6. */
+const ems = (text: string): number => [...text].reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 1 : 0.6), 0);
 const RETRY_MS = 1_500;
 
 function Labels({ evidence, width, height }: { evidence: Evidence; width: number; height: number }) {
@@ -26,7 +29,7 @@ function Labels({ evidence, width, height }: { evidence: Evidence; width: number
         const y = p.box[1] > size * 1.4 ? p.box[1] - size * 0.35 : p.box[1] + size * 1.1;
         return (
           <g key={p.track} data-label={p.track}>
-            <rect x={p.box[0]} y={y - size} width={text.length * size * 0.62} height={size * 1.25} rx={size * 0.2} fill="rgba(0,0,0,0.65)" />
+            <rect x={p.box[0]} y={y - size} width={(ems(text) + 0.5) * size} height={size * 1.25} rx={size * 0.2} fill="rgba(0,0,0,0.65)" />
             <text x={p.box[0] + size * 0.25} y={y} font-size={size} fill="#fff">{text}</text>
           </g>
         );
