@@ -17,12 +17,12 @@ import { createIncidentActions, type IncidentActions } from './actions.ts';
 import { apiPlugin } from './api/index.ts';
 import type { CoverageFn } from './api/catalog-routes.ts';
 import { metricsRoutes } from './api/system-routes.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
+import { defaultBrokerLimits, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
 import { parseHubConfig, type HubConfig, type HubConfigInput } from './config.ts';
 import { toErrorResponse } from './errors.ts';
 import type { BrokerInfo } from './fastify-types.ts';
 import { createIngestProcessor } from './ingest/process.ts';
-import { startMqttIngest, type MqttIngest } from './ingest/mqtt-ingest.ts';
+import { startMqttIngest, type IngestLink } from './ingest/mqtt-ingest.ts';
 import { createLive, type Live } from './live/live.ts';
 import { createRedisAdapter } from './live/redis-adapter.ts';
 import { createMetrics } from './metrics.ts';
@@ -49,7 +49,8 @@ export interface Hub {
   readonly store: Store;
   /** The embedded broker, or null when the hub is a client of an external one. */
   readonly broker: EmbeddedBroker | null;
-  readonly ingest: MqttIngest;
+  /** How messages reach ingest: inside the embedded broker, or the hub's MQTT client of an external one. */
+  readonly ingest: IngestLink;
   /** `mqtt://host:port` that edges (and tests) connect to. */
   readonly mqttUrl: string;
   /** The daily purge of ended incidents; `runOnce(now)` runs it on demand. */
@@ -122,12 +123,6 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     live = liveHub;
     cleanups.push(() => liveHub.close());
 
-    let broker: EmbeddedBroker | null = null;
-    if ('embedded' in config.mqtt) {
-      const started = await startEmbeddedBroker({ ...config.mqtt.embedded, store, metrics, logger: app.log });
-      cleanups.push(() => started.close());
-      broker = started;
-    }
     const processMessage = createIngestProcessor({
       store,
       metrics,
@@ -135,34 +130,49 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       snapshotMaxBytes: config.snapshotMaxBytes,
       sinks: { incident: (v) => liveHub.pushIncident(v), status: (s) => liveHub.pushStatus(s) },
     });
-    const external = 'url' in config.mqtt ? config.mqtt : null;
-    const mqttUrl = broker ? broker.url : external!.url;
-    const ingest = await startMqttIngest({
-      url: mqttUrl,
-      clientId: config.mqttClientId,
-      ...(broker ? broker.hubCredentials : { username: external?.username, password: external?.password }),
-      share: external?.share,
-      process: processMessage,
-      logger: app.log,
-    });
-    // Closed before the broker (cleanups run in reverse) so the hub's session ends cleanly.
-    cleanups.push(() => ingest.close());
-    // Only now does a subscriber exist for what edges publish.
-    broker?.openToEdges();
-    // Shutdown starts here (cleanups run in reverse): edges out first, then the messages
-    // the broker already acknowledged to them are ingested before the broker goes away.
-    if (broker) {
-      const b = broker;
-      cleanups.push(async () => {
-        await b.closeToEdges();
-        await ingest.drain();
+    let broker: EmbeddedBroker | null = null;
+    let ingest: IngestLink;
+    let mqttUrl: string;
+    if ('embedded' in config.mqtt) {
+      // The embedded broker stores each message before acknowledging it (broker/embedded.ts):
+      // the hub needs no MQTT client of its own there.
+      const started = await startEmbeddedBroker({
+        ...config.mqtt.embedded,
+        store,
+        metrics,
+        logger: app.log,
+        ingest: processMessage,
+        limits: defaultBrokerLimits(config.snapshotMaxBytes),
       });
+      cleanups.push(() => started.close());
+      // Shutdown starts here (cleanups run in reverse): edges out first, then what they
+      // sent is stored before the broker and the store go away.
+      cleanups.push(() => started.closeToEdges());
+      broker = started;
+      mqttUrl = started.url;
+      ingest = { connected: () => true, drain: () => started.drain(), close: () => started.closeToEdges() };
+    } else {
+      const external = config.mqtt;
+      mqttUrl = external.url;
+      const client = await startMqttIngest({
+        url: external.url,
+        clientId: config.mqttClientId,
+        username: external.username,
+        password: external.password,
+        share: external.share,
+        queueCheck: config.mqttQueueCheck,
+        process: processMessage,
+        logger: app.log,
+        metrics,
+      });
+      cleanups.push(() => client.close());
+      ingest = client;
     }
 
     const brokerInfo: BrokerInfo = {
       mode: broker ? 'embedded' : 'external',
       url: mqttUrl,
-      connected: ingest.connected,
+      connected: () => ingest.connected(),
       disconnectEdge: async (edgeId) => (broker ? broker.disconnectEdge(edgeId) : 0),
     };
     app.decorate('store', store);

@@ -42,8 +42,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     }),
     brokerRefused: new Counter({
       name: 'anyu_broker_refused_total',
-      help: 'Embedded broker refusals, by action (connect, publish, subscribe)',
+      help: 'Embedded broker refusals, by action (connect: bad credentials, client_id, throttled, too_large, publish, subscribe, unstored)',
       labelNames: ['action'] as const,
+      registers: [registry],
+    }),
+    brokerDropped: new Counter({
+      name: 'anyu_broker_dropped_total',
+      help: "Messages the external broker reported dropped at its queue limits ($SYS/broker/publish/messages/dropped) since this hub connected",
       registers: [registry],
     }),
     liveClients: new Gauge({
