@@ -46,9 +46,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['action'] as const,
       registers: [registry],
     }),
-    brokerDropped: new Counter({
-      name: 'anyu_broker_dropped_total',
-      help: "Messages the external broker reported dropped at its queue limits ($SYS/broker/publish/messages/dropped) since this hub connected",
+    brokerDropped: new Gauge({
+      name: 'anyu_broker_dropped_messages',
+      help: 'Messages the external broker says it dropped at its queue or in-flight limits since it started (Mosquitto $SYS/broker/publish/messages/dropped); any rise may be lost incidents',
       registers: [registry],
     }),
     liveClients: new Gauge({

@@ -92,21 +92,16 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
 
   let inHand = 0;
   let lastDone = Date.now();
-  let droppedBaseline: number | null = null;
+  let droppedSeen: number | null = null;
   const watchDropped = (payload: Buffer) => {
     const value = Number(payload.toString('utf8'));
     if (!Number.isFinite(value)) return;
-    if (droppedBaseline === null || value < droppedBaseline) {
-      droppedBaseline = value;
-      return;
-    }
-    if (value === droppedBaseline) return;
-    opts.metrics.brokerDropped.inc(value - droppedBaseline);
-    log.error(
-      { url: opts.url, dropped: value - droppedBaseline, brokerTotal: value },
-      'the MQTT broker DROPPED messages at its queue limits: acknowledged incidents may be lost; raise max_queued_messages (hub/README.md)',
-    );
-    droppedBaseline = value;
+    opts.metrics.brokerDropped.set(value);
+    const before = droppedSeen;
+    droppedSeen = value;
+    const msg = 'the MQTT broker DROPPED messages at its queue limits: incidents it acknowledged to edges may be lost; raise max_queued_messages (hub/README.md, "External broker")';
+    if (before === null && value > 0) log.error({ url: opts.url, brokerTotal: value }, `${msg} (count since the broker started)`);
+    else if (before !== null && value > before) log.error({ url: opts.url, dropped: value - before, brokerTotal: value }, msg);
   };
   client.handleMessage = (packet, done) => {
     if (packet.topic === MOSQUITTO_DROPPED_TOPIC) {
