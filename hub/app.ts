@@ -128,6 +128,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       metrics,
       logger: app.log,
       snapshotMaxBytes: config.snapshotMaxBytes,
+      clock: { maxAheadMs: config.edgeClockAheadSeconds * 1000, maxBehindMs: config.retentionDays * 86_400_000 },
       sinks: { incident: (v) => liveHub.pushIncident(v), status: (s) => liveHub.pushStatus(s) },
     });
     let broker: EmbeddedBroker | null = null;

@@ -14,6 +14,7 @@ export type RejectReason =
   | 'too_large'
   | 'unknown_incident'
   | 'unknown_institution'
+  | 'held'
   | 'store_error';
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
@@ -31,6 +32,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       name: 'anyu_ingest_rejected_total',
       help: 'MQTT messages rejected by ingest, by reason',
       labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    ingestClockClamped: new Counter({
+      name: 'anyu_ingest_clock_clamped_total',
+      help: "Edge times outside the window around the hub's clock, set to its edge, by kind and direction (ahead, behind)",
+      labelNames: ['kind', 'direction'] as const,
       registers: [registry],
     }),
     ingestLatency: new Histogram({

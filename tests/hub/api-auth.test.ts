@@ -62,7 +62,7 @@ describe('REST access control, every route', () => {
     for (const [t, set] of [[a, (id: string) => (incA = id)], [b, (id: string) => (incB = id)]] as const) {
       const ev = incidentEvent(t);
       await th.store.applyIncidentEvent(ev);
-      await th.store.putSnapshot(t.institutionId, ev.id, JPEG);
+      await th.store.putSnapshot(t, ev.id, JPEG);
       set(ev.id);
     }
     for (const role of ALL) tokens[role] = await login(th, a.users[role]);

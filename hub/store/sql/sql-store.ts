@@ -27,7 +27,9 @@ import type {
   IncidentFilter,
   InstitutionRegistration,
   NewUser,
+  PurgedIncident,
   Scope,
+  SnapshotPut,
   StatsOptions,
   Store,
   StoredUser,
@@ -122,8 +124,8 @@ export class SqlStore implements Store {
     return users.deleteSession(this.#db, tokenHash);
   }
 
-  applyIncidentEvent(ev: IncidentEvent): Promise<ApplyResult> {
-    return applyIncidentEvent(this.#db, ev);
+  applyIncidentEvent(ev: IncidentEvent, receivedAt?: string): Promise<ApplyResult> {
+    return applyIncidentEvent(this.#db, ev, receivedAt);
   }
   listIncidents(scope: Scope, f: IncidentFilter): Promise<{ items: IncidentView[]; total: number }> {
     return inc.listIncidents(this.#db, scope, f);
@@ -137,13 +139,13 @@ export class SqlStore implements Store {
   setLegalHold(scope: Scope, id: string, hold: boolean, by: string, at: string): Promise<IncidentView | null> {
     return inc.setLegalHold(this.#db, scope, id, hold, by, at);
   }
-  putSnapshot(institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean> {
-    return inc.putSnapshot(this.#db, institutionId, incidentId, jpeg);
+  putSnapshot(edge: { institutionId: string; edgeId: string }, incidentId: string, jpeg: Buffer): Promise<SnapshotPut> {
+    return inc.putSnapshot(this.#db, edge, incidentId, jpeg);
   }
   getSnapshot(scope: Scope, incidentId: string): Promise<Buffer | null> {
     return inc.getSnapshot(this.#db, scope, incidentId);
   }
-  purgeIncidents(before: string): Promise<number> {
+  purgeIncidents(before: string): Promise<PurgedIncident[]> {
     return inc.purgeIncidents(this.#db, before);
   }
 
