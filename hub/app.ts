@@ -31,6 +31,7 @@ import type { Scope, Store } from './store/types.ts';
 import type { CoverageQuery } from '../protocol/index.ts';
 import { HUB_VERSION } from './version.ts';
 import { registerWeb } from './web/plugin.ts';
+import { registerWebSecurity } from './web/security.ts';
 import { startRetention, type Retention } from './retention.ts';
 
 export interface BuildHubOptions extends HubConfigInput {
@@ -67,6 +68,10 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: logger ?? { level: 'info' } }),
     bodyLimit: config.bodyLimitBytes,
+    // Behind a TLS proxy: request.protocol/ip/host from X-Forwarded-*, so cookies are
+    // Secure and rate limits count the client, not the proxy.
+    // (A hop count is supported at run time; Fastify's types leave numbers out.)
+    trustProxy: config.trustProxy as boolean | string,
     // On close, end keep-alive and long-polling connections too: browsers reconnect to
     // the next hub at once, and a held connection would otherwise delay shutdown ~72 s.
     forceCloseConnections: true,
@@ -96,7 +101,8 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
   try {
     let store = givenStore;
     if (!store) {
-      if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+      // The data folder holds the database and demo credentials: the hub's user only.
+      if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       const created = await createStore({ url: config.databaseUrl, sqlitePath: config.sqlitePath ?? join(config.dataDir, 'anyu.db') });
       cleanups.push(() => created.close());
       store = created;
@@ -117,6 +123,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       store,
       metrics,
       logger: app.log,
+      origins: { allowed: config.allowedOrigins, trustProxy: config.trustProxy },
       actions: () => actions,
       ...(adapter ? { adapter: adapter.adapter } : {}),
     });
@@ -185,23 +192,35 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     app.decorate('coverage', coverage === undefined ? (s: Store, scope: Scope, q: CoverageQuery) => coverageReport(s, scope, q) : coverage);
     app.decorateRequest('user', null);
 
-    app.setErrorHandler((err, request, reply) => {
+    app.setErrorHandler(async (err, request, reply) => {
       const { status, body } = toErrorResponse(err);
       if (status >= 500) request.log.error({ err }, 'request failed');
       else request.log.info({ code: body.error.code, status }, 'request refused');
+      // A signed-in person trying what their role may not do is audited.
+      if (status === 403 && request.user) {
+        const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+        await actions.audit(request.user, 'access.denied', `route:${route}`, request.user.institutionId, { reason: body.error.message })
+          .catch((auditErr: unknown) => request.log.error({ err: auditErr }, 'audit of a refused request failed'));
+      }
       return reply.code(status).send(body);
     });
     app.addHook('preClose', async () => {
       liveHub.stopAccepting();
     });
 
+    await registerWebSecurity(app, config.allowedOrigins);
     await app.register(fastifyCookie);
     await app.register(fastifyRateLimit, { global: false });
     await app.register(fastifySwagger, {
       openapi: { info: { title: 'Anyu hub API', description: '安育 hub: incidents, coverage, audit', version: HUB_VERSION } },
       transform: jsonSchemaTransform,
     });
-    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+    // The swagger UI needs its own inline script and style hashes (the plugin knows them).
+    await app.register(fastifySwaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
+    });
     await app.register(apiPlugin, { prefix: '/api' });
     await app.register(metricsRoutes);
     const web = await registerWeb(app, config.dashboardDir);

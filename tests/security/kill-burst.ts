@@ -4,8 +4,8 @@
  * is a plain mqtt.js client that keeps what was not acknowledged, as the real edge's
  * outbox does, and sends it again after the hub is back.
  *
- * Used by tests/security/kill-burst.test.ts; `node bin/run-ts.mjs tests/security/kill-burst.ts`
- * prints the table for the closing figures.
+ * Used by tests/security/kill-burst.test.ts, which prints the table of each run
+ * (`npx vitest run tests/security/kill-burst.test.ts`, with DATABASE_URL for PostgreSQL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ export async function startHubProcess(options: object): Promise<HubProcess> {
   const mqttUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
+      // The hub's own log lines (warnings and up) pass through.
+      if (out.includes('ready ')) process.stderr.write(d);
       out += d.toString();
       const ready = /ready (\S+)/.exec(out);
       if (ready) resolve(ready[1]!);
