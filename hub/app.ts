@@ -15,6 +15,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { coverageReport } from './coverage/index.ts';
 import { createIncidentActions, type IncidentActions } from './actions.ts';
 import { apiPlugin } from './api/index.ts';
+import { recordRouteAccess, type RouteAccess } from './api/access.ts';
 import type { CoverageFn } from './api/catalog-routes.ts';
 import { metricsRoutes } from './api/system-routes.ts';
 import { defaultBrokerLimits, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
@@ -56,6 +57,8 @@ export interface Hub {
   readonly mqttUrl: string;
   /** The daily purge of ended incidents; `runOnce(now)` runs it on demand. */
   readonly retention: Retention;
+  /** Every route with who may call it (hub/SECURITY.md is generated from this). */
+  readonly routes: readonly RouteAccess[];
   /** Starts HTTP (and Socket.IO) on the configured port; returns `http://host:port`. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -208,6 +211,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       liveHub.stopAccepting();
     });
 
+    const routes = recordRouteAccess(app);
     await registerWebSecurity(app, config.allowedOrigins);
     await app.register(fastifyCookie);
     await app.register(fastifyRateLimit, { global: false });
@@ -236,6 +240,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       ingest,
       mqttUrl,
       retention,
+      routes,
       async listen() {
         return app.listen({ port: config.http.port, host: config.http.host });
       },

@@ -88,6 +88,11 @@ describe('REST access control, every route', () => {
     expect(served).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });
 
+  it("the table's roles are the ones each route declares (hub/SECURITY.md is made from those)", () => {
+    const declared = new Map(th.hub.routes.map((d) => [`${d.method} ${d.url.replace(/:(\w+)/g, '{$1}')}`, d.roles]));
+    for (const r of ROUTES) expect(declared.get(`${r.method} ${r.path}`), `${r.method} ${r.path}`).toEqual(r.roles);
+  });
+
   describe.each(ROUTES.filter((r) => r.roles !== 'public'))('$method $path', (r) => {
     it('401 without a session, and with a bogus token', async () => {
       const res = await call(r, incA);
