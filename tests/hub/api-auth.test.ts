@@ -141,9 +141,10 @@ describe('REST access control, every route', () => {
       const cam = await as('institution_admin', 'PUT', '/api/cameras/cam-only-b', { name: 'mine now', roomId: null, expectedFps: 5 });
       expect(cam.statusCode).toBe(404);
       expect((await th.store.listCameras({ kind: 'institution', institutionId: b.institutionId })).find((c) => c.id === 'cam-only-b')?.name).toBe('cam-only-b');
+      // B's edge id names a new edge in A's own namespace; B's edge is untouched.
       const edge = await as('institution_admin', 'POST', '/api/edges', { id: b.edgeId });
-      expect(edge.statusCode).toBe(409);
-      expect(edge.json().error.code).toBe('CONFLICT');
+      expect(edge.statusCode).toBe(200);
+      expect(edge.json()).toMatchObject({ id: `${a.institutionId}.${b.edgeId}`, rotated: false });
       expect((await th.store.getEdge(b.edgeId))?.institutionId).toBe(b.institutionId);
     });
 
@@ -155,13 +156,18 @@ describe('REST access control, every route', () => {
       expect(cam.statusCode).toBe(400);
     });
 
-    it('admins create only supervisors and admins, of their own institution; usernames are unique', async () => {
+    it('admins create only supervisors and admins, of their own institution; login names are unique within it', async () => {
       expect((await as('institution_admin', 'POST', '/api/users', { username: 'reg-x', displayName: 'x', role: 'regulator' })).statusCode).toBe(400);
       expect((await as('institution_admin', 'POST', '/api/users', { username: 'sup-x', displayName: 'x', role: 'supervisor', institutionId: b.institutionId })).statusCode).toBe(400);
       expect((await as('institution_admin', 'POST', '/api/users', { username: 'sup-short', displayName: 'x', role: 'supervisor', password: 'short' })).statusCode).toBe(400);
+      // B's user name makes a user of A's namespace (no 409 that would say B has it)…
+      const mine = await as('institution_admin', 'POST', '/api/users', { username: b.users.supervisor.username, displayName: 'x', role: 'supervisor' });
+      expect(mine.json()).toMatchObject({ user: { username: `${b.users.supervisor.username}@${a.institutionId}`, institutionId: a.institutionId } });
+      // …and only A's own names answer 409.
       const dup = await as('institution_admin', 'POST', '/api/users', { username: b.users.supervisor.username, displayName: 'x', role: 'supervisor' });
       expect(dup.statusCode).toBe(409);
       expect(dup.json().error.code).toBe('CONFLICT');
+      expect((await as('institution_admin', 'POST', '/api/users', { username: 'x@other-inst', displayName: 'x', role: 'supervisor' })).statusCode).toBe(400);
     });
 
     it('a regulator registers institutions of its region only', async () => {

@@ -75,8 +75,8 @@ describe('what an edge may not do to stored incidents', () => {
     await send(edge, t.edgeId, future);
     await send(edge, t.edgeId, { ...future, type: 'resolved', seq: 1, at: '2099-01-02T00:00:00Z' });
     await send(edge, t.edgeId, past);
-    const f = await waitFor('the future incident', () => th.store.getIncident(ALL, future.id));
-    const p = await waitFor('the past incident', () => th.store.getIncident(ALL, past.id));
+    const f = await waitFor('the future incident', async () => (await th.store.getIncident(ALL, future.id)) ?? undefined);
+    const p = await waitFor('the past incident', async () => (await th.store.getIncident(ALL, past.id)) ?? undefined);
     expect(Date.parse(f.startedAt)).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
     expect(Date.parse(f.resolvedAt!)).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
     expect(Date.parse(p.startedAt)).toBeGreaterThanOrEqual(before - th.hub.config.retentionDays * 86_400_000 - 1000);

@@ -142,6 +142,26 @@ describe('web boundaries', () => {
     });
   });
 
+  describe("other tenants' names", () => {
+    it("answers a name another tenant holds exactly like a free one: POST /users and /edges reveal nothing", async () => {
+      const token = await login(th, a.users.institution_admin);
+      const post = (url: string, payload: object) => th.hub.app.inject({ method: 'POST', url, headers: bearer(token), payload });
+      // B's supervisor and edge exist; a free name does not. Both are made in A's namespace.
+      const free = rid('free');
+      for (const [taken, none] of [[b.users.supervisor.username, free], [b.edgeId, `${free}-e`]] as const) {
+        const url = taken === b.edgeId ? '/api/edges' : '/api/users';
+        const body = (name: string) => (url === '/api/edges' ? { id: name } : { username: name, displayName: 'x', role: 'supervisor' });
+        const [r1, r2] = [await post(url, body(taken)), await post(url, body(none))];
+        expect([r1.statusCode, r2.statusCode], url).toEqual([200, 200]);
+      }
+      const made = await post('/api/users', { username: b.users.supervisor.username, displayName: 'y', role: 'supervisor' });
+      // The second time the name is A's own, and only then 409.
+      expect(made.statusCode).toBe(409);
+      expect((await th.store.getUserByUsername(b.users.supervisor.username))?.institutionId).toBe(b.institutionId);
+      expect((await th.store.getEdge(b.edgeId))?.institutionId).toBe(b.institutionId);
+    });
+  });
+
   describe('headers, exports, files', () => {
     it('sends a CSP with frame-ancestors none, X-Frame-Options DENY and nosniff', async () => {
       for (const url of ['/', '/api/health']) {
