@@ -13,9 +13,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { topics, type ServerToClientEvents } from '../protocol/index.ts';
+import { edgeClientId, topics, type ServerToClientEvents } from '../protocol/index.ts';
 import { fmt, markdownTable, quantile } from './stats.ts';
-import { openIncident, startHubRig, type HubRig } from './hub-rig.ts';
+import { observeBroker, openIncident, startHubRig, type HubRig } from './hub-rig.ts';
 
 export interface LatencyResult {
   count: number;
@@ -54,15 +54,13 @@ export async function openLatencyProbe(rig: HubRig): Promise<LatencyProbe> {
   });
 
   const topic = topics.incident(rig.institutionId, rig.edgeId);
-  // The bare subscriber signs in like the hub's own client (a broker-internal credential).
-  const bare = await mqtt.connectAsync(rig.hub.mqttUrl, { ...rig.hub.broker!.hubCredentials, clientId: `bench-bare-${randomBytes(3).toString('hex')}` });
-  cleanups.push(() => bare.endAsync(true));
-  await bare.subscribeAsync(topic, { qos: 1 });
-  bare.on('message', (_topic, payload) => {
+  // A server-side aedes subscription: it sees a message once the broker passed it on,
+  // which (ingest before PUBACK, hub/broker/embedded.ts) is after the hub stored it.
+  cleanups.push(observeBroker(rig, topic, (_topic, payload) => {
     const t0 = sentAt.get((JSON.parse(payload.toString('utf8')) as { id: string }).id);
     if (t0 !== undefined) brokerMs.push(performance.now() - t0);
-  });
-  const edge = await mqtt.connectAsync(rig.hub.mqttUrl, { clientId: `bench-edge-${randomBytes(3).toString('hex')}`, username: rig.edgeId, password: rig.edgePassword, clean: false });
+  }));
+  const edge = await mqtt.connectAsync(rig.hub.mqttUrl, { clientId: edgeClientId(rig.edgeId), username: rig.edgeId, password: rig.edgePassword, clean: false });
   cleanups.push(() => edge.endAsync(true));
 
   let serial = 0;

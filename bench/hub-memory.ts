@@ -10,7 +10,7 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
-import { SCHEMA_VERSION, topics, type EdgeStatus } from '../protocol/index.ts';
+import { SCHEMA_VERSION, edgeClientId, topics, type EdgeStatus } from '../protocol/index.ts';
 import type { ChildReply } from './hub-memory-child.ts';
 import { median } from './stats.ts';
 
@@ -109,7 +109,7 @@ export async function measureHubMemory(opts: {
           clients.set(
             edge.id,
             await mqtt.connectAsync(ready.mqttUrl, {
-              clientId: `${edge.id}-${randomBytes(2).toString('hex')}`,
+              clientId: edgeClientId(edge.id, randomBytes(2).toString('hex')),
               username: edge.id,
               password: ready.password,
               reconnectPeriod: 0,

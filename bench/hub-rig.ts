@@ -137,3 +137,18 @@ export async function waitUntil(probe: () => Promise<boolean>, everyMs: number, 
   }
   return null;
 }
+
+/**
+ * Server-side aedes subscription on the rig's embedded broker (aedes' own `subscribe`,
+ * which no edge credential can do): calls `fn` for each message the broker passes on.
+ * Returns its removal.
+ */
+export function observeBroker(rig: Pick<HubRig, 'hub'>, filter: string, fn: (topic: string, payload: Buffer) => void): () => Promise<void> {
+  const aedes = rig.hub.broker!.aedes;
+  const deliver = (packet: { topic: string; payload: Buffer | string }, cb: () => void) => {
+    fn(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+    cb();
+  };
+  aedes.subscribe(filter, deliver, () => undefined);
+  return () => new Promise<void>((resolve) => aedes.unsubscribe(filter, deliver, () => resolve()));
+}

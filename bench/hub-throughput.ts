@@ -6,18 +6,18 @@
  * no one). The hub's rate counts what reached the store (the ingest `applied` counter,
  * checked against the store's own incident total at the end), not what was sent.
  *
- * The embedded broker lives in the hub's process, so while the hub stores, the broker and
- * the bare subscriber share its event loop. The raw pass-through is therefore taken first
- * on its own: the same payloads, published the same way, on a topic outside `anyu/v1/#`
- * that only the bare subscriber follows (the publisher signs in with the broker-internal
- * hub credential, as edges may publish only under their own subtree). The bare rate during
- * the hub run is reported too.
+ * The embedded broker lives in the hub's process and stores each message before it
+ * acknowledges it (hub/broker/embedded.ts), so the bare subscriber is a server-side aedes
+ * subscription that sees a message once it is through. The raw pass-through is taken
+ * first on its own: the same payloads, published the same way, on a topic in the edge's
+ * own subtree that ingest refuses at its first check (topic shape), so it measures the
+ * broker and the ingest queue without validation or the store. The bare rate during the
+ * hub run is reported too.
  */
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
-import { topics } from '../protocol/index.ts';
-import { openIncident, startHubRig, waitUntil, type StoreKind } from './hub-rig.ts';
+import { edgeClientId, topics } from '../protocol/index.ts';
+import { observeBroker, openIncident, startHubRig, waitUntil, type StoreKind } from './hub-rig.ts';
 
 const RAW_MIN = 5000;
 
@@ -39,24 +39,18 @@ export async function measureThroughput(opts: { store: StoreKind; databaseUrl?: 
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     const topic = topics.incident(rig.institutionId, rig.edgeId);
-    const rawTopic = `bench/raw/${rig.edgeId}`;
+    const rawTopic = `anyu/v1/${rig.institutionId}/${rig.edgeId}/bench-raw`;
     const received = new Map<string, { n: number; want: number; doneAt: number }>([
       [topic, { n: 0, want: opts.count, doneAt: 0 }],
       [rawTopic, { n: 0, want: Math.max(opts.count, RAW_MIN), doneAt: 0 }],
     ]);
-    const bare = await mqtt.connectAsync(rig.hub.mqttUrl, { ...rig.hub.broker!.hubCredentials, clientId: `bench-bare-${randomBytes(3).toString('hex')}` });
-    cleanups.push(() => bare.endAsync(true));
-    await bare.subscribeAsync([topic, rawTopic], { qos: 1 });
-    bare.on('message', (t) => {
+    cleanups.push(observeBroker(rig, `anyu/v1/${rig.institutionId}/${rig.edgeId}/#`, (t) => {
       const r = received.get(t);
       if (r && ++r.n === r.want) r.doneAt = performance.now();
-    });
-    const connect = (id: string, auth: { username: string; password: string }) =>
-      mqtt.connectAsync(rig.hub.mqttUrl, { clientId: `bench-${id}-${randomBytes(3).toString('hex')}`, ...auth, clean: false });
-    const rawPublisher = await connect('rawpub', rig.hub.broker!.hubCredentials);
-    cleanups.push(() => rawPublisher.endAsync(true));
-    const edge = await connect('edge', { username: rig.edgeId, password: rig.edgePassword });
+    }));
+    const edge = await mqtt.connectAsync(rig.hub.mqttUrl, { clientId: edgeClientId(rig.edgeId), username: rig.edgeId, password: rig.edgePassword, clean: false });
     cleanups.push(() => edge.endAsync(true));
+    const rawPublisher = edge;
 
     // The raw burst is at least RAW_MIN messages so that it lasts long enough to time.
     const rawCount = Math.max(opts.count, RAW_MIN);

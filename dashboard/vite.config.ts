@@ -15,7 +15,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // No source maps in what the hub serves (hub/web/plugin.ts refuses *.map anyway).
+    sourcemap: false,
     chunkSizeWarningLimit: 800,
   },
   server: {

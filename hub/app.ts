@@ -15,14 +15,15 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { coverageReport } from './coverage/index.ts';
 import { createIncidentActions, type IncidentActions } from './actions.ts';
 import { apiPlugin } from './api/index.ts';
+import { recordRouteAccess, type RouteAccess } from './api/access.ts';
 import type { CoverageFn } from './api/catalog-routes.ts';
 import { metricsRoutes } from './api/system-routes.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
+import { defaultBrokerLimits, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
 import { parseHubConfig, type HubConfig, type HubConfigInput } from './config.ts';
 import { toErrorResponse } from './errors.ts';
 import type { BrokerInfo } from './fastify-types.ts';
 import { createIngestProcessor } from './ingest/process.ts';
-import { startMqttIngest, type MqttIngest } from './ingest/mqtt-ingest.ts';
+import { startMqttIngest, type IngestLink } from './ingest/mqtt-ingest.ts';
 import { createLive, type Live } from './live/live.ts';
 import { createRedisAdapter } from './live/redis-adapter.ts';
 import { createMetrics } from './metrics.ts';
@@ -31,6 +32,7 @@ import type { Scope, Store } from './store/types.ts';
 import type { CoverageQuery } from '../protocol/index.ts';
 import { HUB_VERSION } from './version.ts';
 import { registerWeb } from './web/plugin.ts';
+import { registerWebSecurity } from './web/security.ts';
 import { startRetention, type Retention } from './retention.ts';
 
 export interface BuildHubOptions extends HubConfigInput {
@@ -51,11 +53,14 @@ export interface Hub {
   readonly store: Store;
   /** The embedded broker, or null when the hub is a client of an external one. */
   readonly broker: EmbeddedBroker | null;
-  readonly ingest: MqttIngest;
+  /** How messages reach ingest: inside the embedded broker, or the hub's MQTT client of an external one. */
+  readonly ingest: IngestLink;
   /** `mqtt://host:port` that edges (and tests) connect to. */
   readonly mqttUrl: string;
   /** The daily purge of ended incidents; `runOnce(now)` runs it on demand. */
   readonly retention: Retention;
+  /** Every route with who may call it (hub/SECURITY.md is generated from this). */
+  readonly routes: readonly RouteAccess[];
   /** Starts HTTP (and Socket.IO) on the configured port; returns `http://host:port`. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -68,6 +73,10 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: logger ?? { level: 'info' } }),
     bodyLimit: config.bodyLimitBytes,
+    // Behind a TLS proxy: request.protocol/ip/host from X-Forwarded-*, so cookies are
+    // Secure and rate limits count the client, not the proxy.
+    // (A hop count is supported at run time; Fastify's types leave numbers out.)
+    trustProxy: config.trustProxy as boolean | string,
     // On close, end keep-alive and long-polling connections too: browsers reconnect to
     // the next hub at once, and a held connection would otherwise delay shutdown ~72 s.
     forceCloseConnections: true,
@@ -97,7 +106,8 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
   try {
     let store = givenStore;
     if (!store) {
-      if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+      // The data folder holds the database and demo credentials: the hub's user only.
+      if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       const created = await createStore({ url: config.databaseUrl, sqlitePath: config.sqlitePath ?? join(config.dataDir, 'anyu.db') });
       cleanups.push(() => created.close());
       store = created;
@@ -118,53 +128,64 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       store,
       metrics,
       logger: app.log,
+      origins: { allowed: config.allowedOrigins, trustProxy: config.trustProxy },
       actions: () => actions,
       ...(adapter ? { adapter: adapter.adapter } : {}),
     });
     live = liveHub;
     cleanups.push(() => liveHub.close());
 
-    let broker: EmbeddedBroker | null = null;
-    if ('embedded' in config.mqtt) {
-      const started = await startEmbeddedBroker({ ...config.mqtt.embedded, store, metrics, logger: app.log });
-      cleanups.push(() => started.close());
-      broker = started;
-    }
     const processMessage = createIngestProcessor({
       store,
       metrics,
       logger: app.log,
       snapshotMaxBytes: config.snapshotMaxBytes,
+      clock: { maxAheadMs: config.edgeClockAheadSeconds * 1000, maxBehindMs: config.retentionDays * 86_400_000 },
       sinks: { incident: (v) => liveHub.pushIncident(v), status: (s) => liveHub.pushStatus(s) },
     });
-    const external = 'url' in config.mqtt ? config.mqtt : null;
-    const mqttUrl = broker ? broker.url : external!.url;
-    const ingest = await startMqttIngest({
-      url: mqttUrl,
-      clientId: config.mqttClientId,
-      ...(broker ? broker.hubCredentials : { username: external?.username, password: external?.password }),
-      share: external?.share,
-      process: processMessage,
-      logger: app.log,
-    });
-    // Closed before the broker (cleanups run in reverse) so the hub's session ends cleanly.
-    cleanups.push(() => ingest.close());
-    // Only now does a subscriber exist for what edges publish.
-    broker?.openToEdges();
-    // Shutdown starts here (cleanups run in reverse): edges out first, then the messages
-    // the broker already acknowledged to them are ingested before the broker goes away.
-    if (broker) {
-      const b = broker;
-      cleanups.push(async () => {
-        await b.closeToEdges();
-        await ingest.drain();
+    let broker: EmbeddedBroker | null = null;
+    let ingest: IngestLink;
+    let mqttUrl: string;
+    if ('embedded' in config.mqtt) {
+      // The embedded broker stores each message before acknowledging it (broker/embedded.ts):
+      // the hub needs no MQTT client of its own there.
+      const started = await startEmbeddedBroker({
+        ...config.mqtt.embedded,
+        store,
+        metrics,
+        logger: app.log,
+        ingest: processMessage,
+        limits: defaultBrokerLimits(config.snapshotMaxBytes),
       });
+      cleanups.push(() => started.close());
+      // Shutdown starts here (cleanups run in reverse): edges out first, then what they
+      // sent is stored before the broker and the store go away.
+      cleanups.push(() => started.closeToEdges());
+      broker = started;
+      mqttUrl = started.url;
+      ingest = { connected: () => true, drain: () => started.drain(), close: () => started.closeToEdges() };
+    } else {
+      const external = config.mqtt;
+      mqttUrl = external.url;
+      const client = await startMqttIngest({
+        url: external.url,
+        clientId: config.mqttClientId,
+        username: external.username,
+        password: external.password,
+        share: external.share,
+        queueCheck: config.mqttQueueCheck,
+        process: processMessage,
+        logger: app.log,
+        metrics,
+      });
+      cleanups.push(() => client.close());
+      ingest = client;
     }
 
     const brokerInfo: BrokerInfo = {
       mode: broker ? 'embedded' : 'external',
       url: mqttUrl,
-      connected: ingest.connected,
+      connected: () => ingest.connected(),
       disconnectEdge: async (edgeId) => (broker ? broker.disconnectEdge(edgeId) : 0),
     };
     app.decorate('store', store);
@@ -176,23 +197,36 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     app.decorate('coverage', coverage === undefined ? (s: Store, scope: Scope, q: CoverageQuery) => coverageReport(s, scope, q, now ? { now } : {}) : coverage);
     app.decorateRequest('user', null);
 
-    app.setErrorHandler((err, request, reply) => {
+    app.setErrorHandler(async (err, request, reply) => {
       const { status, body } = toErrorResponse(err);
       if (status >= 500) request.log.error({ err }, 'request failed');
       else request.log.info({ code: body.error.code, status }, 'request refused');
+      // A signed-in person trying what their role may not do is audited.
+      if (status === 403 && request.user) {
+        const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+        await actions.audit(request.user, 'access.denied', `route:${route}`, request.user.institutionId, { reason: body.error.message })
+          .catch((auditErr: unknown) => request.log.error({ err: auditErr }, 'audit of a refused request failed'));
+      }
       return reply.code(status).send(body);
     });
     app.addHook('preClose', async () => {
       liveHub.stopAccepting();
     });
 
+    const routes = recordRouteAccess(app);
+    await registerWebSecurity(app, config.allowedOrigins);
     await app.register(fastifyCookie);
     await app.register(fastifyRateLimit, { global: false });
     await app.register(fastifySwagger, {
       openapi: { info: { title: 'Anyu hub API', description: '安育 hub: incidents, coverage, audit', version: HUB_VERSION } },
       transform: jsonSchemaTransform,
     });
-    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+    // The swagger UI needs its own inline script and style hashes (the plugin knows them).
+    await app.register(fastifySwaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
+    });
     await app.register(apiPlugin, { prefix: '/api' });
     await app.register(metricsRoutes);
     const web = await registerWeb(app, config.dashboardDir);
@@ -208,6 +242,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       ingest,
       mqttUrl,
       retention,
+      routes,
       async listen() {
         return app.listen({ port: config.http.port, host: config.http.host });
       },

@@ -27,6 +27,10 @@ const USAGE = `usage: anyu hub [options]
   --mqtt-url <url>        use an external broker instead (e.g. mqtt://127.0.0.1:1883)
   --mqtt-share <group>    with --mqtt-url: MQTT v5 shared subscription group (several hubs)
   --mqtt-client-id <id>   the hub's stable MQTT client id (unique per hub)    default anyu-hub-<host>
+  --mqtt-queue-check <n>  with --mqtt-url: refuse to start unless the broker keeps n queued
+                          messages for an offline session (0: skip)         default 10000
+  --trust-proxy <v>       behind a TLS proxy: true, a hop count, or its addresses (comma-separated)
+  --allowed-origin <url>  another origin whose pages may use the API (repeatable)
   --database-url <url>    PostgreSQL (postgres://…) instead of SQLite; also ANYU_DATABASE_URL
   --redis-url <url>       Redis for live push across several hubs; also ANYU_REDIS_URL
   --dashboard-dir <dir>   built dashboard to serve at /                     default dashboard/dist
@@ -48,6 +52,12 @@ function port(name: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new UsageError(`--${name} must be a port number 0–65535, got '${value}'`);
   return n;
+}
+
+/** `--trust-proxy`: true/false, a hop count, or addresses as Fastify takes them. */
+function trustProxyValue(raw: string): boolean | number | string {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 export interface HubCliOptions {
@@ -73,6 +83,9 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
         'mqtt-url': { type: 'string' },
         'mqtt-share': { type: 'string' },
         'mqtt-client-id': { type: 'string' },
+        'mqtt-queue-check': { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'allowed-origin': { type: 'string', multiple: true },
         'database-url': { type: 'string' },
         'redis-url': { type: 'string' },
         'dashboard-dir': { type: 'string' },
@@ -88,6 +101,9 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     throw new UsageError('--mqtt-url (external broker) cannot be combined with --mqtt-port/--mqtt-host (embedded broker)');
   }
   if (values['mqtt-share'] && !url) throw new UsageError('--mqtt-share needs --mqtt-url (shared subscriptions live on an external broker)');
+  if (values['mqtt-queue-check'] !== undefined && !url) throw new UsageError('--mqtt-queue-check needs --mqtt-url (the embedded broker stores before it acknowledges)');
+  const queueCheck = values['mqtt-queue-check'] === undefined ? undefined : Number(values['mqtt-queue-check']);
+  if (queueCheck !== undefined && !(Number.isInteger(queueCheck) && queueCheck >= 0)) throw new UsageError(`--mqtt-queue-check must be a whole number ≥ 0, got '${values['mqtt-queue-check']}'`);
   const httpPort = port('http-port', values['http-port']);
   const mqttPort = port('mqtt-port', values['mqtt-port']);
   const dashboardDir = values['dashboard-dir'] ?? (existsSync(DEFAULT_DASHBOARD) ? DEFAULT_DASHBOARD : undefined);
@@ -102,6 +118,9 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(redisUrl ? { redisUrl } : {}),
     ...(values['mqtt-client-id'] ? { mqttClientId: values['mqtt-client-id'] } : {}),
+    ...(queueCheck !== undefined ? { mqttQueueCheck: queueCheck } : {}),
+    ...(values['trust-proxy'] !== undefined ? { trustProxy: trustProxyValue(values['trust-proxy']) } : {}),
+    ...(values['allowed-origin'] ? { allowedOrigins: values['allowed-origin'] } : {}),
     ...(dashboardDir ? { dashboardDir } : {}),
   };
   try {

@@ -32,6 +32,11 @@ export const HubConfig = z.object({
     .object({ port: Port.default(8080), host: z.string().min(1).default('0.0.0.0') })
     .default({ port: 8080, host: '0.0.0.0' }),
   mqtt: MqttConfig.default({ embedded: { port: 1884, host: '0.0.0.0' } }),
+  /**
+   * External broker: queued QoS1 messages it must keep for an offline session, checked at
+   * start (hub/ingest/queue-check.ts); the hub refuses to start below it. 0 skips the check.
+   */
+  mqttQueueCheck: z.number().int().min(0).max(10_000_000).default(10_000),
   /** Stable MQTT client id of this hub (with `clean: false` the broker keeps its queue). */
   mqttClientId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default(`anyu-hub-${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}`),
   /** SQLite file when no database URL is given; default `<dataDir>/anyu.db`. */
@@ -49,14 +54,35 @@ export const HubConfig = z.object({
   dashboardDir: z.string().optional(),
   /** One log line per HTTP request; off by default so the console stays readable. */
   logRequests: z.boolean().default(false),
-  /** Ended incidents older than this are deleted daily, except legal holds. */
-  retentionDays: z.number().int().min(1).max(36_500).default(365),
+  /** Incidents with no activity on the hub for this long are deleted daily, except legal holds. */
+  retentionDays: z.number().int().min(1).max(36_500).default(90),
+  /**
+   * Edge clocks are not trusted: an event time more than this ahead of the hub's clock is
+   * set to the hub's time (and one older than `retentionDays` to that limit), counted in
+   * `anyu_ingest_clock_clamped_total`.
+   */
+  edgeClockAheadSeconds: z.number().int().min(0).max(86_400).default(300),
+  /**
+   * Behind a TLS-terminating proxy: trust its X-Forwarded-For/-Proto (Fastify's
+   * `trustProxy`: true, a hop count, or the proxy's addresses/CIDRs, comma-separated).
+   * Then cookies are Secure and rate limits count the real client address.
+   */
+  trustProxy: z.union([z.boolean(), z.number().int().min(1).max(10), z.string().min(1)]).default(false),
+  /**
+   * Origins (besides the hub's own) whose pages may call state-changing routes and open
+   * Socket.IO connections, e.g. a dashboard served from another host.
+   */
+  allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'an origin is scheme://host[:port]')).default([]),
   sessionTtlHours: z.number().positive().max(24 * 30).default(12),
   snapshotMaxBytes: z.number().int().positive().max(10_000_000).default(2_000_000),
   bodyLimitBytes: z.number().int().positive().max(10_000_000).default(64 * 1024),
   loginRateLimit: z
     .object({ max: z.number().int().positive(), windowMs: z.number().int().positive() })
     .default({ max: 10, windowMs: 60_000 }),
+  /** Per-account lockout: failed logins one username may take per window, from anywhere. */
+  accountLoginLimit: z
+    .object({ max: z.number().int().positive(), windowMs: z.number().int().positive() })
+    .default({ max: 10, windowMs: 15 * 60_000 }),
   /** The institution that a first-run bootstrap admin belongs to (no demo seeding). */
   bootstrapInstitutionId: Id.default('main'),
 });

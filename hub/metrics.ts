@@ -14,6 +14,7 @@ export type RejectReason =
   | 'too_large'
   | 'unknown_incident'
   | 'unknown_institution'
+  | 'held'
   | 'store_error';
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
@@ -33,6 +34,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    ingestClockClamped: new Counter({
+      name: 'anyu_ingest_clock_clamped_total',
+      help: "Edge times outside the window around the hub's clock, set to its edge, by kind and direction (ahead, behind)",
+      labelNames: ['kind', 'direction'] as const,
+      registers: [registry],
+    }),
     ingestLatency: new Histogram({
       name: 'anyu_ingest_latency_seconds',
       help: 'Time from MQTT message receipt to stored and pushed',
@@ -42,8 +49,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     }),
     brokerRefused: new Counter({
       name: 'anyu_broker_refused_total',
-      help: 'Embedded broker refusals, by action (connect, publish, subscribe)',
+      help: 'Embedded broker refusals, by action (connect: bad credentials, client_id, throttled, too_large, publish, subscribe, unstored)',
       labelNames: ['action'] as const,
+      registers: [registry],
+    }),
+    brokerDropped: new Gauge({
+      name: 'anyu_broker_dropped_messages',
+      help: 'Messages the external broker says it dropped at its queue or in-flight limits since it started (Mosquitto $SYS/broker/publish/messages/dropped); any rise may be lost incidents',
       registers: [registry],
     }),
     liveClients: new Gauge({

@@ -291,12 +291,17 @@ export const CameraBody = z.strictObject({
 });
 export type CameraBody = z.infer<typeof CameraBody>;
 
-/** `POST /api/edges`: registers an edge, or rotates its MQTT password when it exists. */
+/**
+ * `POST /api/edges`: registers an edge, or rotates its MQTT password when it exists. A new
+ * edge's id is `<institutionId>.<id>` (edge ids are global MQTT usernames; the prefix keeps
+ * each institution in its own namespace); an existing edge of the institution is named as is.
+ */
 export const EdgeBody = z.strictObject({ id: Id });
 export type EdgeBody = z.infer<typeof EdgeBody>;
 
 /** The MQTT password is shown only here, once; the hub keeps its scrypt hash. */
 export const EdgeRegistered = z.object({
+  /** The edge id (and MQTT username), `<institutionId>.<name>` for an edge made here. */
   id: Id,
   institutionId: Id,
   /** MQTT username is the edge id. */
@@ -307,7 +312,11 @@ export type EdgeRegistered = z.infer<typeof EdgeRegistered>;
 
 export const PASSWORD_MIN_LENGTH = 12;
 
-/** `POST /api/users`: an admin adds supervisors or admins of their own institution. */
+/**
+ * `POST /api/users`: an admin adds supervisors or admins of their own institution. The login
+ * name is `<username>@<institutionId>` (login names are global; the suffix keeps each
+ * institution in its own namespace).
+ */
 export const UserBody = z.strictObject({
   username: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/, 'must be 3–64 letters, digits, ".", "_", "@" or "-"'),
   displayName: Name,

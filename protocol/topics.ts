@@ -26,6 +26,20 @@ export const topics = {
     share ? `$share/${share}/${TOPIC_ROOT}/#` : `${TOPIC_ROOT}/#`,
 } as const;
 
+/**
+ * The MQTT client id an edge must use: the embedded broker refuses any other, so an edge
+ * can neither take over another client's session nor kick it offline. A second tool of
+ * the same edge (a hand-run `mosquitto_pub`) may add `:` and a suffix; `:` is not allowed
+ * in ids, so no other edge's id can look like it.
+ */
+export const edgeClientId = (edgeId: string, suffix?: string) =>
+  suffix === undefined ? `anyu-edge-${edgeId}` : `anyu-edge-${edgeId}:${suffix}`;
+
+export function isEdgeClientId(clientId: string, edgeId: string): boolean {
+  const own = edgeClientId(edgeId);
+  return clientId === own || (clientId.startsWith(`${own}:`) && clientId.length > own.length + 1);
+}
+
 export interface ParsedTopic {
   institutionId: string;
   edgeId: string;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { IncidentEvent, topics, type EdgeStatus } from '../../protocol/index.ts';
+import { IncidentEvent, edgeClientId, topics, type EdgeStatus } from '../../protocol/index.ts';
 import type { HubConfig } from '../config/schema.ts';
 import { createBackoff, type Backoff } from '../health/backoff.ts';
 import { Outbox } from './outbox.ts';
@@ -76,7 +76,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
   const counters = { connects: 0, sent: 0, acked: 0, telemetryDropped: 0 };
 
   const client: MqttClient = mqtt.connect(hub.url, {
-    clientId: `anyu-edge-${hub.edgeId}`,
+    clientId: edgeClientId(hub.edgeId),
     clean: false,
     reconnectPeriod: 0,
     connectTimeout: 10_000,

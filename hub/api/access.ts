@@ -4,7 +4,7 @@
  * from the user (supervisor and admin → their institution, regulator → their region) and
  * is handed to the store, which enforces it.
  */
-import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Role, UserView } from '../../protocol/index.ts';
 import { sha256Hex } from '../auth/passwords.ts';
 import { HubError } from '../errors.ts';
@@ -45,13 +45,45 @@ export async function resolveUser(request: FastifyRequest): Promise<void> {
   request.user = await userForToken(request.server.store, token);
 }
 
-/** preHandler: 401 without a session, 403 when the role is not in `roles`. */
-export function requireRole(...roles: Role[]): preHandlerHookHandler {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
+/** A `requireRole` preHandler carries its roles, so the route table can be read back (SECURITY.md). */
+export type RoleCheck = preHandlerHookHandler & { readonly roles: readonly Role[] };
+
+/** preHandler: 401 without a session, 403 when the role is not in `roles` (none: any signed-in role). */
+export function requireRole(...roles: Role[]): RoleCheck {
+  const check = async (request: FastifyRequest, _reply: FastifyReply) => {
     const user = request.user;
     if (!user) throw new HubError('UNAUTHENTICATED');
     if (roles.length > 0 && !roles.includes(user.role)) throw new HubError('FORBIDDEN');
   };
+  return Object.assign(check, { roles }) as RoleCheck;
+}
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  /** `public`, or the roles allowed (every role when the route only needs a session). */
+  roles: 'public' | readonly Role[];
+}
+
+const ALL_ROLES: readonly Role[] = ['supervisor', 'institution_admin', 'regulator'];
+
+/**
+ * Records every route registered after this call with who may call it, read from its
+ * `requireRole` preHandler (no such preHandler: public). hub/SECURITY.md's table is made
+ * from this list and tested against it.
+ */
+export function recordRouteAccess(app: FastifyInstance): RouteAccess[] {
+  const table: RouteAccess[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const handlers = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    const check = handlers.find((h): h is RoleCheck => Array.isArray((h as Partial<RoleCheck>).roles));
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      table.push({ method, url: route.url, roles: check ? (check.roles.length > 0 ? check.roles : ALL_ROLES) : 'public' });
+    }
+  });
+  return table;
 }
 
 /** The signed-in user; only valid behind `requireRole`. */

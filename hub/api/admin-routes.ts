@@ -29,6 +29,29 @@ const IdParams = z.object({ id: Id });
 /** 24 random bytes: 32 base64url characters, well above the minimum a person may choose. */
 const GENERATED_PASSWORD_BYTES = 24;
 
+/**
+ * Edge ids and user names are global (MQTT usernames, login names), so the names an admin
+ * makes live in their institution's namespace: edge `<institution>.<name>`, user
+ * `<name>@<institution>`. Whether a name is taken can then only be about the admin's own
+ * institution: a 409 says nothing about other tenants. A name already in that form (or,
+ * for edges, an existing edge of the institution such as one made before) is taken as is.
+ */
+function ownEdgeId(institutionId: string, id: string): string {
+  if (id.startsWith(`${institutionId}.`) && !id.slice(institutionId.length + 1).includes('.')) return id;
+  if (id.includes('.')) throw new HubError('BAD_REQUEST', `an edge name may not contain "."; the hub prefixes "${institutionId}."`);
+  const qualified = `${institutionId}.${id}`;
+  if (!Id.safeParse(qualified).success) throw new HubError('BAD_REQUEST', `"${qualified}" is longer than 64 characters; choose a shorter edge name`);
+  return qualified;
+}
+
+function ownUsername(institutionId: string, username: string): string {
+  if (username.endsWith(`@${institutionId}`) && !username.slice(0, -institutionId.length - 1).includes('@')) return username;
+  if (username.includes('@')) throw new HubError('BAD_REQUEST', `a user name may not contain "@"; the hub adds "@${institutionId}"`);
+  const qualified = `${username}@${institutionId}`;
+  if (qualified.length > 64) throw new HubError('BAD_REQUEST', `"${qualified}" is longer than 64 characters; choose a shorter name`);
+  return qualified;
+}
+
 /** The admin's own institution; an admin row without one cannot onboard anything. */
 function ownInstitution(user: UserView): string {
   if (!user.institutionId) throw new HubError('FORBIDDEN', 'your account has no institution');
@@ -72,17 +95,20 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/edges', {
     preHandler: admin,
-    schema: { tags: ['onboarding'], body: EdgeBody, response: { 200: EdgeRegistered, ...errors, 409: ErrorBody } },
+    schema: { tags: ['onboarding'], body: EdgeBody, response: { 200: EdgeRegistered, ...errors } },
   }, async (request) => {
     const user = currentUser(request);
     const institutionId = ownInstitution(user);
+    const existing = await store.getEdge(request.body.id);
+    const id = existing?.institutionId === institutionId ? existing.id : ownEdgeId(institutionId, request.body.id);
     const password = newToken(GENERATED_PASSWORD_BYTES);
-    const outcome = await store.registerEdge(scopeOf(user), { id: request.body.id, institutionId, passwordHash: await hashPassword(password) });
-    if (outcome === 'taken') throw new HubError('CONFLICT', `edge id ${request.body.id} is taken; choose another`);
+    const outcome = await store.registerEdge(scopeOf(user), { id, institutionId, passwordHash: await hashPassword(password) });
+    // Only when the institution is not registered (the name itself is in its namespace).
+    if (outcome === 'taken') throw new HubError('FORBIDDEN', 'your institution is not registered');
     const rotated = outcome === 'updated';
-    const dropped = rotated ? await app.broker.disconnectEdge(request.body.id) : 0;
-    await actions.audit(user, rotated ? 'edge.rotate_password' : 'edge.register', `edge:${request.body.id}`, institutionId, rotated ? { disconnectedSessions: dropped } : null);
-    return { id: request.body.id, institutionId, password, rotated };
+    const dropped = rotated ? await app.broker.disconnectEdge(id) : 0;
+    await actions.audit(user, rotated ? 'edge.rotate_password' : 'edge.register', `edge:${id}`, institutionId, rotated ? { disconnectedSessions: dropped } : null);
+    return { id, institutionId, password, rotated };
   });
 
   app.post('/users', {
@@ -91,7 +117,8 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const user = currentUser(request);
     const institutionId = ownInstitution(user);
-    const { username, displayName, role } = request.body;
+    const { displayName, role } = request.body;
+    const username = ownUsername(institutionId, request.body.username);
     const generated = request.body.password === undefined ? newToken(GENERATED_PASSWORD_BYTES) : null;
     const passwordHash = await hashPassword(request.body.password ?? generated ?? '');
     let id: string;

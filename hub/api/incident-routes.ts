@@ -88,6 +88,9 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     const csv = stringify(rows.map((r) => CSV_COLUMNS.map((c) => r[c])), {
       bom: true,
       header: true,
+      // Cells starting with = + - @ tab or CR get a leading ' (OWASP "CSV injection"):
+      // a message an edge or a note an admin wrote never runs as a spreadsheet formula.
+      escape_formulas: true,
       columns: [...CSV_COLUMNS],
       cast: { boolean: (v) => (v ? 'true' : 'false') },
     });

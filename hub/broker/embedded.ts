@@ -1,37 +1,58 @@
 /**
  * Embedded MQTT broker (aedes) for single-machine installs. Each edge signs in with
- * username = its edgeId and its own password (scrypt hash in the store); it may publish
- * and subscribe only under `anyu/v1/{its institution}/{its edgeId}/#`. The hub's own
- * ingest client signs in with a credential made fresh at every boot.
+ * username = its edgeId, its own password (scrypt hash in the store) and its own client
+ * id (`edge-auth.ts`); it may publish and subscribe only under
+ * `anyu/v1/{its institution}/{its edgeId}/#`.
+ *
+ * The hub ingests here, inside the broker, and only then lets aedes acknowledge: aedes
+ * sends a QoS1 PUBACK before it hands a message to any subscriber (lib/handlers/publish.js),
+ * so a hub that subscribed like any client got messages the edge had already deleted from
+ * its outbox, and a kill -9 lost the whole queued backlog. `authorizePublish` runs before
+ * that PUBACK: the message is validated and stored there (one at a time, in arrival
+ * order), so a PUBACK always means "stored", and an edge whose message was not stored
+ * keeps it in its outbox and sends it again (ingest is idempotent on incident id and seq).
  */
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { FastifyBaseLogger } from 'fastify';
 import { TOPIC_ROOT } from '../../protocol/index.ts';
-import { newToken, safeEqual, verifyPassword } from '../auth/passwords.ts';
+import type { IngestOutcome } from '../ingest/process.ts';
 import type { HubMetrics } from '../metrics.ts';
 import type { Store } from '../store/types.ts';
+import { createEdgeAuth, DEFAULT_EDGE_AUTH_LIMITS, type EdgeAuthLimits } from './edge-auth.ts';
+import { guardPackets, type PacketLimits } from './packet-guard.ts';
 
-/** Not a valid protocol Id, so no edge can ever own this username. */
-const HUB_USERNAME = '$anyu-hub';
+const IDENTIFIER_REJECTED = 2;
 const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
+/** CONNACK return code and message for each refusal (MQTT 3.1.1 §3.2.2.3). */
+const REFUSALS = {
+  credentials: [BAD_USERNAME_OR_PASSWORD, 'bad username or password'],
+  client_id: [IDENTIFIER_REJECTED, 'identifier rejected'],
+  throttled: [SERVER_UNAVAILABLE, 'too many failed sign-ins from this address'],
+} as const;
 
-type Principal = { kind: 'hub' } | { kind: 'edge'; institutionId: string; edgeId: string; prefix: string };
+interface EdgePrincipal {
+  institutionId: string;
+  edgeId: string;
+  prefix: string;
+}
+
+export interface BrokerLimits extends PacketLimits, EdgeAuthLimits {
+  /** A socket that sends no CONNECT within this time is closed. */
+  connectTimeoutMs: number;
+  /** Open sockets at once, authenticated or not. */
+  maxConnections: number;
+}
 
 export interface EmbeddedBroker {
   readonly port: number;
   readonly host: string;
   readonly url: string;
-  /** Credential of the hub's own client, valid until this broker closes. */
-  readonly hubCredentials: { username: string; password: string };
   readonly aedes: Aedes;
-  /**
-   * Lets edges in. Until then they are refused with "server unavailable" and retry:
-   * with no hub subscription yet, aedes would PUBACK their QoS1 messages and drop them.
-   */
-  openToEdges(): void;
-  /** Refuses new edges and disconnects the connected ones (first step of a shutdown). */
+  /** Messages stored and acknowledged so far are done; resolves when nothing is in hand. */
+  drain(): Promise<void>;
+  /** Refuses new edges, disconnects the connected ones and ingests what is in hand. */
   closeToEdges(): Promise<void>;
   /**
    * Drops the live sessions of one edge (after its password was rotated), so a leaked
@@ -47,9 +68,23 @@ export interface EmbeddedBrokerOptions {
   store: Pick<Store, 'getEdge'>;
   metrics: HubMetrics;
   logger: FastifyBaseLogger;
+  /** Validates and stores one edge message; aedes acknowledges it only after this resolves. */
+  ingest(topic: string, payload: Buffer): Promise<IngestOutcome>;
+  limits?: Partial<BrokerLimits>;
 }
 
-function authError(message: string, returnCode = BAD_USERNAME_OR_PASSWORD): AuthenticateError {
+/** Snapshots are the largest messages (2 MB by default); their topic and header add little. */
+export function defaultBrokerLimits(snapshotMaxBytes: number): BrokerLimits {
+  return {
+    firstPacketBytes: 256 * 1024,
+    packetBytes: snapshotMaxBytes + 64 * 1024,
+    connectTimeoutMs: 10_000,
+    maxConnections: 10_000,
+    ...DEFAULT_EDGE_AUTH_LIMITS,
+  };
+}
+
+function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
@@ -59,64 +94,82 @@ function insideSubtree(topic: string, prefix: string): boolean {
 }
 
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const { store, metrics, logger } = opts;
+  const { metrics, logger } = opts;
+  const limits: BrokerLimits = { ...defaultBrokerLimits(2_000_000), ...opts.limits };
   const log = logger.child({ component: 'broker' });
-  const principals = new WeakMap<Client, Principal>();
-  const hubPassword = newToken();
-  let open = false;
+  const principals = new WeakMap<Client, EdgePrincipal>();
+  const addresses = new WeakMap<object, string>();
+  const edgeAuth = await createEdgeAuth(opts.store, limits);
+  let open = true;
   const edgeClients = new Set<Client>();
 
-  const refuse = (action: 'connect' | 'publish' | 'subscribe', client: Client | null, detail: Record<string, unknown>) => {
+  type Refusal = 'connect' | 'publish' | 'subscribe' | 'client_id' | 'throttled' | 'too_large' | 'unstored';
+  const refuse = (action: Refusal, client: Client | null, detail: Record<string, unknown>) => {
     metrics.brokerRefused.inc({ action });
-    log.warn({ clientId: client?.id, ...detail }, `broker refused ${action}`);
+    log.warn({ clientId: client?.id, ...detail }, `broker refused: ${action}`);
+  };
+  const addressOf = (client: Client) => addresses.get(client.conn) ?? 'unknown';
+
+  // One message at a time, in the order aedes authorizes them (an edge's order).
+  let tail: Promise<unknown> = Promise.resolve();
+  const ingestInOrder = (topic: string, payload: Buffer): Promise<IngestOutcome> => {
+    const next = tail.then(() => opts.ingest(topic, payload));
+    tail = next.catch(() => undefined);
+    return next;
   };
 
   const aedes = await Aedes.createBroker({
+    connectTimeout: limits.connectTimeoutMs,
     authenticate: (client, username, password, done) => {
-      const secret = password?.toString('utf8') ?? '';
-      if (username === HUB_USERNAME && safeEqual(secret, hubPassword)) {
-        principals.set(client, { kind: 'hub' });
-        return done(null, true);
-      }
-      if (!username || username === HUB_USERNAME) {
-        refuse('connect', client, { username });
-        return done(authError('bad username or password'), false);
-      }
-      if (!open) {
-        log.info({ username }, 'edge connection refused: hub ingest not subscribed yet');
-        return done(authError('hub starting', SERVER_UNAVAILABLE), false);
-      }
-      store
-        .getEdge(username)
-        .then(async (edge) => {
-          const ok = edge !== null && (await verifyPassword(secret, edge.passwordHash));
-          if (!ok || !edge) {
-            refuse('connect', client, { username });
-            return done(authError('bad username or password'), false);
+      if (!open) return done(authError('hub shutting down', SERVER_UNAVAILABLE), false);
+      const address = addressOf(client);
+      edgeAuth.check(address, client.id, username ?? '', password?.toString('utf8') ?? '').then(
+        (res) => {
+          if (!res.ok) {
+            refuse(res.reason === 'credentials' ? 'connect' : res.reason, client, { username, address });
+            const [code, message] = REFUSALS[res.reason];
+            return done(authError(message, code), false);
           }
-          const prefix = `${TOPIC_ROOT}/${edge.institutionId}/${edge.id}/`;
-          principals.set(client, { kind: 'edge', institutionId: edge.institutionId, edgeId: edge.id, prefix });
+          settle(client.conn);
+          const { edge } = res;
+          principals.set(client, { institutionId: edge.institutionId, edgeId: edge.id, prefix: `${TOPIC_ROOT}/${edge.institutionId}/${edge.id}/` });
           edgeClients.add(client);
           done(null, true);
-        })
-        .catch((err: unknown) => {
+        },
+        (err: unknown) => {
           log.error({ err, username }, 'edge lookup failed during MQTT authentication');
-          done(authError('authentication unavailable'), false);
-        });
+          done(authError('authentication unavailable', SERVER_UNAVAILABLE), false);
+        },
+      );
     },
     authorizePublish: (client, packet, done) => {
-      // A null client is the broker itself (e.g. a Last Will kept from an earlier session).
+      // A null client is the broker itself (its own $SYS messages).
       if (client === null) return done(null);
       const who = principals.get(client);
-      if (who?.kind === 'hub') return done(null);
-      if (who?.kind === 'edge' && insideSubtree(packet.topic, who.prefix)) return done(null);
-      refuse('publish', client, { topic: packet.topic, edgeId: who?.kind === 'edge' ? who.edgeId : undefined });
-      done(new Error(`publish to ${packet.topic} not allowed`));
+      if (!who || !insideSubtree(packet.topic, who.prefix)) {
+        refuse('publish', client, { topic: packet.topic, edgeId: who?.edgeId });
+        return done(new Error(`publish to ${packet.topic} not allowed`));
+      }
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      ingestInOrder(packet.topic, payload).then(
+        (result) => {
+          // Not stored through no fault of the edge: no PUBACK (MQTT 3.1.1 can only drop
+          // the link), the edge keeps the message and sends it again after reconnecting.
+          if (result.outcome === 'rejected' && result.reason === 'store_error') {
+            refuse('unstored', client, { topic: packet.topic });
+            return done(new Error('the hub could not store this message; send it again'));
+          }
+          done(null);
+        },
+        (err: unknown) => {
+          log.error({ err, topic: packet.topic }, 'ingest failed inside the broker');
+          done(new Error('the hub could not store this message; send it again'));
+        },
+      );
     },
     authorizeSubscribe: (client, sub, done) => {
       const who = principals.get(client);
-      if (who?.kind === 'hub') return done(null, sub);
-      if (who?.kind === 'edge' && insideSubtree(sub.topic, who.prefix)) return done(null, sub);
+      if (who && insideSubtree(sub.topic, who.prefix)) return done(null, sub);
       refuse('subscribe', client, { topic: sub.topic });
       // A null subscription answers SUBACK 0x80 for this filter without dropping the link.
       done(null, null);
@@ -127,10 +180,36 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
   aedes.on('connectionError', (client, err) => log.debug({ clientId: client?.id, err: err.message }, 'mqtt connection error'));
 
-  const server: Server = createServer(aedes.handle);
+  // Sockets accepted and not yet signed in, for the per-address pending limit.
+  const unsettled = new WeakMap<object, string>();
+  const settle = (conn: object) => {
+    const address = unsettled.get(conn);
+    if (address === undefined) return;
+    unsettled.delete(conn);
+    edgeAuth.settled(address);
+  };
+  const server: Server = createServer((socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (!edgeAuth.accept(address)) {
+      // Blocked or flooding: closed before aedes spends anything on it.
+      metrics.brokerRefused.inc({ action: 'throttled' });
+      socket.destroy();
+      return;
+    }
+    const conn = guardPackets(socket, limits, (err) => {
+      refuse('too_large', null, { address, announced: err.announced, limit: err.limit, beforeConnect: err.first });
+    });
+    addresses.set(conn, address);
+    unsettled.set(conn, address);
+    socket.once('close', () => settle(conn));
+    aedes.handle(conn);
+  });
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
+    // A connect flood must not fill the accept queue (Node's default backlog is 511):
+    // a real edge's SYN would be dropped and retried a second later.
+    server.listen({ port: opts.port, host: opts.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -139,31 +218,37 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const dialHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
   log.info({ port, host: opts.host }, 'embedded MQTT broker listening');
 
+  const closeClients = (clients: Client[]) => Promise.all(clients.map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
+  const drain = async () => {
+    // A message ingested while draining (a Last Will) extends the tail: wait until it holds still.
+    for (let seen = tail; ; seen = tail) {
+      await seen;
+      if (seen === tail) return;
+    }
+  };
+
   return {
     port,
     host: opts.host,
     url: `mqtt://${dialHost}:${port}`,
-    hubCredentials: { username: HUB_USERNAME, password: hubPassword },
     aedes,
-    openToEdges: () => {
-      open = true;
-    },
+    drain,
     closeToEdges: async () => {
       open = false;
-      await Promise.all([...edgeClients].map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
+      await closeClients([...edgeClients]);
       edgeClients.clear();
+      await drain();
     },
     disconnectEdge: async (edgeId) => {
-      const own = [...edgeClients].filter((c) => {
-        const who = principals.get(c);
-        return who?.kind === 'edge' && who.edgeId === edgeId;
-      });
-      await Promise.all(own.map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
+      const own = [...edgeClients].filter((c) => principals.get(c)?.edgeId === edgeId);
+      await closeClients(own);
       for (const c of own) edgeClients.delete(c);
       return own.length;
     },
     close: async () => {
+      open = false;
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await drain();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

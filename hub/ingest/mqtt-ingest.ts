@@ -1,14 +1,32 @@
 /**
- * The hub's MQTT client, used the same way with the embedded broker and with an external
- * one (Mosquitto, EMQX): QoS1, stable client id, `clean: false` so the broker keeps
- * messages for a hub that restarts, optional MQTT v5 shared subscription for N hubs.
- * `handleMessage` processes one message at a time and PUBACKs only after the store has
- * it, which also keeps an edge's events in publish order.
+ * The hub's MQTT client of an external broker (Mosquitto, EMQX): QoS1, stable client id,
+ * `clean: false` so the broker keeps messages for a hub that restarts, optional MQTT v5
+ * shared subscription for N hubs. `handleMessage` processes one message at a time and
+ * PUBACKs only after the store has it, which also keeps an edge's events in publish order.
+ *
+ * The broker acknowledges an edge's message before the hub sees it, so what it keeps in
+ * the hub's session is all that stands between an acknowledged incident and its loss.
+ * Before subscribing, the hub checks that the broker keeps at least `queueCheck` queued
+ * messages (queue-check.ts) and refuses to start otherwise; while running it watches
+ * Mosquitto's `$SYS/broker/publish/messages/dropped` and says so loudly when it grows.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { FastifyBaseLogger } from 'fastify';
 import { topics } from '../../protocol/index.ts';
+import type { HubMetrics } from '../metrics.ts';
 import type { IngestProcessor } from './process.ts';
+import { BrokerCheckError, checkBrokerQueue } from './queue-check.ts';
+
+/** How messages reach ingest: inside the embedded broker, or through the hub's client of an external one. */
+export interface IngestLink {
+  connected(): boolean;
+  /** Resolves once nothing is in hand (at most a few seconds for an external broker). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Mosquitto's count of messages it dropped at its queue or in-flight limits (updated every sys_interval). */
+export const MOSQUITTO_DROPPED_TOPIC = '$SYS/broker/publish/messages/dropped';
 
 export interface MqttIngestOptions {
   url: string;
@@ -16,23 +34,46 @@ export interface MqttIngestOptions {
   username?: string;
   password?: string;
   share?: string;
+  /** Queued messages the broker must keep for an offline session; 0 skips the check. */
+  queueCheck: number;
   process: IngestProcessor;
   logger: FastifyBaseLogger;
+  metrics: HubMetrics;
   connectTimeoutMs?: number;
 }
 
-export interface MqttIngest {
+export interface MqttIngest extends IngestLink {
   readonly client: MqttClient;
   readonly subscription: string;
-  connected(): boolean;
-  /** Resolves once no message has been in hand for `quietMs` (at most `maxMs`). */
-  drain(quietMs?: number, maxMs?: number): Promise<void>;
-  close(): Promise<void>;
+}
+
+async function checkQueueOrRefuse(opts: MqttIngestOptions, log: FastifyBaseLogger): Promise<void> {
+  if (opts.queueCheck === 0) {
+    log.warn({ url: opts.url }, 'broker queue check skipped (--mqtt-queue-check 0): the broker may drop acknowledged incidents');
+    return;
+  }
+  const started = Date.now();
+  let result;
+  try {
+    result = await checkBrokerQueue({ url: opts.url, username: opts.username, password: opts.password, depth: opts.queueCheck, clientIdPrefix: opts.clientId });
+  } catch (err) {
+    if (err instanceof BrokerCheckError) throw err;
+    throw new BrokerCheckError(`could not check the MQTT broker at ${opts.url}: ${(err as Error).message}`);
+  }
+  log.info({ ...result, ms: Date.now() - started }, 'broker queue check');
+  if (result.kept < result.published) {
+    throw new BrokerCheckError(
+      `the MQTT broker at ${opts.url} kept only ${result.kept} of ${result.published} queued QoS1 messages for an offline session: ` +
+        'it would drop incidents it already acknowledged to edges during a hub outage or a burst. ' +
+        'On Mosquitto set max_queued_messages 0 (or above --mqtt-queue-check) and persistence true (hub/README.md, "External broker").',
+    );
+  }
 }
 
 export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttIngest> {
   const log = opts.logger.child({ component: 'mqtt-ingest' });
   const subscription = topics.hubSubscription(opts.share);
+  await checkQueueOrRefuse(opts, log);
   const client = mqtt.connect(opts.url, {
     clientId: opts.clientId,
     clean: false,
@@ -51,7 +92,22 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
 
   let inHand = 0;
   let lastDone = Date.now();
+  let droppedSeen: number | null = null;
+  const watchDropped = (payload: Buffer) => {
+    const value = Number(payload.toString('utf8'));
+    if (!Number.isFinite(value)) return;
+    opts.metrics.brokerDropped.set(value);
+    const before = droppedSeen;
+    droppedSeen = value;
+    const msg = 'the MQTT broker DROPPED messages at its queue limits: incidents it acknowledged to edges may be lost; raise max_queued_messages (hub/README.md, "External broker")';
+    if (before === null && value > 0) log.error({ url: opts.url, brokerTotal: value }, `${msg} (count since the broker started)`);
+    else if (before !== null && value > before) log.error({ url: opts.url, dropped: value - before, brokerTotal: value }, msg);
+  };
   client.handleMessage = (packet, done) => {
+    if (packet.topic === MOSQUITTO_DROPPED_TOPIC) {
+      watchDropped(Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+      return done();
+    }
     inHand++;
     const finished = () => {
       inHand--;
@@ -123,12 +179,16 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
   });
   // The broker must hold our subscription before the hub reports ready.
   await client.subscribeAsync(subscription, { qos: 1 });
+  // Brokers without Mosquitto's $SYS tree simply never send it.
+  client.subscribe(MOSQUITTO_DROPPED_TOPIC, { qos: 0 }, (err) => {
+    if (err) log.debug({ err: err.message }, 'no $SYS drop counter on this broker');
+  });
 
   return {
     client,
     subscription,
     connected: () => client.connected,
-    drain: async (quietMs = 100, maxMs = 3_000) => {
+    drain: async (quietMs = 100, maxMs = 3_000): Promise<void> => {
       const deadline = Date.now() + maxMs;
       while (Date.now() < deadline && (inHand > 0 || Date.now() - lastDone < quietMs)) {
         await new Promise((r) => setTimeout(r, 20));

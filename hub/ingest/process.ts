@@ -3,12 +3,17 @@
  * topic shape, JSON, protocol schema, topic ids equal payload ids, then the store. Any
  * failure is counted by reason and logged with its topic; nothing invalid is stored and
  * nothing here throws.
+ *
+ * Edge clocks are not trusted: event times outside [hub now − maxBehind, hub now + maxAhead]
+ * are set to that edge of the window and counted (`anyu_ingest_clock_clamped_total`).
+ * What an edge may not do is audited as `edge:<edgeId>`: change an incident on legal hold,
+ * replace its snapshot, or write to another edge's incident.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { EdgeStatus, IncidentEvent, parseTopic, type IncidentView } from '../../protocol/index.ts';
 import type { HubMetrics, RejectReason } from '../metrics.ts';
 import { StoreError } from '../store/errors.ts';
-import type { Store } from '../store/types.ts';
+import type { AuditEntry, Store } from '../store/types.ts';
 
 export type IngestOutcome =
   | { outcome: 'applied' | 'duplicate' | 'stale' | 'ignored'; kind: string }
@@ -25,6 +30,18 @@ export interface IngestDeps {
   logger: FastifyBaseLogger;
   sinks: IngestSinks;
   snapshotMaxBytes: number;
+  /** The window around the hub's clock that edge times are held to. */
+  clock: { maxAheadMs: number; maxBehindMs: number; now?: () => number };
+}
+
+type Clamp = 'ahead' | 'behind' | null;
+
+/** `iso` held to [now − behind, now + ahead]; the direction it was moved, if it was. */
+export function clampTime(iso: string, now: number, clock: IngestDeps['clock']): { value: string; moved: Clamp } {
+  const t = Date.parse(iso);
+  if (t > now + clock.maxAheadMs) return { value: new Date(now + clock.maxAheadMs).toISOString(), moved: 'ahead' };
+  if (t < now - clock.maxBehindMs) return { value: new Date(now - clock.maxBehindMs).toISOString(), moved: 'behind' };
+  return { value: iso, moved: null };
 }
 
 const JPEG_SOI = Buffer.from([0xff, 0xd8, 0xff]);
@@ -43,6 +60,19 @@ function parseJson(payload: Buffer): { ok: true; value: unknown } | { ok: false 
 export function createIngestProcessor(deps: IngestDeps) {
   const { store, metrics, sinks } = deps;
   const log = deps.logger.child({ component: 'ingest' });
+
+  const now = deps.clock.now ?? Date.now;
+  const clamp = (kind: string, iso: string, at: number) => {
+    const c = clampTime(iso, at, deps.clock);
+    if (c.moved) metrics.ingestClockClamped.inc({ kind, direction: c.moved });
+    return c;
+  };
+  const auditEdge = async (edgeId: string, institutionId: string, action: string, target: string, detail: Record<string, unknown>) => {
+    const entry: AuditEntry = { at: new Date(now()).toISOString(), actor: `edge:${edgeId}`, action, target, institutionId, detail };
+    await store.audit(entry);
+    metrics.auditWrites.inc({ action });
+    log.warn({ edgeId, action, target, ...detail }, 'edge attempt refused');
+  };
 
   const finish = (topic: string, started: bigint, result: IngestOutcome, detail?: string): IngestOutcome => {
     metrics.ingestMessages.inc({ kind: result.kind, outcome: result.outcome });
@@ -70,8 +100,18 @@ export function createIngestProcessor(deps: IngestDeps) {
         if (payload.length > deps.snapshotMaxBytes) return reject('too_large', `${payload.length} bytes`);
         if (payload.length < 4 || !payload.subarray(0, 3).equals(JPEG_SOI)) return reject('not_jpeg');
         const incidentId = parsed.incidentId!;
-        const stored = await store.putSnapshot(parsed.institutionId, incidentId, payload);
-        if (!stored) return reject('unknown_incident', incidentId);
+        const edge = { institutionId: parsed.institutionId, edgeId: parsed.edgeId };
+        const put = await store.putSnapshot(edge, incidentId, payload);
+        if (put === 'unknown') return reject('unknown_incident', incidentId);
+        if (put === 'not_owner') {
+          await auditEdge(parsed.edgeId, parsed.institutionId, 'snapshot.refused', `incident:${incidentId}`, { reason: "another edge's incident" });
+          return reject('conflict', incidentId);
+        }
+        if (put === 'held') {
+          await auditEdge(parsed.edgeId, parsed.institutionId, 'snapshot.refused', `incident:${incidentId}`, { reason: 'legal hold: the stored snapshot is kept' });
+          return reject('held', incidentId);
+        }
+        if (put === 'duplicate') return finish(topic, started, { outcome: 'duplicate', kind });
         const detail = await store.getIncident({ kind: 'institution', institutionId: parsed.institutionId }, incidentId);
         if (detail) {
           const { timeline: _timeline, ...view } = detail;
@@ -88,17 +128,31 @@ export function createIngestProcessor(deps: IngestDeps) {
         const ev = IncidentEvent.safeParse(json.value);
         if (!ev.success) return reject('schema', ev.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
         if (ev.data.institutionId !== parsed.institutionId || ev.data.edgeId !== parsed.edgeId) return reject('id_mismatch');
-        const res = await store.applyIncidentEvent(ev.data);
-        if (res.outcome === 'conflict') return reject('conflict', ev.data.id);
-        if (res.outcome === 'applied') sinks.incident(res.incident);
+        const received = now();
+        const at = clamp(kind, ev.data.at, received);
+        const startedAt = clamp(kind, ev.data.startedAt, received);
+        if (at.moved || startedAt.moved) log.warn({ topic, at: ev.data.at, startedAt: ev.data.startedAt }, "edge time outside the window around the hub's clock: clamped");
+        const res = await store.applyIncidentEvent({ ...ev.data, at: at.value, startedAt: startedAt.value }, new Date(received).toISOString());
+        if (res.outcome === 'conflict') {
+          await auditEdge(parsed.edgeId, parsed.institutionId, 'incident.refused', `incident:${ev.data.id}`, { reason: "another edge's or institution's incident", seq: ev.data.seq });
+          return reject('conflict', ev.data.id);
+        }
+        if (res.outcome === 'applied') {
+          if (res.refused) {
+            await auditEdge(parsed.edgeId, parsed.institutionId, 'incident.held_change_refused', `incident:${ev.data.id}`, { reason: 'legal hold', fields: res.refused, seq: ev.data.seq });
+          }
+          sinks.incident(res.incident);
+        }
         return finish(topic, started, { outcome: res.outcome, kind });
       }
 
       const st = EdgeStatus.safeParse(json.value);
       if (!st.success) return reject('schema', st.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       if (st.data.institutionId !== parsed.institutionId || st.data.edgeId !== parsed.edgeId) return reject('id_mismatch');
-      await store.recordEdgeStatus(st.data);
-      sinks.status(st.data);
+      const at = clamp(kind, st.data.at, now());
+      const status = at.moved ? { ...st.data, at: at.value } : st.data;
+      await store.recordEdgeStatus(status);
+      sinks.status(status);
       return finish(topic, started, { outcome: 'applied', kind });
     } catch (err) {
       // Store refusals of well-formed data are the sender's fault, not the hub's.

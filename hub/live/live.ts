@@ -23,6 +23,7 @@ import {
 import type { IncidentActions } from '../actions.ts';
 import { scopeOf, tokenFrom, userForToken } from '../api/access.ts';
 import { HubError, toErrorResponse } from '../errors.ts';
+import { originAllowed, requestHost } from '../web/security.ts';
 import type { HubMetrics } from '../metrics.ts';
 import type { Store } from '../store/types.ts';
 
@@ -39,6 +40,8 @@ export interface LiveDeps {
   recoveryWindowMs?: number;
   /** A cluster adapter (Redis streams) when several hubs serve one deployment. */
   adapter?: ServerOptions['adapter'];
+  /** Origins allowed to open a connection besides the hub's own (web/security.ts). */
+  origins?: { allowed: readonly string[]; trustProxy: unknown };
 }
 
 export interface Live {
@@ -64,9 +67,19 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
   const { store, metrics } = deps;
   const log = deps.logger.child({ component: 'live' });
   let accepting = true;
+  const allowedOrigins = new Set(deps.origins?.allowed ?? []);
   const io: HubIo = new Server(server, {
     path: '/socket.io',
-    allowRequest: (_req, callback) => callback(accepting ? null : 'hub shutting down', accepting),
+    // A page of another origin must not open a socket with the user's cookie and send
+    // acknowledgements (cross-site WebSocket hijacking): same Origin check as HTTP.
+    allowRequest: (req, callback) => {
+      if (!accepting) return callback('hub shutting down', false);
+      if (!originAllowed(req.headers, requestHost(req.headers, deps.origins?.trustProxy ?? false), allowedOrigins)) {
+        log.warn({ origin: req.headers.origin }, 'Socket.IO connection from another origin refused');
+        return callback('cross-origin connection refused', false);
+      }
+      callback(null, true);
+    },
     serveClient: true,
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: deps.recoveryWindowMs ?? 2 * 60_000, skipMiddlewares: true },
@@ -127,7 +140,11 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
       if (typeof ack !== 'function') return;
       const parsed = AckRequest.safeParse(req);
       if (!parsed.success) return ack(fail(new HubError('BAD_REQUEST', 'expected { id }')));
-      if (user.role !== 'supervisor' && user.role !== 'institution_admin') return ack(fail(new HubError('FORBIDDEN')));
+      if (user.role !== 'supervisor' && user.role !== 'institution_admin') {
+        void deps.actions().audit(user, 'access.denied', 'socket:incident:ack', user.institutionId, { id: parsed.data.id })
+          .catch((err: unknown) => log.error({ err }, 'audit of a refused acknowledgement failed'));
+        return ack(fail(new HubError('FORBIDDEN')));
+      }
       deps.actions().acknowledge(user, parsed.data.id).then((view) => ack({ data: view }), (err: unknown) => ack(fail(err)));
     });
 

@@ -6,6 +6,7 @@
  * better-sqlite3 is synchronous, but the shared store logic awaits between statements of
  * a transaction; a queue makes sure nothing else runs on the connection meanwhile.
  */
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { sqliteMigrations } from './migrations/sqlite.ts';
 import type { SqlDb, SqlExecutor, SqlParam } from './sql/executor.ts';
@@ -30,6 +31,7 @@ class SqliteDb implements SqlDb {
   readonly #direct: SqlExecutor;
 
   constructor(source: string | Database.Database) {
+    if (typeof source === 'string' && source !== ':memory:' && !source.startsWith('file:')) ownerOnly(source);
     this.#db = typeof source === 'string' ? new Database(source) : source;
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
@@ -122,6 +124,16 @@ class SqliteDb implements SqlDb {
     this.#stmts.clear();
     if (this.#db.open) this.#db.close();
   }
+}
+
+/**
+ * The database holds children's incidents, snapshots and password hashes: readable by the
+ * hub's user only (0600), also when an older version created it 0644. SQLite gives its
+ * -wal and -shm files the database file's mode.
+ */
+function ownerOnly(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
 }
 
 /**

@@ -106,14 +106,30 @@ export interface IncidentFilter {
 }
 
 export type ApplyResult =
-  /** The event changed the incident (new, or newer seq). */
-  | { outcome: 'applied'; incident: IncidentView }
+  /**
+   * The event changed the incident (new, or newer seq). On an incident under legal hold
+   * only its lifecycle moves (active, resolved, seq): `refused` names the fields the event
+   * tried to change and did not (message, evidence, severity…).
+   */
+  | { outcome: 'applied'; incident: IncidentView; refused?: string[] }
   /** Same (id, seq) seen before: a QoS1 redelivery; nothing changed. */
   | { outcome: 'duplicate'; incident: IncidentView }
   /** Older seq than the stored one: kept in the timeline, state unchanged. */
   | { outcome: 'stale'; incident: IncidentView }
   /** The event's institution or edge does not own this incident id. */
   | { outcome: 'conflict' };
+
+/**
+ * `putSnapshot`: `unknown` (no such incident in that institution), `not_owner` (another
+ * edge's incident), `held` (on legal hold, and a different snapshot is stored already),
+ * `duplicate` (the same bytes again).
+ */
+export type SnapshotPut = 'stored' | 'duplicate' | 'unknown' | 'not_owner' | 'held';
+
+export interface PurgedIncident {
+  id: string;
+  institutionId: string;
+}
 
 export interface AuditEntry {
   at: string;
@@ -182,8 +198,11 @@ export interface Store {
   getSessionUser(tokenHash: string, now: string): Promise<UserView | null>;
   deleteSession(tokenHash: string): Promise<void>;
 
-  /** Idempotent on (id, seq); applies events in seq order. Machine path (ingest). */
-  applyIncidentEvent(ev: IncidentEvent): Promise<ApplyResult>;
+  /**
+   * Idempotent on (id, seq); applies events in seq order. Machine path (ingest).
+   * `receivedAt` is the hub's clock (default now): retention counts from it.
+   */
+  applyIncidentEvent(ev: IncidentEvent, receivedAt?: string): Promise<ApplyResult>;
   listIncidents(scope: Scope, f: IncidentFilter): Promise<{ items: IncidentView[]; total: number }>;
   getIncident(scope: Scope, id: string): Promise<IncidentDetail | null>;
   /** Idempotent: acknowledging twice keeps the first ack. Null when not in scope. */
@@ -197,10 +216,13 @@ export interface Store {
    */
   raiseAlarm(scope: Scope, a: NewAlarm): Promise<IncidentView | null>;
   /** Machine path: stores the JPEG for an incident published by its own edge. */
-  putSnapshot(institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean>;
+  putSnapshot(edge: { institutionId: string; edgeId: string }, incidentId: string, jpeg: Buffer): Promise<SnapshotPut>;
   getSnapshot(scope: Scope, incidentId: string): Promise<Buffer | null>;
-  /** Deletes incidents (and snapshots) that ended before `before`, except legal holds. */
-  purgeIncidents(before: string): Promise<number>;
+  /**
+   * Deletes incidents (and snapshots) with no activity on the hub since before `before`
+   * (hub clock: events received, people's actions), except legal holds.
+   */
+  purgeIncidents(before: string): Promise<PurgedIncident[]>;
 
   /**
    * Updates latest camera state and records history samples (for coverage); a status

@@ -20,7 +20,8 @@ function wantsHtml(url: string, accept: string | undefined): boolean {
 export async function registerWeb(app: FastifyInstance, dashboardDir: string | undefined): Promise<'dashboard' | 'live-page'> {
   const root = dashboardDir ? resolve(dashboardDir) : null;
   if (root && existsSync(resolve(root, 'index.html'))) {
-    await app.register(fastifyStatic, { root, prefix: '/', wildcard: true, index: ['index.html'] });
+    // Source maps are never served, even when a build left them beside the bundle.
+    await app.register(fastifyStatic, { root, prefix: '/', wildcard: true, index: ['index.html'], allowedPath: (path) => !path.endsWith('.map') });
     app.setNotFoundHandler((request, reply) => {
       if (request.method === 'GET' && wantsHtml(request.url, request.headers.accept)) {
         return reply.type('text/html; charset=utf-8').sendFile('index.html');
@@ -30,7 +31,12 @@ export async function registerWeb(app: FastifyInstance, dashboardDir: string | u
     return 'dashboard';
   }
   const page = await readFile(LIVE_PAGE, 'utf8');
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  // Its inline script and style run under the CSP with a per-response nonce (@fastify/helmet).
+  app.get('/', { schema: { hide: true }, helmet: { enableCSPNonces: true } }, async (_request, reply) => {
+    const { script, style } = reply.cspNonce;
+    const html = page.replace('<script>', `<script nonce="${script}">`).replace('<style>', `<style nonce="${style}">`);
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
   return 'live-page';

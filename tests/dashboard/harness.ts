@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import mqtt, { type MqttClient } from 'mqtt';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { SCHEMA_VERSION, topics, type EdgeStatus, type IncidentEvent, type IncidentKind, type Severity } from '../../protocol/index.ts';
+import { SCHEMA_VERSION, edgeClientId, topics, type EdgeStatus, type IncidentEvent, type IncidentKind, type Severity } from '../../protocol/index.ts';
 import { buildHub, type BuildHubOptions, type Hub } from '../../hub/app.ts';
 import { hashPassword } from '../../hub/auth/passwords.ts';
 import { createStore } from '../../hub/store/index.ts';
@@ -92,7 +92,7 @@ export async function connectEdge(mqttUrl: string, edgeId = EDGE_A, password = E
   return mqtt.connectAsync(mqttUrl, {
     username: edgeId,
     password,
-    clientId: `${edgeId}-test-${process.pid}`,
+    clientId: edgeClientId(edgeId, `test-${process.pid}`),
     reconnectPeriod: 300,
     // A restarting hub's broker refuses edges ("server unavailable") until the hub has
     // subscribed; mqtt.js stops reconnecting after a refused CONNACK unless told not to.

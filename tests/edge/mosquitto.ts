@@ -36,7 +36,8 @@ export interface MosquittoTls {
   requireCertificate: boolean;
 }
 
-export function mosquitto(dir: string, port: number, tls?: MosquittoTls): TestMosquitto {
+/** `extra`: more mosquitto.conf lines (queue limits, sys_interval…). */
+export function mosquitto(dir: string, port: number, tls?: MosquittoTls, extra: string[] = []): TestMosquitto {
   if (!MOSQUITTO) throw new Error('mosquitto is not installed');
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
@@ -53,6 +54,7 @@ export function mosquitto(dir: string, port: number, tls?: MosquittoTls): TestMo
       // Running as root, Mosquitto would switch to its own user and lose access to `dir`.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
       'log_type error',
+      ...extra,
     ].join('\n') + '\n',
   );
   let proc: ChildProcess | null = null;

@@ -15,7 +15,9 @@ describe('onboarding through the API (embedded broker)', () => {
   let a: Tenant;
   let adminToken: string;
   let regulatorToken: string;
-  const edgeId = rid('edge-onboard');
+  const edgeName = rid('edge-onboard');
+  /** The edge's id as the hub made it: `<institution>.<name>`. */
+  let edgeId = '';
   let first: EdgeRegistered;
   const clients: MqttClient[] = [];
 
@@ -43,10 +45,11 @@ describe('onboarding through the API (embedded broker)', () => {
     expect(room.statusCode, room.body).toBe(200);
     expect(room.json()).toEqual({ id: 'nap-1', institutionId: a.institutionId, name: '午睡室', type: 'nap', classType: 'toddler_large', capacity: 20, polygon: null });
 
-    const reg = await call(adminToken, 'POST', '/api/edges', { id: edgeId });
+    const reg = await call(adminToken, 'POST', '/api/edges', { id: edgeName });
     expect(reg.statusCode, reg.body).toBe(200);
     first = reg.json() as EdgeRegistered;
-    expect(first).toMatchObject({ id: edgeId, institutionId: a.institutionId, rotated: false });
+    edgeId = first.id;
+    expect(first).toMatchObject({ id: `${a.institutionId}.${edgeName}`, institutionId: a.institutionId, rotated: false });
     expect(first.password.length).toBeGreaterThanOrEqual(32);
     // Only the scrypt hash is kept.
     const stored = await th.store.getEdge(edgeId);
@@ -107,8 +110,9 @@ describe('onboarding through the API (embedded broker)', () => {
   });
 
   it('admin adds a supervisor with a generated password, who signs in and sees the institution', async () => {
-    const username = rid('sup-onb');
-    const res = await call(adminToken, 'POST', '/api/users', { username, displayName: '新保育员', role: 'supervisor' });
+    const typed = rid('sup-onb');
+    const username = `${typed}@${a.institutionId}`;
+    const res = await call(adminToken, 'POST', '/api/users', { username: typed, displayName: '新保育员', role: 'supervisor' });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as { user: { institutionId: string; role: string }; password: string };
     expect(body.user).toMatchObject({ username, role: 'supervisor', institutionId: a.institutionId, regionId: null });
@@ -118,6 +122,8 @@ describe('onboarding through the API (embedded broker)', () => {
 
     const chosen = await call(adminToken, 'POST', '/api/users', { username: rid('adm-onb'), displayName: '副园长', role: 'institution_admin', password: 'a-long-enough-secret' });
     expect(chosen.json()).toMatchObject({ password: null, user: { role: 'institution_admin' } });
+    // Taken in the admin's own namespace: 409, typed either way.
+    expect((await call(adminToken, 'POST', '/api/users', { username: typed, displayName: 'again', role: 'supervisor' })).statusCode).toBe(409);
     expect((await call(adminToken, 'POST', '/api/users', { username, displayName: 'again', role: 'supervisor' })).statusCode).toBe(409);
   });
 

@@ -65,7 +65,7 @@ describe('REST access control, every route', () => {
     for (const [t, set] of [[a, (id: string) => (incA = id)], [b, (id: string) => (incB = id)]] as const) {
       const ev = incidentEvent(t);
       await th.store.applyIncidentEvent(ev);
-      await th.store.putSnapshot(t.institutionId, ev.id, JPEG);
+      await th.store.putSnapshot(t, ev.id, JPEG);
       set(ev.id);
     }
     for (const role of ALL) tokens[role] = await login(th, a.users[role]);
@@ -103,6 +103,11 @@ describe('REST access control, every route', () => {
       .flatMap(([p, ops]) => Object.keys(ops).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${p}`))
       .sort();
     expect(served).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it("the table's roles are the ones each route declares (hub/SECURITY.md is made from those)", () => {
+    const declared = new Map(th.hub.routes.map((d) => [`${d.method} ${d.url.replace(/:(\w+)/g, '{$1}')}`, d.roles]));
+    for (const r of ROUTES) expect(declared.get(`${r.method} ${r.path}`), `${r.method} ${r.path}`).toEqual(r.roles);
   });
 
   describe.each(ROUTES.filter((r) => r.roles !== 'public'))('$method $path', (r) => {
@@ -153,9 +158,10 @@ describe('REST access control, every route', () => {
       const cam = await as('institution_admin', 'PUT', '/api/cameras/cam-only-b', { name: 'mine now', roomId: null, expectedFps: 5 });
       expect(cam.statusCode).toBe(404);
       expect((await th.store.listCameras({ kind: 'institution', institutionId: b.institutionId })).find((c) => c.id === 'cam-only-b')?.name).toBe('cam-only-b');
+      // B's edge id names a new edge in A's own namespace; B's edge is untouched.
       const edge = await as('institution_admin', 'POST', '/api/edges', { id: b.edgeId });
-      expect(edge.statusCode).toBe(409);
-      expect(edge.json().error.code).toBe('CONFLICT');
+      expect(edge.statusCode).toBe(200);
+      expect(edge.json()).toMatchObject({ id: `${a.institutionId}.${b.edgeId}`, rotated: false });
       expect((await th.store.getEdge(b.edgeId))?.institutionId).toBe(b.institutionId);
     });
 
@@ -167,13 +173,18 @@ describe('REST access control, every route', () => {
       expect(cam.statusCode).toBe(400);
     });
 
-    it('admins create only supervisors and admins, of their own institution; usernames are unique', async () => {
+    it('admins create only supervisors and admins, of their own institution; login names are unique within it', async () => {
       expect((await as('institution_admin', 'POST', '/api/users', { username: 'reg-x', displayName: 'x', role: 'regulator' })).statusCode).toBe(400);
       expect((await as('institution_admin', 'POST', '/api/users', { username: 'sup-x', displayName: 'x', role: 'supervisor', institutionId: b.institutionId })).statusCode).toBe(400);
       expect((await as('institution_admin', 'POST', '/api/users', { username: 'sup-short', displayName: 'x', role: 'supervisor', password: 'short' })).statusCode).toBe(400);
+      // B's user name makes a user of A's namespace (no 409 that would say B has it)…
+      const mine = await as('institution_admin', 'POST', '/api/users', { username: b.users.supervisor.username, displayName: 'x', role: 'supervisor' });
+      expect(mine.json()).toMatchObject({ user: { username: `${b.users.supervisor.username}@${a.institutionId}`, institutionId: a.institutionId } });
+      // …and only A's own names answer 409.
       const dup = await as('institution_admin', 'POST', '/api/users', { username: b.users.supervisor.username, displayName: 'x', role: 'supervisor' });
       expect(dup.statusCode).toBe(409);
       expect(dup.json().error.code).toBe('CONFLICT');
+      expect((await as('institution_admin', 'POST', '/api/users', { username: 'x@other-inst', displayName: 'x', role: 'supervisor' })).statusCode).toBe(400);
     });
 
     it('a regulator registers institutions of its region only', async () => {

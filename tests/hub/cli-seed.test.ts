@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import mqtt from 'mqtt';
-import { topics } from '../../protocol/index.ts';
+import { edgeClientId, topics } from '../../protocol/index.ts';
 import { verifyPassword } from '../../hub/auth/passwords.ts';
 import { parseHubArgs, run, startHub, UsageError } from '../../hub/cli.ts';
 import { parseHubConfig } from '../../hub/config.ts';
@@ -149,7 +149,7 @@ describe('startHub (the npm start path)', () => {
         body: JSON.stringify({ username: 'supervisor', password: demo!.users.supervisor }),
       });
       const { token } = (await login.json()) as { token: string };
-      const edge = await mqtt.connectAsync(hub.mqttUrl, { username: demo!.edge.id, password: demo!.edge.password, reconnectPeriod: 0 });
+      const edge = await mqtt.connectAsync(hub.mqttUrl, { clientId: edgeClientId(demo!.edge.id), username: demo!.edge.id, password: demo!.edge.password, reconnectPeriod: 0 });
       const ev = incidentEvent({ institutionId: 'demo', edgeId: 'demo-edge', cameraId: 'cam-1' });
       await edge.publishAsync(topics.incident('demo', 'demo-edge'), JSON.stringify(ev), { qos: 1 });
       await edge.endAsync();

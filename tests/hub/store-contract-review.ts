@@ -4,6 +4,8 @@ import type { GetStore } from './store-contract.ts';
 import { ALL, event, inst, region } from './store-fixtures.ts';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 1, 2, 3, 0xff, 0xd9]);
+const EDGE_A = { institutionId: 'inst-a', edgeId: 'edge-a' };
+const EDGE_B = { institutionId: 'inst-b', edgeId: 'edge-b' };
 
 export function reviewContract(get: GetStore): void {
   it('keeps the first acknowledgement', async () => {
@@ -83,45 +85,80 @@ export function reviewContract(get: GetStore): void {
     expect(d?.timeline[0]?.detail).toMatchObject({ seq: 0, severity: 'warning', evidence: { confidence: 0.8 } });
   });
 
-  it('stores snapshots only for the owning institution, and serves them scoped', async () => {
+  it('stores snapshots only from the edge that owns the incident, and serves them scoped', async () => {
     const { store } = get();
     await store.applyIncidentEvent(event('open', 0));
-    expect(await store.putSnapshot('inst-b', 'inc-1', JPEG)).toBe(false);
-    expect(await store.putSnapshot('inst-a', 'missing', JPEG)).toBe(false);
+    expect(await store.putSnapshot(EDGE_B, 'inc-1', JPEG)).toBe('unknown');
+    expect(await store.putSnapshot(EDGE_A, 'missing', JPEG)).toBe('unknown');
+    // A sibling edge of the same institution cannot write another edge's snapshot.
+    expect(await store.putSnapshot({ institutionId: 'inst-a', edgeId: 'edge-a2' }, 'inc-1', JPEG)).toBe('not_owner');
     expect(await store.getSnapshot(ALL, 'inc-1')).toBeNull();
-    expect(await store.putSnapshot('inst-a', 'inc-1', JPEG)).toBe(true);
+    expect(await store.putSnapshot(EDGE_A, 'inc-1', JPEG)).toBe('stored');
+    expect(await store.putSnapshot(EDGE_A, 'inc-1', JPEG)).toBe('duplicate');
     expect((await store.getIncident(ALL, 'inc-1'))?.hasSnapshot).toBe(true);
     expect(await store.getSnapshot(inst('inst-a'), 'inc-1')).toEqual(JPEG);
     expect(await store.getSnapshot(region('dist-1'), 'inc-1')).toEqual(JPEG);
     expect(await store.getSnapshot(inst('inst-b'), 'inc-1')).toBeNull();
     expect(await store.getSnapshot(region('dist-2'), 'inc-1')).toBeNull();
     const newer = Buffer.concat([JPEG, JPEG]);
-    expect(await store.putSnapshot('inst-a', 'inc-1', newer)).toBe(true);
+    expect(await store.putSnapshot(EDGE_A, 'inc-1', newer)).toBe('stored');
     expect(await store.getSnapshot(ALL, 'inc-1')).toEqual(newer);
   });
 
-  it('purges ended incidents before the cut-off but never legal holds', async () => {
+  it('freezes an incident on legal hold: the edge ends it but cannot rewrite it or its snapshot', async () => {
     const { store } = get();
-    const old = { startedAt: '2026-08-01T00:00:00Z', at: '2026-08-01T00:00:00Z' };
-    for (const id of ['gone', 'held', 'still-active', 'closed-only', 'recent']) {
-      await store.applyIncidentEvent(event('open', 0, { id, ...old }));
+    await store.applyIncidentEvent(event('open', 0, { message: 'child fell', evidence: { confidence: 0.9 } }));
+    await store.putSnapshot(EDGE_A, 'inc-1', JPEG);
+    await store.setLegalHold(ALL, 'inc-1', true, 'admin', '2026-11-20T02:10:00Z');
+    const rewrite = await store.applyIncidentEvent(event('update', 1, { message: 'nothing happened', severity: 'info', evidence: { confidence: 0.1 } }));
+    expect(rewrite).toMatchObject({ outcome: 'applied', refused: ['severity', 'message', 'evidence'] });
+    expect(await store.putSnapshot(EDGE_A, 'inc-1', Buffer.concat([JPEG, JPEG]))).toBe('held');
+    const ended = await store.applyIncidentEvent(event('resolved', 2, { message: 'child fell', evidence: { confidence: 0.9 } }));
+    expect(ended).toMatchObject({ outcome: 'applied' });
+    expect(ended.outcome === 'applied' && ended.refused).toBeFalsy();
+    const d = await store.getIncident(ALL, 'inc-1');
+    expect(d).toMatchObject({ message: 'child fell', severity: 'warning', evidence: { confidence: 0.9 }, active: false, seq: 2, legalHold: true });
+    expect(await store.getSnapshot(ALL, 'inc-1')).toEqual(JPEG);
+    // The refused update stays visible in the timeline, marked.
+    expect(d?.timeline.find((t) => t.detail?.['seq'] === 1)?.detail).toMatchObject({ message: 'nothing happened', refused: ['severity', 'message', 'evidence'] });
+    // Released, the edge's updates apply again.
+    await store.setLegalHold(ALL, 'inc-1', false, 'admin', '2026-11-20T02:20:00Z');
+    await store.applyIncidentEvent(event('update', 3, { message: 'reviewed' }));
+    expect((await store.getIncident(ALL, 'inc-1'))?.message).toBe('reviewed');
+  });
+
+  it('purges by the hub clock: incidents idle since before the cut-off, never legal holds, whatever the edge times', async () => {
+    const { store } = get();
+    const hub = (iso: string) => iso;
+    const aug = hub('2026-08-01T00:00:00.000Z');
+    const edgeTimes = { startedAt: '2026-08-01T00:00:00Z', at: '2026-08-01T00:00:00Z' };
+    for (const id of ['gone', 'held', 'never-ended', 'closed-only', 'recent']) {
+      await store.applyIncidentEvent(event('open', 0, { id, ...edgeTimes }), aug);
     }
-    await store.applyIncidentEvent(event('resolved', 1, { id: 'gone', ...old, at: '2026-08-01T00:05:00Z' }));
-    await store.applyIncidentEvent(event('resolved', 1, { id: 'held', ...old, at: '2026-08-01T00:05:00Z' }));
-    await store.applyIncidentEvent(event('resolved', 1, { id: 'recent', ...old, at: '2026-11-01T00:00:00Z' }));
+    await store.applyIncidentEvent(event('resolved', 1, { id: 'gone', ...edgeTimes, at: '2026-08-01T00:05:00Z' }), aug);
+    await store.applyIncidentEvent(event('resolved', 1, { id: 'held', ...edgeTimes, at: '2026-08-01T00:05:00Z' }), aug);
+    // An edge clock in 2099 does not keep it; one in 2000 does not purge it early.
+    await store.applyIncidentEvent(event('open', 0, { id: 'far-future', startedAt: '2099-01-01T00:00:00Z', at: '2099-01-01T00:00:00Z' }), aug);
+    await store.applyIncidentEvent(event('resolved', 1, { id: 'far-future', startedAt: '2099-01-01T00:00:00Z', at: '2099-01-02T00:00:00Z' }), aug);
+    await store.applyIncidentEvent(event('open', 0, { id: 'far-past', startedAt: '2000-01-01T00:00:00Z', at: '2000-01-01T00:00:00Z' }), hub('2026-11-01T00:00:00.000Z'));
+    await store.applyIncidentEvent(event('resolved', 1, { id: 'recent', ...edgeTimes }), hub('2026-11-01T00:00:00.000Z'));
     await store.close(ALL, 'closed-only', 'admin', '2026-08-02T00:00:00Z', 'false_alarm', '');
     await store.setLegalHold(ALL, 'held', true, 'admin', '2026-08-03T00:00:00Z');
-    expect(await store.putSnapshot('inst-a', 'gone', JPEG)).toBe(true);
+    expect(await store.putSnapshot(EDGE_A, 'gone', JPEG)).toBe('stored');
 
-    expect(await store.purgeIncidents('2026-09-01T00:00:00Z')).toBe(2);
+    const purged = await store.purgeIncidents('2026-09-01T00:00:00Z');
+    expect(purged.map((p) => p.id).sort()).toEqual(['closed-only', 'far-future', 'gone', 'never-ended']);
+    expect(purged.every((p) => p.institutionId === 'inst-a')).toBe(true);
     const left = (await store.listIncidents(ALL, { limit: 50, offset: 0 })).items.map((i) => i.id).sort();
-    expect(left).toEqual(['held', 'recent', 'still-active']);
+    expect(left).toEqual(['far-past', 'held', 'recent']);
     expect(await store.getSnapshot(ALL, 'gone')).toBeNull();
     expect(await store.getIncident(ALL, 'gone')).toBeNull();
     // Retention forgets the id: a very late redelivery comes back as a new incident.
-    expect((await store.applyIncidentEvent(event('update', 1, { id: 'gone', ...old }))).outcome).toBe('applied');
+    expect((await store.applyIncidentEvent(event('update', 1, { id: 'gone', ...edgeTimes }))).outcome).toBe('applied');
 
+    // Releasing the hold is activity too: it is purged a retention period after that.
     await store.setLegalHold(ALL, 'held', false, 'admin', '2026-11-10T00:00:00Z');
-    expect(await store.purgeIncidents('2026-09-01T00:00:00Z')).toBe(1);
+    expect(await store.purgeIncidents('2026-09-01T00:00:00Z')).toEqual([]);
+    expect((await store.purgeIncidents('2026-11-11T00:00:00Z')).map((p) => p.id)).toContain('held');
   });
 }

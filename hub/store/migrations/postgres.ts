@@ -187,8 +187,23 @@ ALTER TABLE cameras ADD COLUMN configured_fps double precision;
   },
   {
     version: 4,
+    name: 'retention by hub time',
+    // When the hub last saw anything happen to an incident (an edge event received, a
+    // person's action), by the hub's clock: retention counts from it, so an edge clock
+    // set to 2099 or 2000 can neither keep an incident forever nor have it purged at once.
+    // Existing rows start from their latest stored time, never later than now.
+    sql: `
+ALTER TABLE incidents ADD COLUMN last_activity_at text;
+UPDATE incidents SET last_activity_at = LEAST(COALESCE(closed_at, resolved_at, updated_at),
+  to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'));
+ALTER TABLE incidents ALTER COLUMN last_activity_at SET NOT NULL;
+CREATE INDEX incidents_retention ON incidents (legal_hold, last_activity_at);
+`,
+  },
+  {
+    version: 5,
     name: 'time zones, regions, demo data, incident rooms, alarms',
-    // As sqlite.ts version 4 (the same '' for an alarm's missing edge or camera, so both
+    // As sqlite.ts version 5 (the same '' for an alarm's missing edge or camera, so both
     // backends share one SQL layer).
     sql: `
 ALTER TABLE institutions ADD COLUMN time_zone text NOT NULL DEFAULT 'Asia/Shanghai';

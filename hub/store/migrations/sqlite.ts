@@ -180,6 +180,19 @@ ALTER TABLE cameras ADD COLUMN configured_fps REAL;
   },
   {
     version: 4,
+    name: 'retention by hub time',
+    // When the hub last saw anything happen to an incident (an edge event received, a
+    // person's action), by the hub's clock: retention counts from it, so an edge clock
+    // set to 2099 or 2000 can neither keep an incident forever nor have it purged at once.
+    // Existing rows start from their latest stored time, never later than now.
+    sql: `
+ALTER TABLE incidents ADD COLUMN last_activity_at TEXT;
+UPDATE incidents SET last_activity_at = MIN(COALESCE(closed_at, resolved_at, updated_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+CREATE INDEX incidents_retention ON incidents (legal_hold, last_activity_at);
+`,
+  },
+  {
+    version: 5,
     name: 'time zones, regions, demo data, incident rooms, alarms',
     // Each institution's days follow its own time zone; towns and districts get display
     // names; seeded demonstration rows are marked. An incident keeps the hub's room it

@@ -30,9 +30,18 @@ function fieldsInScope(scope: Scope, i: InstitutionInput): boolean {
 export async function registerInstitution(db: SqlDb, scope: Scope, i: InstitutionInput): Promise<InstitutionRegistration> {
   return db.tx(async (q) => {
     if (!fieldsInScope(scope, i)) return 'out_of_scope';
-    const exists = (await q.get('SELECT 1 AS one FROM institutions WHERE id = ?', [i.id])) !== undefined;
+    const existing = await q.get<{ district_id: string }>('SELECT district_id FROM institutions WHERE id = ?', [i.id]);
+    const exists = existing !== undefined;
     // An institution of another region cannot be pulled into this one by re-registering it.
     if (exists && !(await institutionInScope(q, scope, i.id))) return 'out_of_scope';
+    if (scope.kind !== 'all') {
+      // Nor pushed out into another district (where that district's regulator would see
+      // it): a regulator never changes an institution's district…
+      if (existing && existing.district_id !== i.districtId) return 'out_of_scope';
+      // …and a town lies in one district, so a town regulator cannot file one elsewhere.
+      const elsewhere = await q.get('SELECT 1 AS one FROM institutions WHERE town_id = ? AND district_id <> ? AND id <> ?', [i.townId, i.districtId, i.id]);
+      if (elsewhere) return 'out_of_scope';
+    }
     await upsertInstitution(q, i);
     return exists ? 'updated' : 'created';
   });

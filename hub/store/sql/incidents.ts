@@ -1,7 +1,7 @@
 /** People's side of incidents (review, legal hold), reading, snapshots and retention. */
 import type { IncidentDetail, IncidentView, Outcome, TimelineEntry } from '../../../protocol/index.ts';
 import { StoreError } from '../errors.ts';
-import type { IncidentFilter, NewAlarm, Scope } from '../types.ts';
+import type { IncidentFilter, NewAlarm, PurgedIncident, Scope, SnapshotPut } from '../types.ts';
 import type { SqlDb, SqlExecutor, SqlParam } from './executor.ts';
 import { scopeSql } from './scope.ts';
 import { NONE, bool, fromJson, fromJsonOrNull, isoTime, toIncident, type IncidentRow } from './rows.ts';
@@ -92,9 +92,9 @@ export async function acknowledge(db: SqlDb, scope: Scope, id: string, by: strin
   const s = scopeSql(scope, 'institution_id');
   return db.tx(async (q) => {
     const row = await q.get<IncidentRow>(
-      `UPDATE incidents SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?
+      `UPDATE incidents SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, last_activity_at = ?
        WHERE id = ? AND status = 'new' AND ${s.sql} RETURNING *`,
-      [t, by, id, ...s.params],
+      [t, by, t, id, ...s.params],
     );
     if (!row) {
       const cur = await getRow(q, scope, id);
@@ -120,9 +120,9 @@ export async function close(
   return db.tx(async (q) => {
     const row = await q.get<IncidentRow>(
       `UPDATE incidents SET status = 'closed', closed_at = ?, closed_by = ?, outcome = ?, note = ?,
-         acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?)
+         acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?), last_activity_at = ?
        WHERE id = ? AND status <> 'closed' AND ${s.sql} RETURNING *`,
-      [t, by, outcome, note, t, by, id, ...s.params],
+      [t, by, outcome, note, t, by, t, id, ...s.params],
     );
     if (!row) {
       const cur = await getRow(q, scope, id);
@@ -145,8 +145,8 @@ export async function setLegalHold(
   const s = scopeSql(scope, 'institution_id');
   return db.tx(async (q) => {
     const row = await q.get<IncidentRow>(
-      `UPDATE incidents SET legal_hold = ? WHERE id = ? AND ${s.sql} RETURNING *`,
-      [hold, id, ...s.params],
+      `UPDATE incidents SET legal_hold = ?, last_activity_at = ? WHERE id = ? AND ${s.sql} RETURNING *`,
+      [hold, t, id, ...s.params],
     );
     if (!row) return null;
     await addAction(q, id, 'legal_hold', t, by, { hold });
@@ -169,9 +169,9 @@ export async function raiseAlarm(db: SqlDb, scope: Scope, a: NewAlarm): Promise<
     }
     const row = await q.get<IncidentRow>(
       `INSERT INTO incidents (id, institution_id, edge_id, camera_id, zone_id, zone_name, room_id, raised_by, kind, severity,
-         message, active, status, seq, started_at, updated_at, resolved_at, evidence)
-       VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, 'alarm', 'critical', ?, ?, 'new', 0, ?, ?, ?, ?) RETURNING *`,
-      [a.id, a.institutionId, NONE, NONE, a.roomId, a.by, a.note || null, false, t, t, t, JSON.stringify({})],
+         message, active, status, seq, started_at, updated_at, resolved_at, evidence, last_activity_at)
+       VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, 'alarm', 'critical', ?, ?, 'new', 0, ?, ?, ?, ?, ?) RETURNING *`,
+      [a.id, a.institutionId, NONE, NONE, a.roomId, a.by, a.note || null, false, t, t, t, JSON.stringify({}), t],
     );
     if (!row) throw new Error(`insert of alarm ${a.id} returned no row`);
     await addAction(q, a.id, 'raised', t, a.by, a.note ? { note: a.note } : null);
@@ -179,20 +179,35 @@ export async function raiseAlarm(db: SqlDb, scope: Scope, a: NewAlarm): Promise<
   });
 }
 
-/** False when the incident is unknown or belongs to another institution. */
-export async function putSnapshot(db: SqlDb, institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean> {
+/**
+ * Machine path: the JPEG of an incident, from the edge that raised it. Another edge's
+ * incident (even of the same institution) is `not_owner`; on legal hold the first snapshot
+ * is taken but a stored one is never replaced (`held`); the same bytes again are `duplicate`.
+ */
+export async function putSnapshot(
+  db: SqlDb,
+  edge: { institutionId: string; edgeId: string },
+  incidentId: string,
+  jpeg: Buffer,
+): Promise<SnapshotPut> {
   return db.tx(async (q) => {
-    const changed = await q.run('UPDATE incidents SET has_snapshot = TRUE WHERE id = ? AND institution_id = ?', [
-      incidentId,
-      institutionId,
-    ]);
-    if (changed === 0) return false;
+    await q.lockKey(`incident:${incidentId}`);
+    const cur = await q.get<{ edge_id: string; legal_hold: unknown; jpeg: Buffer | null }>(
+      `SELECT i.edge_id, i.legal_hold, s.jpeg FROM incidents i LEFT JOIN snapshots s ON s.incident_id = i.id
+       WHERE i.id = ? AND i.institution_id = ?`,
+      [incidentId, edge.institutionId],
+    );
+    if (!cur) return 'unknown';
+    if (cur.edge_id !== edge.edgeId) return 'not_owner';
+    if (cur.jpeg !== null && Buffer.from(cur.jpeg).equals(jpeg)) return 'duplicate';
+    if (cur.jpeg !== null && bool(cur.legal_hold)) return 'held';
+    await q.run('UPDATE incidents SET has_snapshot = TRUE WHERE id = ?', [incidentId]);
     await q.run(
       `INSERT INTO snapshots (incident_id, jpeg, stored_at) VALUES (?, ?, ?)
        ON CONFLICT (incident_id) DO UPDATE SET jpeg = excluded.jpeg, stored_at = excluded.stored_at`,
       [incidentId, jpeg, new Date().toISOString()],
     );
-    return true;
+    return 'stored';
   });
 }
 
@@ -206,12 +221,15 @@ export async function getSnapshot(db: SqlExecutor, scope: Scope, incidentId: str
 }
 
 /**
- * Retention: an incident ended when the edge resolved it or a person closed it; ended
- * before `before` and not on legal hold → deleted with its timeline and snapshot.
- * Incidents that never ended stay until someone looks at them.
+ * Retention by the hub's clock: incidents nothing happened to since before `before` (no
+ * edge event received, no person's action) and not on legal hold are deleted with their
+ * timeline and snapshot. Edge-supplied times play no part, so a wrong edge clock can
+ * neither keep an incident forever nor have it purged early.
  */
-export async function purgeIncidents(db: SqlExecutor, before: string): Promise<number> {
-  return db.run('DELETE FROM incidents WHERE legal_hold = FALSE AND COALESCE(resolved_at, closed_at) < ?', [
-    isoTime(before),
-  ]);
+export async function purgeIncidents(db: SqlExecutor, before: string): Promise<PurgedIncident[]> {
+  const rows = await db.all<{ id: string; institution_id: string }>(
+    'DELETE FROM incidents WHERE legal_hold = FALSE AND last_activity_at < ? RETURNING id, institution_id',
+    [isoTime(before)],
+  );
+  return rows.map((r) => ({ id: r.id, institutionId: r.institution_id }));
 }

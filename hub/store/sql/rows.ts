@@ -171,7 +171,7 @@ export interface IncidentRow {
   evidence: unknown;
 }
 
-/** '' stands for "none" in the NOT NULL edge and camera columns (an alarm a person raised; migration 4). */
+/** '' stands for "none" in the NOT NULL edge and camera columns (an alarm a person raised; migration 5). */
 export const NONE = '';
 const orNull = (v: string): string | null => (v === NONE ? null : v);
 

@@ -30,7 +30,9 @@ import type {
   InstitutionRegistration,
   NewAlarm,
   NewUser,
+  PurgedIncident,
   Scope,
+  SnapshotPut,
   Store,
   StoredUser,
 } from '../types.ts';
@@ -130,8 +132,8 @@ export class SqlStore implements Store {
     return users.deleteSession(this.#db, tokenHash);
   }
 
-  applyIncidentEvent(ev: IncidentEvent): Promise<ApplyResult> {
-    return applyIncidentEvent(this.#db, ev);
+  applyIncidentEvent(ev: IncidentEvent, receivedAt?: string): Promise<ApplyResult> {
+    return applyIncidentEvent(this.#db, ev, receivedAt);
   }
   listIncidents(scope: Scope, f: IncidentFilter): Promise<{ items: IncidentView[]; total: number }> {
     return inc.listIncidents(this.#db, scope, f);
@@ -148,13 +150,13 @@ export class SqlStore implements Store {
   raiseAlarm(scope: Scope, a: NewAlarm): Promise<IncidentView | null> {
     return inc.raiseAlarm(this.#db, scope, a);
   }
-  putSnapshot(institutionId: string, incidentId: string, jpeg: Buffer): Promise<boolean> {
-    return inc.putSnapshot(this.#db, institutionId, incidentId, jpeg);
+  putSnapshot(edge: { institutionId: string; edgeId: string }, incidentId: string, jpeg: Buffer): Promise<SnapshotPut> {
+    return inc.putSnapshot(this.#db, edge, incidentId, jpeg);
   }
   getSnapshot(scope: Scope, incidentId: string): Promise<Buffer | null> {
     return inc.getSnapshot(this.#db, scope, incidentId);
   }
-  purgeIncidents(before: string): Promise<number> {
+  purgeIncidents(before: string): Promise<PurgedIncident[]> {
     return inc.purgeIncidents(this.#db, before);
   }
 
