@@ -9,6 +9,7 @@ import { createStore } from '../../hub/store/index.ts';
 import { withPgClient } from './pg-admin.ts';
 import { postgresMigrations } from '../../hub/store/migrations/postgres.ts';
 import { describeStoreContract } from './store-contract.ts';
+import { expectUpgradedFromVersion3, version3Database } from './store-upgrade.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url) console.warn('store-postgres: DATABASE_URL is not set; skipping the PostgreSQL store contract');
@@ -54,6 +55,28 @@ describe.skipIf(!url)('postgres store', () => {
       async (c) => (await c.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows,
     );
     expect(rows).toEqual(postgresMigrations.map((m) => ({ version: m.version })));
+  });
+
+  it('upgrades a version-3 database with incidents through migrations 4 (hub clock) and 5 (zones, rooms)', async () => {
+    const schema = await freshSchema();
+    await withAdmin(async (c) => {
+      await c.query(`SET search_path = ${schema}`);
+      await c.query(version3Database(postgresMigrations, (b) => (b ? 'TRUE' : 'FALSE')));
+    });
+    const store = await createStore({ url, schema });
+    const rows = await withAdmin(async (c) => (await c.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows);
+    await expectUpgradedFromVersion3(store, rows.map((r) => Number(r.version)));
+    await store.close();
+  });
+
+  it('refuses a database whose recorded migration has another name (a build with other numbering)', async () => {
+    const schema = await freshSchema();
+    await withAdmin(async (c) => {
+      await c.query(`SET search_path = ${schema}`);
+      await c.query(version3Database(postgresMigrations, (b) => (b ? 'TRUE' : 'FALSE')));
+      await c.query(`INSERT INTO schema_migrations VALUES (4, 'time zones, regions, demo data, incident rooms, alarms', '2026-12-01T00:00:00.000Z')`);
+    });
+    await expect(createStore({ url, schema })).rejects.toThrow(/records migration 4 as 'time zones, regions, demo data, incident rooms, alarms'/);
   });
 
   it('rejects TRUNCATE of the audit log', async () => {

@@ -7,6 +7,7 @@ import { createStore } from '../../hub/store/index.ts';
 import { sqliteMigrations } from '../../hub/store/migrations/sqlite.ts';
 import { createSqliteStore } from '../../hub/store/sqlite.ts';
 import { describeStoreContract } from './store-contract.ts';
+import { expectUpgradedFromVersion3, version3Database } from './store-upgrade.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'anyu-store-'));
 let files = 0;
@@ -80,6 +81,35 @@ describe('sqlite specifics', () => {
       },
     ]);
     await store.close();
+  });
+
+  it('upgrades a version-3 database with incidents through migrations 4 (hub clock) and 5 (zones, rooms)', async () => {
+    const path = join(dir, 'v3.db');
+    const v3 = new Database(path);
+    v3.exec(version3Database(sqliteMigrations, (b) => (b ? '1' : '0')));
+    v3.close();
+    const store = await createStore({ sqlitePath: path });
+    const raw = new Database(path, { readonly: true });
+    const versions = raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
+    raw.close();
+    await expectUpgradedFromVersion3(store, versions.map((r) => r.version));
+    await store.close();
+  });
+
+  it('refuses a database whose recorded migration has another name (a build with other numbering), changing nothing', async () => {
+    const path = join(dir, 'other-build.db');
+    const db = new Database(path);
+    db.exec(version3Database(sqliteMigrations, (b) => (b ? '1' : '0')));
+    db.exec(`INSERT INTO schema_migrations VALUES (4, 'time zones, regions, demo data, incident rooms, alarms', '2026-12-01T00:00:00.000Z')`);
+    db.close();
+    await expect(createStore({ sqlitePath: path })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/records migration 4 as 'time zones, regions, demo data, incident rooms, alarms', but this hub's migration 4 is 'retention by hub time'/),
+    });
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 4 });
+    expect((raw.prepare('PRAGMA table_info(incidents)').all() as { name: string }[]).map((c) => c.name)).not.toContain('last_activity_at');
+    raw.close();
   });
 
   it('explains bad database URLs', async () => {
