@@ -1,4 +1,7 @@
-/** `/api/incidents/*`: list, CSV export, detail, ack, close, legal hold, snapshot. */
+/**
+ * `/api/incidents/*`: list, CSV export, detail, ack, close, legal hold, snapshot; `/api/alarms`.
+ * A regulator reads incidents without people's data (regulator-view.ts).
+ */
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -17,6 +20,7 @@ import {
 import { HubError } from '../errors.ts';
 import type { IncidentFilter } from '../store/types.ts';
 import { currentUser, requireRole, scopeOf } from './access.ts';
+import { incidentFor, regulatorDetail } from './regulator-view.ts';
 
 const IdParams = z.object({ id: Id });
 const LegalHoldBody = z.object({ hold: z.boolean() });
@@ -62,9 +66,10 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: all,
     schema: { tags: ['incidents'], querystring: IncidentQuery, response: { 200: IncidentPage, 400: ErrorBody, 401: ErrorBody } },
   }, async (request) => {
+    const user = currentUser(request);
     const filter = toFilter(request.query);
-    const page = await store.listIncidents(scopeOf(currentUser(request)), filter);
-    return { items: page.items, total: page.total, limit: filter.limit, offset: filter.offset };
+    const page = await store.listIncidents(scopeOf(user), filter);
+    return { items: page.items.map((i) => incidentFor(user, i)), total: page.total, limit: filter.limit, offset: filter.offset };
   });
 
   app.get('/incidents/export.csv', {
@@ -81,7 +86,7 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     const rows: IncidentView[] = [];
     for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += EXPORT_PAGE) {
       const page = await store.listIncidents(scope, { ...filter, offset });
-      rows.push(...page.items);
+      rows.push(...page.items.map((i) => incidentFor(user, i)));
       if (page.items.length < EXPORT_PAGE) break;
     }
     await actions.audit(user, 'incident.export', 'export:incidents', user.institutionId, { rows: rows.length, query: request.query });
@@ -104,9 +109,10 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: all,
     schema: { tags: ['incidents'], params: IdParams, response: { 200: IncidentDetail, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody } },
   }, async (request) => {
-    const detail = await store.getIncident(scopeOf(currentUser(request)), request.params.id);
+    const user = currentUser(request);
+    const detail = await store.getIncident(scopeOf(user), request.params.id);
     if (!detail) throw new HubError('NOT_FOUND', `incident ${request.params.id} not found`);
-    return detail;
+    return user.role === 'regulator' ? regulatorDetail(detail) : detail;
   });
 
   app.post('/incidents/:id/ack', {

@@ -3,6 +3,7 @@
  * generics of protocol/live.ts; every client → server payload is validated at runtime
  * and answered `{ data } | { error }`. A supervisor or admin joins the room of their
  * institution, a regulator the room of their region; `camera:watch` adds a camera room.
+ * Regulators' rooms get incidents without people's data (api/regulator-view.ts).
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
@@ -22,10 +23,16 @@ import {
 } from '../../protocol/index.ts';
 import type { IncidentActions } from '../actions.ts';
 import { scopeOf, tokenFrom, userForToken } from '../api/access.ts';
+import { regulatorView } from '../api/regulator-view.ts';
 import { HubError, toErrorResponse } from '../errors.ts';
 import { originAllowed, requestHost } from '../web/security.ts';
 import type { HubMetrics } from '../metrics.ts';
 import type { Store } from '../store/types.ts';
+
+interface Targets {
+  own: string[];
+  regions: string[];
+}
 
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -91,21 +98,21 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
   // every few seconds (ids from an external broker may belong to no known institution).
   let regions = new Map<string, Pick<InstitutionView, 'townId' | 'districtId'>>();
   let lastLoad = 0;
-  const roomsFor = async (institutionId: string, cameraId?: string): Promise<string[]> => {
+  /** The institution's own rooms (its people), and the rooms of its town and district (regulators). */
+  const roomsFor = async (institutionId: string, cameraId?: string): Promise<Targets> => {
     if (!regions.has(institutionId) && Date.now() - lastLoad > 5_000) {
       lastLoad = Date.now();
       const list = await store.listInstitutions({ kind: 'all' });
       regions = new Map(list.map((i) => [i.id, { townId: i.townId, districtId: i.districtId }]));
     }
     const r = regions.get(institutionId);
-    const out = [rooms.institution(institutionId)];
-    if (cameraId) out.push(rooms.camera(institutionId, cameraId));
-    if (r) out.push(rooms.region(r.townId), rooms.region(r.districtId));
-    return out;
+    const own = [rooms.institution(institutionId)];
+    if (cameraId) own.push(rooms.camera(institutionId, cameraId));
+    return { own, regions: r ? [rooms.region(r.townId), rooms.region(r.districtId)] : [] };
   };
   // Pushes leave in the order they were made even when one waits for a reload.
   let queue: Promise<void> = Promise.resolve();
-  const push = (what: string, institutionId: string, cameraId: string | undefined, emit: (targets: string[]) => void) => {
+  const push = (what: string, institutionId: string, cameraId: string | undefined, emit: (targets: Targets) => void) => {
     queue = queue
       .then(() => roomsFor(institutionId, cameraId))
       .then(emit, (err: unknown) => log.error({ err, what }, 'live push failed'));
@@ -165,10 +172,14 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
   return {
     io,
     pushIncident(view) {
-      push('incident', view.institutionId, view.cameraId ?? undefined, (targets) => io.to(targets).emit('incident', view));
+      push('incident', view.institutionId, view.cameraId ?? undefined, (targets) => {
+        io.to(targets.own).emit('incident', view);
+        // Regulators' rooms get what a regulator may read (no people's data, api/regulator-view.ts).
+        if (targets.regions.length > 0) io.to(targets.regions).emit('incident', regulatorView(view));
+      });
     },
     pushStatus(status) {
-      push('edge:status', status.institutionId, undefined, (targets) => io.to(targets).emit('edge:status', status));
+      push('edge:status', status.institutionId, undefined, (targets) => io.to([...targets.own, ...targets.regions]).emit('edge:status', status));
     },
     invalidateInstitutions() {
       lastLoad = 0;
