@@ -1,15 +1,15 @@
 /**
  * The regulator's district port beside the coverage report: display names of towns and
  * districts, and the coverage of a period as CSV (one row per institution, in the
- * reader's language; audited like every export).
+ * reader's language, formulas escaped; audited like every export).
  */
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CoverageQuery, ErrorBody, RegionView, type CoverageInstitution, type GapReason, type RatingLevel } from '../../protocol/index.ts';
 import { HubError } from '../errors.ts';
 import { checkRange } from './catalog-routes.ts';
 import { currentUser, requireRole, scopeOf } from './access.ts';
+import { sendCsv } from './csv.ts';
 
 const CsvLang = z.enum(['zh-CN', 'en']).default('zh-CN');
 const ExportQuery = CoverageQuery.extend({ lang: CsvLang });
@@ -85,10 +85,6 @@ export const districtRoutes: FastifyPluginAsyncZod = async (app) => {
       i.demo ? words.yes : words.no,
     ]);
     await actions.audit(user, 'coverage.export', 'export:coverage', user.institutionId, { rows: rows.length, query: request.query });
-    const csv = stringify(rows, { bom: true, header: true, columns: [...words.columns] });
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="anyu-coverage-${query.from}-${query.to}.csv"`)
-      .send(csv);
+    return sendCsv(reply, `anyu-coverage-${query.from}-${query.to}.csv`, words.columns, rows);
   });
 };

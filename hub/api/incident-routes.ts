@@ -2,7 +2,6 @@
  * `/api/incidents/*`: list, CSV export, detail, ack, close, legal hold, snapshot; `/api/alarms`.
  * A regulator reads incidents without people's data (regulator-view.ts).
  */
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
@@ -20,6 +19,7 @@ import {
 import { HubError } from '../errors.ts';
 import type { IncidentFilter } from '../store/types.ts';
 import { currentUser, requireRole, scopeOf } from './access.ts';
+import { sendCsv } from './csv.ts';
 import { incidentFor, regulatorDetail } from './regulator-view.ts';
 
 const IdParams = z.object({ id: Id });
@@ -90,19 +90,7 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
       if (page.items.length < EXPORT_PAGE) break;
     }
     await actions.audit(user, 'incident.export', 'export:incidents', user.institutionId, { rows: rows.length, query: request.query });
-    const csv = stringify(rows.map((r) => CSV_COLUMNS.map((c) => r[c])), {
-      bom: true,
-      header: true,
-      // Cells starting with = + - @ tab or CR get a leading ' (OWASP "CSV injection"):
-      // a message an edge or a note an admin wrote never runs as a spreadsheet formula.
-      escape_formulas: true,
-      columns: [...CSV_COLUMNS],
-      cast: { boolean: (v) => (v ? 'true' : 'false') },
-    });
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="anyu-incidents.csv"')
-      .send(csv);
+    return sendCsv(reply, 'anyu-incidents.csv', CSV_COLUMNS, rows.map((r) => CSV_COLUMNS.map((c) => r[c])));
   });
 
   app.get('/incidents/:id', {

@@ -71,6 +71,17 @@ describe('web boundaries', () => {
       expect((await th.store.getIncident({ kind: 'all' }, incId))?.status).toBe('new');
     });
 
+    it('refuses a one-button alarm raised from another origin (a page cannot ring every wall of the institution)', async () => {
+      const alarms = async () => (await th.store.listIncidents({ kind: 'all' }, { kinds: ['alarm'], limit: 50, offset: 0 })).total;
+      const before = await alarms();
+      const res = await th.hub.app.inject({ method: 'POST', url: '/api/alarms', headers: { cookie, host: 'hub.example', origin: 'https://evil.example' }, payload: { roomId: null, note: '' } });
+      expect(res.statusCode).toBe(403);
+      expect(await alarms()).toBe(before);
+      const same = await th.hub.app.inject({ method: 'POST', url: '/api/alarms', headers: { cookie, host: 'hub.example', origin: 'http://hub.example' }, payload: { roomId: null, note: '' } });
+      expect(same.statusCode).toBe(200);
+      expect(await alarms()).toBe(before + 1);
+    });
+
     it('accepts the same origin, and a client without Origin (scripts, Bearer)', async () => {
       const same = await th.hub.app.inject({ method: 'POST', url: `/api/incidents/${incId}/ack`, headers: { cookie, host: 'hub.example', origin: 'http://hub.example' } });
       expect(same.statusCode).toBe(200);
@@ -188,6 +199,21 @@ describe('web boundaries', () => {
       expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""open me"")"`);
       expect(line).toContain("'+cmd|");
       expect(line).not.toMatch(/,"?[=+@-][A-Za-z]/);
+    });
+
+    it('escapes spreadsheet formulas in the coverage CSV: institution and town names a regulator typed', async () => {
+      const id = rid('inst-formula');
+      await th.store.upsertInstitution({ id, name: '=HYPERLINK("http://evil.example","open me")', level: 'level2', townId: a.townId, districtId: a.districtId, registered: true });
+      await th.store.upsertRegion({ id: a.townId, kind: 'town', name: '@SUM(1+1)', nameEn: '-2+3', parentId: a.districtId, demo: false });
+      const token = await login(th, a.users.regulator);
+      for (const [lang, town] of [['zh-CN', "'@SUM(1+1)"], ['en', "'-2+3"]] as const) {
+        const res = await th.hub.app.inject({ method: 'GET', url: `/api/coverage/export.csv?from=2026-01-01&to=2026-01-07&lang=${lang}`, headers: bearer(token) });
+        expect(res.statusCode).toBe(200);
+        const line = res.body.split('\n').find((l) => l.startsWith(id))!;
+        expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""open me"")"`);
+        expect(line).toContain(town);
+        expect(line).not.toMatch(/,"?[=+@-][A-Za-z0-9(]/);
+      }
     });
 
     it('creates the SQLite database (and its WAL) readable by the hub user only', async () => {
