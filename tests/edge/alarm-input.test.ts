@@ -1,7 +1,8 @@
 /**
  * One-button alarm from an edge input: a press on the agent's local endpoint (or through
  * `anyu edge alarm`) reaches the real hub as a critical `alarm` incident through the
- * outbox; wrong tokens, unknown inputs and other methods are refused; a config that opens
+ * outbox and the embedded broker (which stores it before its PUBACK), and rings every
+ * supervisor's wall of the institution; wrong tokens, unknown inputs and other methods are refused; a config that opens
  * the endpoint beyond loopback without a token is refused.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { pressAlarm, startAlarmServer, type AlarmServer } from '../../edge/alarm
 import { run } from '../../edge/cli/edge.ts';
 import { ConfigError, parseConfig } from '../../edge/config/index.ts';
 import type { Hub } from '../../hub/app.ts';
+import { hashPassword } from '../../hub/auth/passwords.ts';
+import { collectIncidents, connectLive, type LiveSocket } from '../hub/hub-helpers.ts';
 import { EDGE_PASSWORD, INSTITUTION, edgeConfig, incidentsAt, registerEdge, startHub, waitFor } from './harness.ts';
 
 const TOKEN = 'button-daemon-secret-1';
@@ -85,6 +88,32 @@ describe('one-button alarm from an edge input', () => {
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
     const before = (await incidentsAt(hub)).filter((i) => i.kind === 'alarm').length;
     expect(before).toBe(2);
+  });
+
+  it("rings every supervisor's wall of the institution: edge outbox → embedded broker (stored before the PUBACK) → live push", async () => {
+    const url = await hub.listen();
+    await hub.store.upsertRoom({ id: 'room-1', institutionId: INSTITUTION, name: '托小班', type: 'room', classType: null, capacity: null, polygon: null });
+    const sockets: LiveSocket[] = [];
+    try {
+      for (const name of ['sup-wall-1', 'sup-wall-2']) {
+        await hub.store.createUser({ username: name, displayName: name, role: 'supervisor', institutionId: INSTITUTION, regionId: null, passwordHash: await hashPassword('supervisor-pw-1') });
+        const res = await hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: name, password: 'supervisor-pw-1' } });
+        sockets.push(await connectLive(url, (res.json() as { token: string }).token));
+      }
+      const walls = sockets.map(collectIncidents);
+      const press = await pressAlarm({ host: '127.0.0.1', port, token: TOKEN }, 'button-1');
+      expect(press.status).toBe(202);
+      const id = String(press.body.incident);
+      for (const [n, wall] of walls.entries()) {
+        const rung = await waitFor(`the alarm on supervisor ${n + 1}'s wall`, () => wall.find((v) => v.id === id), 10_000, 25);
+        expect(rung).toMatchObject({ kind: 'alarm', severity: 'critical', status: 'new', roomId: 'room-1', evidence: { input: 'button-1' } });
+      }
+      // The hub has no MQTT client of its own in embedded mode: the broker's hook stored it.
+      expect(hub.broker).not.toBeNull();
+      expect((await incidentsAt(hub)).some((i) => i.id === id)).toBe(true);
+    } finally {
+      for (const s of sockets) s.disconnect();
+    }
   });
 
   it('refuses a config that opens the endpoint beyond loopback without a token, or names an unknown camera', () => {
