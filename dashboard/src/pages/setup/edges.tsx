@@ -6,8 +6,18 @@ import { useSession } from '../../session.ts';
 import { apiErrorText, check, Field, NoticeLine, type FieldErrors, type Notice } from './form.tsx';
 import { OneTimeSecret } from './one-time-secret.tsx';
 
+/**
+ * The id the hub gives what was typed (hub/api/admin-routes.ts): an edge the institution
+ * already has keeps its id, anything else lives in its namespace, `<institution>.<name>`.
+ * The hub never answers 409 here: another institution's id is just a name like any other.
+ */
+export function edgeIdFor(institutionId: string, typed: string, known: readonly string[]): string {
+  if (known.includes(typed) || typed.startsWith(`${institutionId}.`)) return typed;
+  return `${institutionId}.${typed}`;
+}
+
 export function EdgesSection() {
-  const { api, cameras } = useSession();
+  const { api, cameras, user } = useSession();
   const { t } = useI18n();
   const [id, setId] = useState('');
   const [fields, setFields] = useState<FieldErrors>({});
@@ -23,7 +33,9 @@ export function EdgesSection() {
     const checked = check(EdgeBody, { id: id.trim() }, t, { id: 'vId' });
     setFields(checked.ok ? {} : checked.fields);
     if (!checked.ok) return setNotice(null);
-    if (known.includes(checked.data.id) && confirming !== checked.data.id) return setConfirming(checked.data.id);
+    // Rotating is what happens when the id the hub will use is one of the institution's.
+    const target = edgeIdFor(user.institutionId ?? '', checked.data.id, known);
+    if (known.includes(target) && confirming !== target) return setConfirming(target);
     setConfirming(null);
     setBusy(true);
     try {
@@ -32,7 +44,7 @@ export function EdgesSection() {
       setNotice({ kind: 'ok', text: t(res.rotated ? 'edgeRotated' : 'edgeRegistered', { id: res.id }) });
       setId('');
     } catch (err) {
-      setNotice({ kind: 'error', text: apiErrorText(t, err, { 409: 'errConflictEdge' }, { id: checked.data.id }) });
+      setNotice({ kind: 'error', text: apiErrorText(t, err) });
     } finally {
       setBusy(false);
     }
