@@ -1,3 +1,5 @@
+// First: configures zod before the protocol's schemas are built (zod-config.ts).
+import './zod-config.ts';
 import { render } from 'preact';
 import { App } from './app.tsx';
 import './styles.css';

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildDashboard } from '../../dashboard/build.ts';
 import type { Store } from '../../hub/store/types.ts';
 import {
   chromiumAvailable, connectEdge, incidentEvent, lateEffects, launchBrowser, login, openStore, publishIncident, publishStatus,
-  seed, snapshotJpeg, startHub, type RunningHub,
+  pageFactory, seed, snapshotJpeg, startHub, type RunningHub,
 } from './harness.ts';
 
 const chromium = chromiumAvailable();
@@ -33,14 +33,11 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
   let running: RunningHub;
   let edge: MqttClient;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const factory = pageFactory(() => browser, { acceptDownloads: true });
   const pages: Record<'supA' | 'adminA' | 'supB', Page> = {} as never;
 
   const newPage = async (viewport = { width: 1366, height: 900 }): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    const page = await factory.newPage(viewport);
     page.on('console', (msg) => {
       if (msg.type() === 'warning' || msg.type() === 'error') console.error(`page console ${msg.type()}: ${msg.text()}`);
     });
@@ -60,7 +57,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
   }, 120_000);
 
   afterAll(async () => {
-    for (const ctx of contexts) await ctx.close();
+    await factory.close();
     await browser?.close();
     await edge?.endAsync(true);
     await running?.hub.close();
@@ -313,5 +310,9 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     });
     expect(await admin.textContent('.pager')).toContain('第 2 / 2 页');
     await shot(admin, '14-incident-log-page-2');
+  });
+
+  it('the CSP blocked nothing on any page of this suite (no inline script or style, no other origin)', () => {
+    expect(factory.cspViolations()).toEqual([]);
   });
 });

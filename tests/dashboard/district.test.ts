@@ -169,4 +169,8 @@ describe.skipIf(!chromium.ok)('district port and time zones in Chromium against 
       }
     });
   }
+
+  it('the CSP blocked nothing on any page of this suite (no inline script or style, no other origin)', () => {
+    expect(rig.pages.cspViolations()).toEqual([]);
+  });
 });

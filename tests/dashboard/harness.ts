@@ -219,11 +219,31 @@ export async function login(page: Page, baseUrl: string, username: string, passw
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 
 /**
- * Pages in their own browser contexts (zh-CN unless told), page errors printed, all closed
- * together; `prepare` runs on each new context (a faked clock, permissions).
+ * Records what the hub's Content-Security-Policy (hub/web/security.ts) blocked on `page`:
+ * Chromium reports each refused script, style, image or connection on the console, and a
+ * `securitypolicyviolation` listener (added by Playwright outside the page's CSP) names
+ * the directive and what was blocked. Suites assert the list stays empty.
+ */
+export async function watchCsp(ctx: BrowserContext, page: Page, sink: string[]): Promise<void> {
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content Security Policy|CSP violation/i.test(text)) sink.push(`${page.url()}: ${text}`);
+  });
+}
+
+/**
+ * Pages in their own browser contexts (zh-CN unless told), page errors printed, CSP
+ * violations recorded (`cspViolations`), all closed together; `prepare` runs on each new
+ * context (a faked clock, permissions).
  */
 export function pageFactory(browser: () => Browser, defaults: BrowserContextOptions = {}, prepare?: (ctx: BrowserContext) => Promise<void>) {
   const contexts: BrowserContext[] = [];
+  const csp: string[] = [];
   return {
     async newPage(viewport: { width: number; height: number } = { width: 1366, height: 768 }, options: BrowserContextOptions = {}): Promise<Page> {
       const ctx = await browser().newContext({ locale: 'zh-CN', ...defaults, ...options, viewport });
@@ -231,8 +251,11 @@ export function pageFactory(browser: () => Browser, defaults: BrowserContextOpti
       contexts.push(ctx);
       const page = await ctx.newPage();
       page.on('pageerror', (err) => console.error('page error:', err.message));
+      await watchCsp(ctx, page, csp);
       return page;
     },
+    /** What the CSP blocked on any page so far. */
+    cspViolations: (): readonly string[] => [...csp],
     shot: (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }),
     async close(): Promise<void> {
       for (const ctx of contexts.splice(0)) await ctx.close();

@@ -147,4 +147,8 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
       }
     });
   }
+
+  it('the CSP blocked nothing on any page of this suite (no inline script or style, no other origin)', () => {
+    expect(rig.pages.cspViolations()).toEqual([]);
+  });
 });

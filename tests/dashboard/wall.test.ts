@@ -153,4 +153,8 @@ describe.skipIf(!chromium.ok)('live wall order, rooms, evidence sentences and th
     expect(await admin.textContent('[data-timeline=raised]')).toContain('sup-a');
     expect(await admin.textContent('[data-fact=kind]')).toContain('一键报警');
   });
+
+  it('the CSP blocked nothing on any page of this suite (no inline script or style, no other origin)', () => {
+    expect(rig.pages.cspViolations()).toEqual([]);
+  });
 });
