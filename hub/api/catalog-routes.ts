@@ -13,6 +13,7 @@ import {
 import { HubError } from '../errors.ts';
 import type { Scope, Store } from '../store/types.ts';
 import { currentUser, requireRole, scopeOf } from './access.ts';
+import { auditFor } from './regulator-view.ts';
 
 /** Computes the cloud-supervision coverage report (hub/coverage) for a scope. */
 export type CoverageFn = (store: Store, scope: Scope, query: CoverageQuery) => Promise<CoverageReport>;
@@ -69,5 +70,8 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/audit', {
     preHandler: requireRole('institution_admin', 'regulator'),
     schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: z.array(AuditEntryView), 400: ErrorBody, ...denied } },
-  }, async (request) => store.listAudit(scopeOf(currentUser(request)), request.query.limit));
+  }, async (request) => {
+    const user = currentUser(request);
+    return (await store.listAudit(scopeOf(user), request.query.limit)).map((e) => auditFor(user, e));
+  });
 };

@@ -5,9 +5,11 @@
  * counts (kind, severity, times, room, review status, outcome, counts and limits) and drops
  * what describes a person: people's boxes, track ids, posture and age class, fall
  * measurements, the edge's free-text reason (it names tracks, or a camera's stream URL),
- * the institution's notes (they may name a child), and any snapshot.
+ * the institution's notes (they may name a child), and any snapshot. The audit log a
+ * regulator reads leaves the notes out of its entries' details for the same reason.
  */
 import type { Evidence, IncidentDetail, IncidentView, TimelineEntry, UserView } from '../../protocol/index.ts';
+import type { AuditEntry } from '../store/types.ts';
 
 /** Evidence fields a regulator sees: numbers about the rule, nothing about a person. */
 const REGULATOR_EVIDENCE = ['counts', 'peak', 'limit', 'confidence', 'tamper', 'input'] as const satisfies readonly (keyof Evidence)[];
@@ -37,4 +39,11 @@ export function regulatorDetail(d: IncidentDetail): IncidentDetail {
 /** The incident as `user` may read it. */
 export function incidentFor<T extends IncidentView>(user: UserView, v: T): T {
   return user.role === 'regulator' ? regulatorView(v) : v;
+}
+
+/** An audit entry as `user` may read it: a regulator gets no `note` (closing and alarm notes). */
+export function auditFor(user: UserView, e: AuditEntry): AuditEntry {
+  if (user.role !== 'regulator' || !e.detail || !('note' in e.detail)) return e;
+  const { note: _note, ...detail } = e.detail;
+  return { ...e, detail };
 }

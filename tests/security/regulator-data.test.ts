@@ -2,7 +2,7 @@
  * Attacker suite: a regulator (or whoever holds a regulator's session) reading people's
  * data. Regulators supervise through statistics — no raw footage by default and no
  * children's data (DOMAIN.md) — so every way a regulator reads an incident (list, detail,
- * CSV export, snapshot, live push) leaves out boxes, track ids, posture and age class,
+ * CSV export, snapshot, live push, the audit log's details) leaves out boxes, track ids, posture and age class,
  * fall measurements, the edge's free-text reason, the institution's notes and snapshots.
  * The institution's own people still see all of it (so these checks can fail).
  */
@@ -114,6 +114,16 @@ describe("a regulator reads no people's data", () => {
     expect(adminCsv.body).toContain('小明');
     const snap = await th.hub.app.inject({ method: 'GET', url: `/api/incidents/${incidentId}/snapshot`, headers: bearer(regulator) });
     expect(snap.statusCode).toBe(403);
+  });
+
+  it('GET /api/audit: the close is there (who, when, outcome) without its note', async () => {
+    const res = await th.hub.app.inject({ method: 'GET', url: '/api/audit?limit=100', headers: bearer(regulator) });
+    expect(res.statusCode).toBe(200);
+    const entries = res.json() as { action: string; target: string; detail: Record<string, unknown> | null }[];
+    expect(entries.find((e) => e.action === 'incident.close' && e.target === `incident:${incidentId}`)?.detail).toEqual({ outcome: 'minor_injury' });
+    expectNoPersonalData(res.body);
+    const forAdmin = await th.hub.app.inject({ method: 'GET', url: '/api/audit?limit=100', headers: bearer(admin) });
+    expect(forAdmin.body).toContain('小明');
   });
 
   it('live push: the regulator\'s socket gets the incident without people, the supervisor\'s with them', async () => {
