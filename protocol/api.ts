@@ -34,6 +34,11 @@ export type UserView = z.infer<typeof UserView>;
 export const LoginResponse = z.object({ user: UserView, token: z.string() });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
+/**
+ * An incident as the hub serves it. A regulator gets the same shape without people's data
+ * (hub/api/regulator-view.ts): `evidence` keeps only counts, peak, limit, confidence,
+ * tamper and input; `note` is null and `hasSnapshot` false.
+ */
 export const IncidentView = z.object({
   id: Id,
   institutionId: Id,
