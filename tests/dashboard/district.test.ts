@@ -17,7 +17,7 @@
 process.env.TZ = 'UTC';
 
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { topUpDemoDistrict } from '../../hub/demo-district.ts';
 import { hashPassword } from '../../hub/auth/passwords.ts';
@@ -55,6 +55,8 @@ describe.skipIf(!chromium.ok)('district port and time zones in Chromium against 
     });
   }, 120_000);
 
+  // Each test's pages go when it ends (open live walls keep animating and slow what follows).
+  afterEach(async () => rig?.pages.close());
   afterAll(async () => rig?.close());
 
   it('runs where the dates differ: hub in UTC on the 3rd, browser in Los Angeles on the 3rd, Keqiao on the 4th', async () => {

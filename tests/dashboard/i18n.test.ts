@@ -9,7 +9,7 @@
  * 768×1024 and 390×844 in both languages go to test-artifacts/dashboard/.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, INST_A, chromiumAvailable, incidentEvent, login, publishIncident, publishStatus, snapshotJpeg, startRig } from './harness.ts';
 
@@ -90,6 +90,8 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
     ].sort((a, b) => b.length - a.length);
   }, 120_000);
 
+  // Each test's pages go when it ends (open live walls keep animating and slow what follows).
+  afterEach(async () => rig?.pages.close());
   afterAll(async () => rig?.close());
 
   const leftovers = (texts: string[], lang: 'zh-CN' | 'en'): string[] => {

@@ -7,7 +7,7 @@
  * language; a snapshot enlarges with its people labelled; the one-button alarm rings on
  * every supervisor's wall of the institution and on no other.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hashPassword } from '../../hub/auth/passwords.ts';
 import { INST_A, PASSWORD, ROOM_A, chromiumAvailable, incidentEvent, login, publishIncident, snapshotJpeg, startRig } from './harness.ts';
@@ -34,6 +34,9 @@ describe.skipIf(!chromium.ok)('live wall order, rooms, evidence sentences and th
     });
   }, 120_000);
 
+  // Each test's pages go when it ends: open walls keep animating and beeping, and a dozen
+  // of them slowed the next test's sign-ins from ~5 s to ~17 s on this 2-core machine.
+  afterEach(async () => rig?.pages.close());
   afterAll(async () => rig?.close());
 
   it('puts an older critical fall above newer warnings, and the banner leads to it on a phone', async () => {
