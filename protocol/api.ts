@@ -37,7 +37,8 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 /**
  * An incident as the hub serves it. A regulator gets the same shape without people's data
  * (hub/api/regulator-view.ts): `evidence` keeps only counts, peak, limit, confidence,
- * tamper and input; `note` is null and `hasSnapshot` false.
+ * tamper and input; `note` is null (and `message`, on a person's alarm: it is their note)
+ * and `hasSnapshot` false.
  */
 export const IncidentView = z.object({
   id: Id,

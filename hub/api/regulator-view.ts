@@ -5,7 +5,8 @@
  * counts (kind, severity, times, room, review status, outcome, counts and limits) and drops
  * what describes a person: people's boxes, track ids, posture and age class, fall
  * measurements, the edge's free-text reason (it names tracks, or a camera's stream URL),
- * the institution's notes (they may name a child), and any snapshot. The audit log a
+ * the institution's notes (they may name a child: closing notes, and the note of a
+ * person's alarm, which is its message), and any snapshot. The audit log a
  * regulator reads leaves the notes out of its entries' details for the same reason.
  */
 import type { Evidence, IncidentDetail, IncidentView, TimelineEntry, UserView } from '../../protocol/index.ts';
@@ -21,7 +22,15 @@ export function regulatorEvidence(e: Evidence): Evidence {
 }
 
 export function regulatorView<T extends IncidentView>(v: T): T {
-  return { ...v, evidence: regulatorEvidence(v.evidence), note: null, hasSnapshot: false };
+  return {
+    ...v,
+    evidence: regulatorEvidence(v.evidence),
+    // A person's alarm carries their note as its message (store raiseAlarm); an edge's
+    // message is its own English line about counts.
+    message: v.raisedBy !== null ? null : v.message,
+    note: null,
+    hasSnapshot: false,
+  };
 }
 
 function regulatorEntry(e: TimelineEntry): TimelineEntry {

@@ -116,6 +116,28 @@ describe("a regulator reads no people's data", () => {
     expect(snap.statusCode).toBe(403);
   });
 
+  it("a person's alarm: its note (stored as its message) reaches neither the list, the detail, the CSV nor the regulator's live push", async () => {
+    const sup = await login(th, a.users.supervisor);
+    const regSocket = await connectLive(th.url, regulator);
+    try {
+      const pushed = collectIncidents(regSocket);
+      const raised = await th.hub.app.inject({ method: 'POST', url: '/api/alarms', headers: bearer(sup), payload: { roomId: 'room-1', note: CHILD_NOTE } });
+      expect(raised.statusCode).toBe(200);
+      const id = (raised.json() as IncidentView).id;
+      expect(raised.json()).toMatchObject({ message: CHILD_NOTE });
+      const live = await waitFor('the alarm on the regulator socket', () => pushed.find((v) => v.id === id));
+      expect(live).toMatchObject({ kind: 'alarm', roomId: 'room-1', message: null });
+      for (const url of ['/api/incidents?kind=alarm', `/api/incidents/${id}`, '/api/incidents/export.csv?kind=alarm', '/api/audit?limit=100']) {
+        const res = await th.hub.app.inject({ method: 'GET', url, headers: bearer(regulator) });
+        expect(res.statusCode, url).toBe(200);
+        expect(res.body, url).toContain(id);
+        expectNoPersonalData(res.body);
+      }
+    } finally {
+      regSocket.disconnect();
+    }
+  });
+
   it('GET /api/audit: the close is there (who, when, outcome) without its note', async () => {
     const res = await th.hub.app.inject({ method: 'GET', url: '/api/audit?limit=100', headers: bearer(regulator) });
     expect(res.statusCode).toBe(200);
