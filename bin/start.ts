@@ -25,7 +25,7 @@ const USAGE = `usage: anyu start [options]   (npm start -- [options])
   --no-vision         demo edge without models (capture, health and delivery only)
   -h, --help          this text`;
 
-function demoEdgeConfig(opts: { dataDir: string; mqttPort: number; password: string; source: string }) {
+function demoEdgeConfig(opts: { dataDir: string; mqttPort: number; password: string; source: string; scene: 'room' | 'open' }) {
   const full: [number, number][] = [[0, 0], [1, 0], [1, 1], [0, 1]];
   return parseConfig(
     {
@@ -45,6 +45,9 @@ function demoEdgeConfig(opts: { dataDir: string; mqttPort: number; password: str
           fps: 5,
           width: 768,
           height: 576,
+          // The sample is a street seen from afar (the `open` scene); a source of your own is
+          // taken for a room camera, the edge's default (edge/vision/scene.ts).
+          scene: opts.scene,
           zones: [
             { id: DEMO.room.id, name: DEMO.room.name, type: 'room', polygon: full, classType: 'toddler_small', capacity: 15 },
             // The sample shows adults on a square, so the demo adds a small zone whose
@@ -135,7 +138,7 @@ export async function run(args: string[]): Promise<number> {
   if (opts.edge && started.demo) {
     try {
       const source = opts.source ?? (await resolveSampleVideo({ log }));
-      const config = demoEdgeConfig({ dataDir, mqttPort, password: started.demo.edge.password, source });
+      const config = demoEdgeConfig({ dataDir, mqttPort, password: started.demo.edge.password, source, scene: opts.source === undefined ? 'open' : 'room' });
       agent = await createEdgeRuntime({ config, vision: opts.vision, log: (m) => log(`[demo edge] ${m}`) });
       agent.start();
       log(`anyu start: demo edge '${DEMO.edgeId}' analysing ${source}`);

@@ -60,13 +60,28 @@ export function burstSettings(config: Pick<EdgeConfig, 'cameras'>): Record<strin
 
 /** The vision pipeline's settings for a site: each camera's sweep and bursts, and how often the detector runs. */
 export function visionSettings(config: Pick<EdgeConfig, 'cameras' | 'vision'>): VisionPipelineOptions {
-  return { lyingSweep: false, lyingSweepByCamera: lyingSweepSettings(config), burstByCamera: burstSettings(config), detectEvery: config.vision.detectEvery, fallSweep: config.vision.fallSweep ? {} : false };
+  return {
+    lyingSweep: false,
+    lyingSweepByCamera: lyingSweepSettings(config),
+    burstByCamera: burstSettings(config),
+    sceneByCamera: Object.fromEntries(config.cameras.map((c) => [c.id, c.scene])),
+    pixelAspectByCamera: Object.fromEntries(config.cameras.map((c) => [c.id, c.pixelAspect])),
+    detectEvery: config.vision.detectEvery,
+    fallSweep: config.vision.fallSweep ? {} : false,
+  };
 }
 
 /** One camera's vision pipeline options as `createEdgeRuntime` runs it (for evaluations that run one camera at a time). */
 export function cameraVisionOptions(camera: CameraConfig, vision: EdgeConfig['vision']): VisionPipelineOptions {
   const settings = visionSettings({ cameras: [camera], vision });
-  return { lyingSweep: settings.lyingSweepByCamera?.[camera.id] ?? false, burst: settings.burstByCamera?.[camera.id] ?? false, detectEvery: vision.detectEvery, fallSweep: settings.fallSweep ?? false };
+  return {
+    lyingSweep: settings.lyingSweepByCamera?.[camera.id] ?? false,
+    burst: settings.burstByCamera?.[camera.id] ?? false,
+    scene: camera.scene,
+    pixelAspect: camera.pixelAspect,
+    detectEvery: vision.detectEvery,
+    fallSweep: settings.fallSweep ?? false,
+  };
 }
 
 export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent> {

@@ -16,6 +16,12 @@ export interface RgbFrame {
   t: number;
   /** Wall-clock time the frame was received, epoch ms. */
   at: number;
+  /**
+   * Width ÷ height of one pixel as the scene shows it (the sample aspect ratio), when the
+   * frame was scaled to other proportions than the camera's picture (a 16:9 view stored as
+   * 640×640: 16/9). Detection and sizes are measured as the scene shows them. Default 1.
+   */
+  pixelAspect?: number;
 }
 
 /** [x, y, score] in source pixels; 17 COCO keypoints per person. */

@@ -195,8 +195,15 @@ export const RulesConfig = z.object({
    * state instead of acting on old counts; camera health reports the gap.
    */
   analysisStaleSeconds: z.number().positive().default(10),
-  /** Detections below this score are not counted. */
-  minPersonScore: z.number().min(0).max(1).default(0.3),
+  /**
+   * Tracked people scoring below this are not counted by the count rules (crowding, ratio,
+   * unattended). 0: every person vision reports counts — the camera's scene already
+   * decides who is a person (edge/vision/scene.ts: in a room, tracks start at 0.2 and a
+   * seated toddler scores 0.15–0.3). It was 0.3 while vision started tracks at 0.3; kept
+   * there, it hid most of the children the room scene finds (models/README.md
+   * "Indoor detection").
+   */
+  minPersonScore: z.number().min(0).max(1).default(0),
 });
 export type RulesConfig = z.infer<typeof RulesConfig>;
 export type RulesConfigInput = z.input<typeof RulesConfig>;

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { RuleEngine } from '../types.ts';
 import { createVisionPipeline } from '../vision/pipeline.ts';
+import { SCENES, type Scene } from '../vision/scene.ts';
 import { createOfflineRuleEngine } from '../analytics/offline.ts';
 import { createActivityTagger, loadActivityClassifier } from '../analytics/index.ts';
 import { analyzeSource, type AnalyzeSummary } from './analyze-session.ts';
@@ -21,6 +22,10 @@ const HELP = `usage: anyu analyze --input <video file | rtsp://…> --out <file.
   --workers N       inference threads (default: one per core)
   --transport T     RTSP transport: tcp (default) or udp
   --camera ID       camera id written in events (default "offline")
+  --scene S         room (default: a room seen from the ceiling or high on a wall)
+                    or open (a yard or street seen from afar); see edge/README.md
+  --pixel-aspect X  width ÷ height of a pixel as the scene shows it, when the video
+                    was scaled to other proportions than the camera's (default 1)
   --quiet           no progress output`;
 
 /** Hook for incidents: analytics registers a factory; each analysed frame feeds it. */
@@ -101,6 +106,8 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
         workers: { type: 'string' },
         transport: { type: 'string' },
         camera: { type: 'string' },
+        scene: { type: 'string' },
+        'pixel-aspect': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -120,11 +127,15 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
   let every: number | undefined;
   let maxFrames: number | undefined;
   let workers: number | undefined;
+  let pixelAspect = 1;
   try {
     every = positiveInt('every', values.every);
     maxFrames = positiveInt('frames', values.frames);
     workers = positiveInt('workers', values.workers);
     if (values.transport && values.transport !== 'tcp' && values.transport !== 'udp') throw new Error('--transport must be tcp or udp');
+    if (values.scene !== undefined && !(SCENES as readonly string[]).includes(values.scene)) throw new Error(`--scene must be one of ${SCENES.join(', ')}, got '${values.scene}'`);
+    pixelAspect = values['pixel-aspect'] === undefined ? 1 : Number(values['pixel-aspect']);
+    if (!(pixelAspect >= 0.25 && pixelAspect <= 4)) throw new Error(`--pixel-aspect must be a number from 0.25 to 4, got '${values['pixel-aspect']}'`);
   } catch (err) {
     console.error(`anyu analyze: ${(err as Error).message}`);
     return 2;
@@ -145,7 +156,7 @@ export async function run(args: string[], deps: AnalyzeDeps = {}): Promise<numbe
   const total = probeFrameCount(values.input);
   const progress = createProgress(total && every ? Math.ceil(total / every) * every : total, values.quiet ?? false);
   // The pipeline's defaults (a lying-body sweep once a second) and the fall sweep, as on every live camera.
-  const pipeline = await (deps.createPipeline ?? createVisionPipeline)({ size: workers, fallSweep: {}, log: (m) => (values.quiet ? undefined : process.stderr.write(`${m}\n`)) });
+  const pipeline = await (deps.createPipeline ?? createVisionPipeline)({ size: workers, fallSweep: {}, scene: values.scene as Scene | undefined, pixelAspect, log: (m) => (values.quiet ? undefined : process.stderr.write(`${m}\n`)) });
   let summary: AnalyzeSummary | null = null;
   try {
     // Safety rules on media time (analytics); incidents become {"event": …} lines.

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id, ZoneConfig } from '../../protocol/index.ts';
 import { RulesConfig } from '../analytics/config.ts';
+import { DEFAULT_SCENE, SCENES } from '../vision/scene.ts';
 
 export const TlsConfig = z
   .object({
@@ -60,6 +61,19 @@ export const CameraConfig = z
     burstFps: z.number().positive().max(30).default(DEFAULT_BURST_FPS),
     width: z.number().int().min(32).max(3840).default(640),
     height: z.number().int().min(32).max(2160).default(360),
+    /**
+     * Width ÷ height of one pixel of the captured frames as the scene shows it: 1 when
+     * `width`:`height` is the camera's own picture shape (640×360 of a 16:9 camera); else the
+     * ratio of the two shapes (a 16:9 camera captured at 640×480: (16/9)/(4/3) ≈ 1.33).
+     * People are detected and sized as the scene shows them.
+     */
+    pixelAspect: z.number().min(0.25).max(4).default(1),
+    /**
+     * The kind of view (edge/vision/scene.ts): `room` (default) for a room seen from the
+     * ceiling or high on a wall, `open` for a wide space seen from afar (yard, street).
+     * It picks the detector's input size and thresholds and how tall an adult looks.
+     */
+    scene: z.enum(SCENES).default(DEFAULT_SCENE),
     zones: z.array(ZoneConfig).default([]),
     /**
      * Seconds between two lying-body sweeps of this camera, replacing the `vision` defaults

@@ -8,19 +8,25 @@ import type { Box } from '../../protocol/index.ts';
 import type { FrameAnalysis, Keypoint, RgbFrame, TrackedPerson } from '../types.ts';
 import { appearanceOf } from './appearance.ts';
 import { defaultBurstOptions, goingDown, type BurstOptions } from './burst.ts';
-import { createPerspectiveModel, type AgeThresholds, type PerspectiveModel } from './age.ts';
+import { addAgeEvidence, createAgeModel, decideAge, type AgeModel, type AgeOptions } from './age.ts';
 import { applyFreshPose, carryKeypoints, newMemory, posePriority, type FreshPoseContext, type PersonMemory } from './person-state.ts';
 import type { PostureThresholds } from './posture.ts';
 import { defaultLyingSweepOptions, fallRegion, lyingBodies, openFallSweep, opensFallSweep, regionInputSize, sweepDue, sweepInputSize, type FallSweepOptions, type FallSweepWindow, type LyingSweepOptions, type SweepBody } from './lying-sweep.ts';
 import { refindRequests, refoundBox, type PoseRefindOptions } from './pose-refind.ts';
 import type { Tracker, TrackState } from './tracker.ts';
+import type { DetectionSettings } from './detection.ts';
 import type { DetectResult, InferencePool } from './worker-pool.ts';
 import type { StageStats } from './pipeline.ts';
 
 /** What the pipeline keeps per camera between frames. */
 export interface CameraVision {
   tracker: Tracker;
-  perspective: PerspectiveModel | null;
+  /** The camera's detection settings (its scene, scene.ts) and adult/child model (age.ts). */
+  detection: DetectionSettings;
+  /** Pixel aspect of the camera's frames when they do not carry one (pipeline.ts). */
+  pixelAspect: number;
+  age: AgeModel;
+  ageOptions: Partial<AgeOptions>;
   memory: Map<number, PersonMemory>;
   seq: number;
   /** Analysed frames submitted, for the detect-every-k schedule. */
@@ -46,8 +52,8 @@ export interface CameraVision {
   adoptedOnly: Set<number>;
 }
 
-export function newCameraVision(tracker: Tracker, sweep: LyingSweepOptions | null, burst: BurstOptions | null): CameraVision {
-  return { tracker, perspective: null, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep, lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null, fallSwept: new Set(), fallWindow: null, adoptedOnly: new Set() };
+export function newCameraVision(tracker: Tracker, sweep: LyingSweepOptions | null, burst: BurstOptions | null, detection: DetectionSettings = {}, age: Partial<AgeOptions> = {}): CameraVision {
+  return { tracker, detection, pixelAspect: 1, age: createAgeModel(age), ageOptions: age, memory: new Map(), seq: 0, submitted: 0, chain: Promise.resolve(), sweep, lastSweepMs: null, pendingSweep: null, burst, lastSubmittedMs: null, burstUntilMs: -Infinity, lastStepMs: null, fallSwept: new Set(), fallWindow: null, adoptedOnly: new Set() };
 }
 
 type SweepResult = Awaited<ReturnType<InferencePool['sweep']>>;
@@ -62,7 +68,6 @@ export interface StepSettings {
   refind: PoseRefindOptions | null;
   fallSweep: FallSweepOptions | null;
   posture?: PostureThresholds;
-  age?: AgeThresholds;
   log?: (message: string) => void;
 }
 
@@ -252,6 +257,20 @@ export function createFrameStep(pool: InferencePool, stats: StageStats, s: StepS
     });
   }
 
+  /**
+   * Adult or child (age.ts): the people the detector saw on this frame are sized up together
+   * against the camera's scale; each track folds its share of the evidence into its vote.
+   */
+  function agePhase(w: FrameWork): void {
+    const seen = w.tracks.map((t, i) => ({ t, m: w.mems[i] as PersonMemory })).filter(({ t }) => t.detection >= 0);
+    const probs = w.cam.age.observe(seen.map(({ t, m }) => ({ box: t.box, posture: m.posture })), w.frame.width, w.frame.height, w.frame.pixelAspect ?? 1);
+    seen.forEach(({ m }, k) => {
+      const p = probs[k];
+      if (p !== null && p !== undefined) addAgeEvidence(m.ageEvidence, p);
+      m.age = decideAge(m.ageEvidence, w.cam.ageOptions.decide);
+    });
+  }
+
   return async function step(cameraId: string, cam: CameraVision, frame: RgbFrame, calm: boolean, detected: Promise<DetectResult> | null, key: string): Promise<FrameAnalysis | null> {
     const tMs = frame.t * 1000;
     if (cam.burst && tMs < (cam.lastStepMs ?? -Infinity)) cam.burstUntilMs = -Infinity;
@@ -263,7 +282,7 @@ export function createFrameStep(pool: InferencePool, stats: StageStats, s: StepS
         return null;
       }
       stats.burstFrames++;
-      detected = pool.detect(key, frame);
+      detected = pool.detect(key, frame, cam.detection);
     }
     const det = detected ? await detected : null;
     if (det) stats.detectMs += det.ms;
@@ -278,10 +297,9 @@ export function createFrameStep(pool: InferencePool, stats: StageStats, s: StepS
     const seq = cam.seq++;
     const mems = tracks.map((t) => memoryOf(cam, t.id));
     if (det) {
-      cam.perspective ??= createPerspectiveModel(frame.height);
       const w: FrameWork = {
         cameraId, cam, frame, key, tMs, seq, det, tracks, mems, allTracks, live,
-        ctx: { frameWidth: frame.width, frameHeight: frame.height, perspective: cam.perspective, postureThresholds: s.posture, ageThresholds: s.age },
+        ctx: { postureThresholds: s.posture },
         // Head heights feed the pose re-find and the burst trigger: kept for the longer window.
         headKeepMs: Math.max(s.refind?.descentMs ?? 0, cam.burst?.windowMs ?? 0),
         adopted: false,
@@ -289,6 +307,7 @@ export function createFrameStep(pool: InferencePool, stats: StageStats, s: StepS
       if (cam.sweep) await lyingSweepPhase(w, cam.sweep);
       if (s.fallSweep) await fallSweepPhase(w, s.fallSweep);
       await posePhase(w);
+      agePhase(w);
       // Started after this frame's pose request, so that request does not queue behind it.
       if (cam.sweep) startSweepIfDue(w, cam.sweep);
     }

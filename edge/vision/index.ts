@@ -6,7 +6,7 @@ export { createVisionPipeline, defaultPipelineOptions } from './pipeline.ts';
 export type { VisionPipelineOptions, VisionPipelineWithStats, StageStats } from './pipeline.ts';
 export { KEYPOINT_NAMES, KP, SKELETON, MIN_KEYPOINT_SCORE, normaliseKeypoints, angleFromVertical, midpoint, point } from './keypoints.ts';
 export { classifyPosture, defaultPostureThresholds } from './posture.ts';
-export { createPerspectiveModel, ageEvidence, decideAge, defaultAgeThresholds } from './age.ts';
+export { createAgeModel, addAgeEvidence, decideAge, defaultAgeOptions } from './age.ts';
 export { createTracker, defaultTrackerOptions } from './tracker.ts';
 export type { Tracker, TrackerOptions, TrackState } from './tracker.ts';
 export { createInferenceEngine } from './inference-engine.ts';

@@ -1,5 +1,5 @@
 /**
- * The models one inference thread owns: a person detector, a pose estimator and (loaded
+ * The models one inference thread owns: the person-detection stage (detection.ts), a pose estimator and (loaded
  * on first use) MoveNet MultiPose for the lying-body sweep, on the backend chosen by
  * `createRuntime`. Used inside each worker thread, and directly in
  * the calling thread when the pipeline runs with zero workers.
@@ -8,20 +8,20 @@ import type { Box } from '../../protocol/index.ts';
 import type { Detection, Keypoint, RgbFrame } from '../types.ts';
 import { createRuntime, type BackendName } from './runtime.ts';
 import { readManifest, defaultManifestPath } from './model-loader.ts';
-import { createCenternetDetector, type CenternetOptions } from './models/centernet.ts';
+import { createDetectionStage, type DetectionOptions, type DetectionSettings } from './detection.ts';
 import { createMovenetEstimator, type MovenetOptions } from './models/movenet.ts';
 import { createMultiposeDetector, type MultiposeDetector, type PoseDetection } from './models/multipose.ts';
 
 export interface EngineOptions {
   backend?: BackendName;
   manifestPath?: string;
-  detector?: Partial<CenternetOptions>;
+  detector?: Partial<DetectionOptions>;
   pose?: Partial<MovenetOptions>;
 }
 
 export interface InferenceEngine {
   readonly backend: BackendName;
-  detect(frame: RgbFrame): Promise<{ detections: Detection[]; ms: number }>;
+  detect(frame: RgbFrame, settings?: DetectionSettings): Promise<{ detections: Detection[]; ms: number }>;
   pose(frame: RgbFrame, boxes: Box[]): Promise<{ keypoints: (Keypoint[] | null)[]; ms: number }>;
   /**
    * MultiPose on the whole frame, or on its part `region`, at `size` [width, height]
@@ -34,14 +34,14 @@ export interface InferenceEngine {
 export async function createInferenceEngine(opts: EngineOptions = {}, log?: (msg: string) => void): Promise<InferenceEngine> {
   const runtime = await createRuntime({ prefer: opts.backend, log });
   const manifest = await readManifest(opts.manifestPath ?? defaultManifestPath);
-  const detector = await createCenternetDetector(runtime.tf, manifest, opts.detector);
+  const detector = await createDetectionStage(runtime.tf, manifest, opts.detector);
   const pose = await createMovenetEstimator(runtime.tf, manifest, opts.pose);
   const sweepers = new Map<string, Promise<MultiposeDetector>>();
   return {
     backend: runtime.backend,
-    async detect(frame) {
+    async detect(frame, settings) {
       const t0 = performance.now();
-      const detections = await detector.detect(frame);
+      const detections = await detector.detect(frame, settings);
       return { detections, ms: performance.now() - t0 };
     },
     async pose(frame, boxes) {

@@ -37,7 +37,7 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
   if (req.kind === 'detect') {
     recent.set(req.frameKey, req.frame);
     while (recent.size > KEEP_FRAMES) recent.delete(recent.keys().next().value as string);
-    const r = await engine.detect(req.frame);
+    const r = await engine.detect(req.frame, req.settings);
     return { kind: 'detect', id: req.id, ...r };
   }
   if (req.kind === 'pose') {

@@ -1,10 +1,11 @@
 /**
  * What the pipeline remembers about each track between frames: its last pose (moved
- * along with the box on frames where the pose is not re-estimated), posture and age vote.
+ * along with the box on frames where the pose is not re-estimated), posture and age
+ * evidence (age.ts).
  */
 import type { AgeClass, Box, Posture } from '../../protocol/index.ts';
 import type { Keypoint } from '../types.ts';
-import { ageEvidence, decideAge, isFullBodyUpright, type AgeThresholds, type AgeVote, type PerspectiveModel } from './age.ts';
+import { newAgeEvidence, type AgeEvidence } from './age.ts';
 import { classifyPosture, type PostureThresholds } from './posture.ts';
 
 export interface PersonMemory {
@@ -13,7 +14,8 @@ export interface PersonMemory {
   /** Analysed-frame sequence number of the last pose estimate (-1: never). */
   poseSeq: number;
   posture: Posture;
-  vote: AgeVote;
+  /** Evidence of the frames so far (age.ts) and the class it decides. */
+  ageEvidence: AgeEvidence;
   age: AgeClass;
   /** Head height `y`, box height `h` and box bottom of the recent poses (pose re-find, burst trigger). */
   heads: { tMs: number; y: number; h: number; bottom: number }[];
@@ -22,7 +24,7 @@ export interface PersonMemory {
 }
 
 export function newMemory(): PersonMemory {
-  return { keypoints: null, keypointsBox: null, poseSeq: -1, posture: 'unknown', vote: { adult: 0, child: 0 }, age: 'unknown', heads: [], uprightHeight: null };
+  return { keypoints: null, keypointsBox: null, poseSeq: -1, posture: 'unknown', ageEvidence: newAgeEvidence(), age: 'unknown', heads: [], uprightHeight: null };
 }
 
 /**
@@ -44,32 +46,15 @@ export function carryKeypoints(kps: Keypoint[], from: Box, to: Box): Keypoint[] 
   return kps.map(([x, y, s]) => [to[0] + (x - from[0]) * sx, to[1] + (y - from[1]) * sy, s]);
 }
 
-function touchesEdge(box: Box, width: number, height: number): boolean {
-  const m = 2;
-  return box[0] <= m || box[1] <= m || box[0] + box[2] >= width - m || box[1] + box[3] >= height - m;
-}
-
 export interface FreshPoseContext {
-  frameWidth: number;
-  frameHeight: number;
-  perspective: PerspectiveModel;
   postureThresholds?: PostureThresholds;
-  ageThresholds?: AgeThresholds;
 }
 
-/** Folds a newly estimated pose into the memory: posture, perspective sample, age vote. */
+/** Folds a newly estimated pose into the memory: posture, and the height at the last upright pose. */
 export function applyFreshPose(mem: PersonMemory, kps: Keypoint[] | null, box: Box, seq: number, ctx: FreshPoseContext): void {
   mem.keypoints = kps;
   mem.keypointsBox = box;
   mem.poseSeq = seq;
   mem.posture = classifyPosture(kps, box, ctx.postureThresholds);
   if (mem.posture === 'upright') mem.uprightHeight = box[3];
-  const whole = !touchesEdge(box, ctx.frameWidth, ctx.frameHeight);
-  if (whole && isFullBodyUpright(kps, mem.posture)) {
-    const footY = box[1] + box[3];
-    const evidence = ageEvidence(kps, box, mem.posture, ctx.perspective.expectedHeight(footY), ctx.ageThresholds);
-    if (evidence) mem.vote[evidence]++;
-    ctx.perspective.observe(footY, box[3]);
-  }
-  mem.age = decideAge(mem.vote);
 }

@@ -6,16 +6,31 @@
  * are chained in submission order.
  */
 import type { VisionPipeline } from '../types.ts';
-import type { AgeThresholds } from './age.ts';
+import type { AgeOptions } from './age.ts';
 import { calmFrame, defaultBurstOptions, type BurstOptions } from './burst.ts';
 import { createFrameStep, newCameraVision, type CameraVision } from './frame-step.ts';
 import type { PostureThresholds } from './posture.ts';
 import { defaultFallSweepOptions, defaultLyingSweepOptions, type FallSweepOptions, type LyingSweepOptions } from './lying-sweep.ts';
 import { defaultPoseRefindOptions, type PoseRefindOptions } from './pose-refind.ts';
 import { createTracker, type TrackerOptions } from './tracker.ts';
+import { DEFAULT_SCENE, sceneSettings, type Scene } from './scene.ts';
 import { createInferencePool, type PoolOptions } from './worker-pool.ts';
 
 export interface VisionPipelineOptions extends PoolOptions {
+  /**
+   * The kind of view of every camera (scene.ts: detection, tracking and age settings),
+   * default `room`; `sceneByCamera` replaces it per camera. `detector` (input width, score),
+   * `tracker` and `age` given here override the scene's for every camera.
+   */
+  scene?: Scene;
+  sceneByCamera?: Readonly<Record<string, Scene>>;
+  /**
+   * Width ÷ height of a pixel as the scene shows it, for frames that do not say
+   * (`RgbFrame.pixelAspect`): a camera whose picture was scaled to other proportions
+   * (a 16:9 view captured at 640×640: 16/9). Default 1; `pixelAspectByCamera` per camera.
+   */
+  pixelAspect?: number;
+  pixelAspectByCamera?: Readonly<Record<string, number>>;
   tracker?: Partial<TrackerOptions>;
   /**
    * Pose estimates per frame and camera (MoveNet costs ≈ 26 ms a person on one WASM
@@ -29,7 +44,8 @@ export interface VisionPipelineOptions extends PoolOptions {
    */
   detectEvery?: number;
   posture?: PostureThresholds;
-  age?: AgeThresholds;
+  /** Adult/child model settings (age.ts), e.g. the cameras' mount as `adultHeight`. */
+  age?: Partial<AgeOptions>;
   /**
    * Look for bodies the detector lost with the pose model where they were last seen
    * (see pose-refind.ts); `false` turns it off. Costs at most `maxPerFrame` extra poses.
@@ -60,10 +76,9 @@ export interface VisionPipelineOptions extends PoolOptions {
   burstByCamera?: Readonly<Record<string, Partial<BurstOptions> | false>>;
 }
 
-/** Defaults chosen by measurement on vtest (see models/README.md). */
+/** Defaults chosen by measurement (see models/README.md); detection and start thresholds come from the camera's scene. */
 export const defaultPipelineOptions = {
-  detector: { inputWidth: 384, minScore: 0.2 },
-  tracker: { highScore: 0.3, lowScore: 0.25, minHits: 3, coastMs: 300 },
+  tracker: { minHits: 3, coastMs: 300 },
   posesPerFrame: 2,
   detectEvery: 1,
 } as const;
@@ -96,17 +111,18 @@ export interface VisionPipelineWithStats extends VisionPipeline {
   stats(): StageStats;
 }
 
+/** `o` without its undefined entries (so they do not replace a scene's settings). */
+function pickDefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** A camera's own entry of a per-camera setting when it has one, else the setting for all cameras. */
 function ownSetting<T>(byCamera: Readonly<Record<string, T>> | undefined, id: string, all: T | undefined): T | undefined {
   return byCamera && Object.hasOwn(byCamera, id) ? byCamera[id] : all;
 }
 
 export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Promise<VisionPipelineWithStats> {
-  const pool = await createInferencePool({
-    ...opts,
-    detector: { ...defaultPipelineOptions.detector, ...opts.detector },
-  });
-  const trackerOpts = { ...defaultPipelineOptions.tracker, ...opts.tracker };
+  const pool = await createInferencePool(opts);
   const posesPerFrame = opts.posesPerFrame ?? defaultPipelineOptions.posesPerFrame;
   const detectEvery = Math.max(1, opts.detectEvery ?? defaultPipelineOptions.detectEvery);
   const cameras = new Map<string, CameraVision>();
@@ -117,12 +133,16 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
   const stats: StageStats = { frames: 0, errors: 0, poses: 0, detectMs: 0, poseMs: 0, trackMs: 0, refound: 0, sweeps: 0, sweepMs: 0, sweepWaitMs: 0, fallSweeps: 0, adopted: 0, burstFrames: 0, skipped: 0 };
   opts.log?.(`vision pipeline: backend ${pool.backend}, ${pool.size} inference worker(s)`);
 
-  const step = createFrameStep(pool, stats, { posesPerFrame, refind, fallSweep, posture: opts.posture, age: opts.age, log: opts.log });
+  const step = createFrameStep(pool, stats, { posesPerFrame, refind, fallSweep, posture: opts.posture, log: opts.log });
 
   function camera(id: string): CameraVision {
     let c = cameras.get(id);
     if (!c) {
-      c = newCameraVision(createTracker(trackerOpts), sweepOf(ownSetting(opts.lyingSweepByCamera, id, opts.lyingSweep)), burstOf(ownSetting(opts.burstByCamera, id, opts.burst)));
+      const scene = sceneSettings[ownSetting(opts.sceneByCamera, id, opts.scene) ?? DEFAULT_SCENE];
+      const detection = { ...scene.detection, ...pickDefined({ inputWidth: opts.detector?.inputWidth, minScore: opts.detector?.minScore }) };
+      const tracker = createTracker({ ...defaultPipelineOptions.tracker, ...scene.tracker, ...opts.tracker });
+      c = newCameraVision(tracker, sweepOf(ownSetting(opts.lyingSweepByCamera, id, opts.lyingSweep)), burstOf(ownSetting(opts.burstByCamera, id, opts.burst)), detection, { ...scene.age, ...opts.age });
+      c.pixelAspect = ownSetting(opts.pixelAspectByCamera, id, opts.pixelAspect) ?? 1;
       cameras.set(id, c);
     }
     return c;
@@ -139,12 +159,13 @@ export async function createVisionPipeline(opts: VisionPipelineOptions = {}): Pr
         return Promise.reject(err);
       }
       const cam = camera(cameraId);
+      if (frame.pixelAspect === undefined && cam.pixelAspect !== 1) frame = { ...frame, pixelAspect: cam.pixelAspect };
       const key = `${cameraId}:${frame.index}`;
       // Calm frames start their detection now (it overlaps the previous frame's step);
       // whether a frame between them is analysed is known only after that step.
       const calm = !cam.burst || calmFrame(cam.lastSubmittedMs, frame.t * 1000, cam.burst.calmFps);
       cam.lastSubmittedMs = frame.t * 1000;
-      const detected = calm && cam.submitted++ % detectEvery === 0 ? pool.detect(key, frame) : null;
+      const detected = calm && cam.submitted++ % detectEvery === 0 ? pool.detect(key, frame, cam.detection) : null;
       const result = cam.chain.then(() => step(cameraId, cam, frame, calm, detected, key));
       cam.chain = result.catch((err: unknown) => {
         stats.errors++;

@@ -2,6 +2,7 @@
 import type { Box } from '../../protocol/index.ts';
 import type { Detection, Keypoint, RgbFrame } from '../types.ts';
 import type { EngineOptions } from './inference-engine.ts';
+import type { DetectionSettings } from './detection.ts';
 import type { PoseDetection } from './models/multipose.ts';
 
 /** What a worker thread starts with: its models' options and its nice value. */
@@ -10,7 +11,7 @@ export interface WorkerInit extends EngineOptions {
 }
 
 export type WorkerRequest =
-  | { kind: 'detect'; id: number; frameKey: string; frame: RgbFrame }
+  | { kind: 'detect'; id: number; frameKey: string; frame: RgbFrame; settings?: DetectionSettings }
   | { kind: 'pose'; id: number; frameKey: string; frame?: RgbFrame; boxes: Box[] }
   | { kind: 'sweep'; id: number; frameKey: string; frame?: RgbFrame; size: [number, number]; minScore: number; region?: Box }
   | { kind: 'close'; id: number };

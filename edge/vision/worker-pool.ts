@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Box } from '../../protocol/index.ts';
 import type { Detection, Keypoint, RgbFrame } from '../types.ts';
 import { createInferenceEngine, type EngineOptions, type InferenceEngine } from './inference-engine.ts';
+import type { DetectionSettings } from './detection.ts';
 import type { PoseDetection } from './models/multipose.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-messages.ts';
 
@@ -37,7 +38,8 @@ export interface DetectResult {
 export interface InferencePool {
   readonly backend: string;
   readonly size: number;
-  detect(frameKey: string, frame: RgbFrame): Promise<DetectResult>;
+  /** Person detection on the least busy worker, with the camera's own settings when it has them. */
+  detect(frameKey: string, frame: RgbFrame, settings?: DetectionSettings): Promise<DetectResult>;
   pose(worker: number, frameKey: string, frame: RgbFrame, boxes: Box[]): Promise<{ keypoints: (Keypoint[] | null)[]; ms: number }>;
   /** Lying-body or fall sweep (MultiPose on the whole frame, or on `region` of it) on the worker that holds the frame. */
   sweep(worker: number, frameKey: string, frame: RgbFrame, size: [number, number], minScore: number, region?: Box): Promise<{ bodies: PoseDetection[]; ms: number }>;
@@ -79,8 +81,8 @@ function inProcessPool(engine: InferenceEngine): InferencePool {
   return {
     backend: engine.backend,
     size: 0,
-    async detect(_key, frame) {
-      return { ...(await engine.detect(frame)), worker: -1 };
+    async detect(_key, frame, settings) {
+      return { ...(await engine.detect(frame, settings)), worker: -1 };
     },
     pose: (_w, _key, frame, boxes) => engine.pose(frame, boxes),
     sweep: (_w, _key, frame, size, minScore, region) => engine.sweep(frame, size, minScore, region),
@@ -134,12 +136,12 @@ export async function createInferencePool(opts: PoolOptions = {}): Promise<Infer
   return {
     backend,
     size,
-    async detect(frameKey, frame) {
+    async detect(frameKey, frame, settings) {
       let best = 0;
       slots.forEach((s, i) => {
         if (s.busy < (slots[best] as Slot).busy) best = i;
       });
-      const r = await send<'detect'>(slots[best] as Slot, { kind: 'detect', id: nextId++, frameKey, frame });
+      const r = await send<'detect'>(slots[best] as Slot, { kind: 'detect', id: nextId++, frameKey, frame, ...(settings ? { settings } : {}) });
       return { detections: r.detections, ms: r.ms, worker: best };
     },
     async pose(worker, frameKey, frame, boxes) {

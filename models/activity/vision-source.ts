@@ -57,8 +57,9 @@ export function createEdgeVisionSource(opts: { workers?: number; napRoom?: boole
   const settings = { ...others, ...(fallSweep ? { fallSweep: { ...defaultFallSweepOptions, ...fallSweep } } : {}) };
   return {
     // Without the fall sweep the signature is the one from before it existed (same keypoints);
-    // 'edge-2', 'edge-3': the fall sweep's region reaches by the height last seen upright, from the feet (twelfth round).
-    signature: JSON.stringify({ v: fallSweep ? 'edge-3' : 'edge-1', defaults: defaultPipelineOptions, poseRefind: defaultPoseRefindOptions, lyingSweepDefaults: defaultLyingSweepOptions, ...settings }),
+    // 'edge-2', 'edge-3': the fall sweep's region reaches by the height last seen upright, from the feet (twelfth round);
+    // 'edge-4' / 'edge-1b': scenes (the room scene's detector) and the frame-scale adult/child model (issue 22).
+    signature: JSON.stringify({ v: fallSweep ? 'edge-4' : 'edge-1b', defaults: defaultPipelineOptions, poseRefind: defaultPoseRefindOptions, lyingSweepDefaults: defaultLyingSweepOptions, ...settings }),
     pipeline() {
       created ??= createVisionPipeline({ size: opts.workers ?? 1, ...settings });
       return created;
@@ -85,7 +86,8 @@ export function createVisionSource(opts: { workers?: number; burst?: Partial<Bur
   const burst = opts.burst ? { ...defaultBurstOptions, ...opts.burst } : null;
   const detectEvery = opts.detectEvery ?? 1;
   return {
-    signature: JSON.stringify({ v: 5, defaultPipelineOptions: EVAL_PIPELINE_SETTINGS, posesPerFrame: POSES_PER_FRAME, ...(burst ? { burst } : {}), ...(detectEvery !== 1 ? { detectEvery } : {}) }),
+    // `age`: the adult/child model (edge/vision/age.ts) labels the cached people; its version re-extracts.
+    signature: JSON.stringify({ v: 5, age: 'frame-scale-1', defaultPipelineOptions: EVAL_PIPELINE_SETTINGS, posesPerFrame: POSES_PER_FRAME, ...(burst ? { burst } : {}), ...(detectEvery !== 1 ? { detectEvery } : {}) }),
     pipeline() {
       created ??= createVisionPipeline({
         size: opts.workers ?? 1,

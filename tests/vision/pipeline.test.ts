@@ -15,7 +15,8 @@ describe.skipIf(!HAVE_VTEST)('vision pipeline on real vtest frames', () => {
 
   beforeAll(async () => {
     // One worker thread: exercises the tsx bootstrap of workers under vitest.
-    pipeline = await createVisionPipeline({ size: 1, posesPerFrame: 8 });
+    // vtest.avi is a street seen from afar: the open scene (edge/vision/scene.ts).
+    pipeline = await createVisionPipeline({ size: 1, posesPerFrame: 8, scene: 'open' });
     let n = 0;
     for await (const frame of readFrames({ source: VTEST as string, every: 2, realtime: false })) {
       const a = await pipeline.analyse('vtest', frame);

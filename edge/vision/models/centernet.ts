@@ -1,8 +1,9 @@
 /**
- * Person detector on CenterNet (MobileNetV3, COCO). The graph is run at the camera's own
- * aspect ratio (input sides multiples of 32) instead of its 512² training size: the
- * upsampling sizes baked into the graph are rewritten for each input size, and the
- * person heatmap and box-edge outputs are decoded here so thresholds are ours.
+ * Person detector on CenterNet (MobileNetV3, COCO). The graph is run at the scene's own
+ * aspect ratio (the frame's, corrected by its pixel aspect; input sides multiples of 32)
+ * instead of its 512² training size: the upsampling sizes baked into the graph are
+ * rewritten for each input size, and the person heatmap and box-edge outputs are decoded
+ * here so thresholds are ours.
  */
 import type { GraphModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import type { Detection, Detector, RgbFrame } from '../../types.ts';
@@ -17,10 +18,12 @@ export interface CenternetOptions {
   minScore: number;
   /** Boxes overlapping more than this (IoU) are merged by NMS. */
   nmsIou: number;
+  /** A box lying this much (share of its area) inside a stronger one is a part of that person, dropped; 1 = kept. */
+  maxContained: number;
   maxDetections: number;
 }
 
-export const defaultCenternetOptions: CenternetOptions = { inputWidth: 512, minScore: 0.3, nmsIou: 0.5, maxDetections: 50 };
+export const defaultCenternetOptions: CenternetOptions = { inputWidth: 512, minScore: 0.3, nmsIou: 0.5, maxContained: 1, maxDetections: 50 };
 
 const STRIDE = 4;
 const UPSAMPLE_SIZES: [string, number][] = [
@@ -33,8 +36,16 @@ function roundTo32(n: number): number {
   return Math.max(64, Math.round(n / 32) * 32);
 }
 
+/** Settings a caller may change per frame (a camera's scene, scene.ts). */
+/** The smallest input width chosen for a small frame (the width tuned on 320×240 and 768×576 footage). */
+export const MIN_INPUT_WIDTH = 384;
+
+export type CenternetFrameSettings = Partial<Pick<CenternetOptions, 'inputWidth' | 'minScore'>>;
+
 export interface CenternetDetector extends Detector {
-  readonly inputSize: (frameWidth: number, frameHeight: number) => [number, number];
+  detect(frame: RgbFrame, settings?: CenternetFrameSettings): Promise<Detection[]>;
+  /** Network input [width, height] for a frame of this size and pixel aspect. */
+  readonly inputSize: (frameWidth: number, frameHeight: number, pixelAspect?: number) => [number, number];
 }
 
 export async function createCenternetDetector(
@@ -47,9 +58,15 @@ export async function createCenternetDetector(
   const weights = model.weights as unknown as Record<string, Tensor[]>;
   let configured = '';
 
-  function inputSize(fw: number, fh: number): [number, number] {
-    const w = roundTo32(opts.inputWidth);
-    return [w, roundTo32((opts.inputWidth * fh) / fw)];
+  /**
+   * The network's input at the frame's display aspect. A frame narrower than the asked
+   * width is not blown up past its own display width (nor below MIN_INPUT_WIDTH):
+   * upscaling adds no detail, and a 320×240 clip at 640 made CenterNet find the near,
+   * large people of a small frame worse (URFD falls: three more missed; models/README.md).
+   */
+  function inputSize(fw: number, fh: number, pixelAspect = 1, inputWidth = opts.inputWidth): [number, number] {
+    const width = Math.min(inputWidth, Math.max(MIN_INPUT_WIDTH, fw * pixelAspect));
+    return [roundTo32(width), roundTo32((width * fh) / (fw * pixelAspect))];
   }
 
   function configure(w: number, h: number): void {
@@ -62,8 +79,9 @@ export async function createCenternetDetector(
     configured = key;
   }
 
-  async function detect(frame: RgbFrame): Promise<Detection[]> {
-    const [w, h] = inputSize(frame.width, frame.height);
+  async function detect(frame: RgbFrame, settings: CenternetFrameSettings = {}): Promise<Detection[]> {
+    const minScore = settings.minScore ?? opts.minScore;
+    const [w, h] = inputSize(frame.width, frame.height, frame.pixelAspect ?? 1, settings.inputWidth ?? opts.inputWidth);
     configure(w, h);
     const [heat, edges] = tf.tidy(() => {
       const img = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32').toFloat();
@@ -84,7 +102,7 @@ export async function createCenternetDetector(
     const found: Detection[] = [];
     for (let i = 0; i < hm.length; i++) {
       const score = hm[i] as number;
-      if (score < opts.minScore) continue;
+      if (score < minScore) continue;
       const cx = (i % gw) * STRIDE;
       const cy = Math.floor(i / gw) * STRIDE;
       const x1 = cx - (wh[i * 4] as number);
@@ -94,7 +112,7 @@ export async function createCenternetDetector(
       const box = clampBox([x1 * sx, y1 * sy, (x2 - x1) * sx, (y2 - y1) * sy], frame.width, frame.height);
       if (box[2] > 1 && box[3] > 1) found.push({ box, score });
     }
-    return nms(found, opts.nmsIou).slice(0, opts.maxDetections);
+    return nms(found, opts.nmsIou, opts.maxContained).slice(0, opts.maxDetections);
   }
 
   return {
