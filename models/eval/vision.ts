@@ -10,6 +10,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readMotGroundTruth } from './mot-metrics.ts';
+import { SCENES, type Scene } from '../../edge/vision/scene.ts';
 import { capacityFps, multicamLine, resultsTable, writeIntoReadme } from './vision-report.ts';
 import { runMulticam, runOurs, runPeer, type RunResult } from './vision-runs.ts';
 
@@ -27,6 +28,10 @@ const { values } = parseArgs({
     'no-readme': { type: 'boolean' },
     'no-refind': { type: 'boolean' },
     'no-sweep': { type: 'boolean' },
+    'detector-width': { type: 'string' },
+    'min-score': { type: 'string' },
+    'track-score': { type: 'string' },
+    scene: { type: 'string' },
   },
 });
 
@@ -45,6 +50,19 @@ const multicamFrames = Number(values['multicam-frames'] ?? 60);
 const log = (m: string) => console.error(m);
 const src = { video, gt, maxFrames, every };
 
+/** Detector and tracker settings from the command line (defaults: the pipeline's). */
+function detectorArgs() {
+  // vtest.avi is a street seen from afar: an `open` scene (edge/vision/scene.ts) unless told otherwise.
+  const scene = (values.scene ?? 'open') as Scene;
+  if (!SCENES.includes(scene)) {
+    console.error(`--scene must be one of ${SCENES.join(', ')}`);
+    process.exit(2);
+  }
+  const w = values['detector-width'] ? { inputWidth: Number(values['detector-width']) } : {};
+  const m = values['min-score'] ? { minScore: Number(values['min-score']) } : {};
+  const t = values['track-score'] ? Number(values['track-score']) : null;
+  return { scene, detector: { ...w, ...m }, ...(t !== null ? { tracker: { highScore: t, lowScore: Math.max(0.05, t - 0.05) } } : {}) };
+}
 const runs: RunResult[] = [];
 log(`eval:vision: ours (${workers} workers)…`);
 const detectEvery = Number(values['detect-every'] ?? 1);
@@ -54,8 +72,8 @@ const sweep = !values['no-sweep'];
 runs.push(
   await runOurs(
     src,
-    { size: workers, log, detectEvery, posesPerFrame: poses, ...(refind ? {} : { poseRefind: false as const }), ...(sweep ? {} : { lyingSweep: false as const }) },
-    `anyu: centernet@384 (every ${detectEvery}) + tracker + movenet-lightning ×${poses}/frame${refind ? ' + pose re-find' : ''}${sweep ? ' + lying sweep' : ''}`,
+    { size: workers, log, detectEvery, posesPerFrame: poses, ...detectorArgs(), ...(refind ? {} : { poseRefind: false as const }), ...(sweep ? {} : { lyingSweep: false as const }) },
+    `anyu: ${values.scene ?? 'open'} scene, centernet@${values['detector-width'] ?? (values.scene === 'room' ? 640 : 384)} (every ${detectEvery}) + tracker + movenet-lightning ×${poses}/frame${refind ? ' + pose re-find' : ''}${sweep ? ' + lying sweep' : ''}`,
   ),
 );
 for (const p of peers) {
@@ -65,7 +83,7 @@ for (const p of peers) {
 let multicam = '';
 if (multicamFrames > 0) {
   log(`eval:vision: 4 cameras of 640×360, ${multicamFrames} frames each…`);
-  const mc = { size: workers, detectEvery: Number(values['multicam-detect-every'] ?? 2), posesPerFrame: Number(values['multicam-poses'] ?? 2) };
+  const mc = { size: workers, scene: detectorArgs().scene, detectEvery: Number(values['multicam-detect-every'] ?? 2), posesPerFrame: Number(values['multicam-poses'] ?? 2) };
   multicam = multicamLine(await runMulticam(video, 4, 640, 360, multicamFrames, mc), availableParallelism());
 }
 
