@@ -6,3 +6,5 @@ export * from './status.ts';
 export * from './api.ts';
 export * from './live.ts';
 export * from './time-zone.ts';
+export * from './attendance.ts';
+export * from './config.ts';
