@@ -4,7 +4,11 @@
  * - settling: a child's first sighting opens a short window (`settleMs`, default 1.5 s of
  *   frame time); the best recognition of that window becomes the one event, so a clear
  *   frame right after a blurred one gives a check-in rather than a proposal;
- * - de-duplication: one event per child and direction within `dedupMs` (default 30 min);
+ * - de-duplication: after a check-in (needsConfirm false) nothing more for that child and
+ *   direction within `dedupMs` (default 30 min); after a proposal (needsConfirm true) no
+ *   further proposal for that child within `lingerMs` (default 20 s, a child lingering in
+ *   view), but a confident check-in still goes through — a proposal may have been someone
+ *   else's face, and must not hide the child's own arrival;
  * - direction: `auto` = `in` before `outFrom` (edge local time), `out` from then on; or
  *   fixed `in` / `out` (an entrance with separate in and out doors).
  * Events are strict `AttendanceEvent`s: child id, time, direction, confidence — no image,
@@ -24,6 +28,7 @@ export interface EntranceOptions {
   analysisFps?: number;
   settleMs?: number;
   dedupMs?: number;
+  lingerMs?: number;
   direction?: 'auto' | 'in' | 'out';
   /** HH:MM, edge local time. */
   outFrom?: string;
@@ -45,17 +50,19 @@ export function directionAt(at: Date, mode: 'auto' | 'in' | 'out', outFrom: stri
 export class EntranceCamera {
   private lastAnalysed = -Infinity;
   private pending = new Map<string, Pending>();
-  /** `${childId}/${direction}` → time of the last event. */
-  private sent = new Map<string, number>();
+  /** `${childId}/${direction}` → time and kind of the last event. */
+  private sent = new Map<string, { at: number; accepted: boolean }>();
   private readonly minGapMs: number;
   private readonly settleMs: number;
   private readonly dedupMs: number;
+  private readonly lingerMs: number;
   readonly stats = { frames: 0, analysed: 0, recognitions: 0, events: 0, suppressed: 0 };
 
   constructor(private readonly opts: EntranceOptions) {
     this.minGapMs = 1000 / (opts.analysisFps ?? 2);
     this.settleMs = opts.settleMs ?? 1500;
     this.dedupMs = opts.dedupMs ?? 30 * 60_000;
+    this.lingerMs = opts.lingerMs ?? 20_000;
   }
 
   /** Offers one frame taken at `at`; returns the events published because of it. */
@@ -72,7 +79,8 @@ export class EntranceCamera {
     for (const r of found) {
       this.stats.recognitions += 1;
       const last = this.sent.get(`${r.childId}/${direction}`);
-      if (last !== undefined && t - last < this.dedupMs) {
+      const blocked = last !== undefined && (last.accepted ? t - last.at < this.dedupMs : r.needsConfirm && t - last.at < this.lingerMs);
+      if (blocked) {
         this.stats.suppressed += 1;
         continue;
       }
@@ -102,7 +110,9 @@ export class EntranceCamera {
         needsConfirm: p.best.needsConfirm,
         cameraId: this.opts.cameraId,
       });
-      this.sent.set(`${childId}/${p.direction}`, p.firstAt);
+      const key = `${childId}/${p.direction}`;
+      const prev = this.sent.get(key);
+      if (!(prev?.accepted && p.firstAt - prev.at < this.dedupMs)) this.sent.set(key, { at: p.firstAt, accepted: !p.best.needsConfirm });
       this.stats.events += 1;
       this.opts.publish(ev);
       out.push(ev);

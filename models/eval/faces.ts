@@ -61,6 +61,9 @@ export interface GroupResult {
   descriptor: DescriptorName;
   genuine: number;
   impostor: number;
+  /** Thresholds at FAR 1e-1 and 1e-2 (the edge's proposal floor). */
+  thr1: number;
+  thr2: number;
   tar3: number; tar3k: number; thr3: number;
   tar4: number; tar4k: number; thr4: number;
   enrolled: number; probes: number;
@@ -98,6 +101,8 @@ function evaluateGroup(
   const impArr = Float64Array.from(imp);
   const thr3 = thresholdAtFar(impArr, 1e-3);
   const thr4 = thresholdAtFar(impArr, 1e-4);
+  const thr2 = thresholdAtFar(impArr, 1e-2);
+  const thr1 = thresholdAtFar(impArr, 1e-1);
   const tar3k = gen.filter((s) => s >= thr3).length;
   const tar4k = gen.filter((s) => s >= thr4).length;
   // identification: earliest photo of each person enrolled (photos without a face cannot enrol)
@@ -120,7 +125,7 @@ function evaluateGroup(
     }
   }
   return {
-    descriptor: name, genuine: gen.length, impostor: imp.length,
+    descriptor: name, genuine: gen.length, impostor: imp.length, thr1, thr2,
     tar3: gen.length ? tar3k / gen.length : NaN, tar3k, thr3,
     tar4: gen.length ? tar4k / gen.length : NaN, tar4k, thr4,
     enrolled: gallery.length, probes,
@@ -210,11 +215,11 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push('| group | descriptor | genuine / impostor pairs | TAR @ FAR 1e-3 (95 % CI) | threshold | TAR @ FAR 1e-4 (95 % CI) | threshold | rank-1, N enrolled (probes) | rank-1 above the 1e-3 threshold |');
   lines.push('|---|---|---|---|---|---|---|---|---|');
-  const thresholds: Record<string, Record<string, { far1e3: number; far1e4: number }>> = {};
+  const thresholds: Record<string, Record<string, { far1e1: number; far1e2: number; far1e3: number; far1e4: number }>> = {};
   for (const g of groups) {
     for (const d of descriptors) {
       const r = evaluateGroup(d, g.photos, vec(d), g.ok);
-      (thresholds[d] ??= {})[g.label.startsWith('children') ? 'children' : 'adults'] = { far1e3: r.thr3, far1e4: r.thr4 };
+      (thresholds[d] ??= {})[g.label.startsWith('children') ? 'children' : 'adults'] = { far1e1: r.thr1, far1e2: r.thr2, far1e3: r.thr3, far1e4: r.thr4 };
       lines.push(
         `| ${g.label} | ${d} | ${r.genuine} / ${r.impostor} | ${fmt(r.tar3)} (${formatInterval(r.tar3k, r.genuine)}) | ${fmt(r.thr3, 3)} | ` +
         `${fmt(r.tar4)} (${formatInterval(r.tar4k, r.genuine)}) | ${fmt(r.thr4, 3)} | ${fmt(r.rank1)}, N = ${r.enrolled} (${r.probes}) | ${fmt(r.rank1Open)} |`,
