@@ -11,7 +11,7 @@ import { IncidentLifecycle } from './incident-lifecycle.ts';
 import { createPublisher, type Publisher } from './publish/index.ts';
 import { CameraRunner, type CaptureFactory, type CameraEventContext } from './agent-camera.ts';
 import { makeSnapshot, type SnapshotRenderer } from './agent-snapshot.ts';
-import type { RuleEngine, VisionPipeline } from './types.ts';
+import type { RgbFrame, RuleEngine, VisionPipeline } from './types.ts';
 import { join } from 'node:path';
 import { ConfigChannel } from './attendance/config-channel.ts';
 import { EntranceCamera } from './attendance/entrance.ts';
@@ -41,6 +41,8 @@ export interface AgentDeps {
   onIncident?: (ev: IncidentEvent) => void;
   /** Face attendance for `entrance` cameras (models loaded, template store open). */
   attendance?: FaceRecognizer;
+  /** The time an entrance frame counts as taken (default: when it was received, `frame.at`); tests run a simulated day. */
+  attendanceClock?: (frame: RgbFrame) => Date;
   /** Called with every attendance event after it is queued. */
   onAttendance?: (ev: AttendanceEvent) => void;
   /** Where the applied hub config version is kept (default `<outboxDir>/edge-config.json`). */
@@ -210,7 +212,7 @@ export function createAgent(deps: AgentDeps): Agent {
       vision: camera.role === 'entrance' ? undefined : deps.vision,
       rules: camera.role === 'entrance' ? undefined : deps.rules?.(camera, lifecycle),
       emit: emitFor(camera),
-      frameHook: entrance ? (frame) => entrance.onFrame(frame, new Date(frame.at)).then(() => undefined) : undefined,
+      frameHook: entrance ? (frame) => entrance.onFrame(frame, deps.attendanceClock?.(frame) ?? new Date(frame.at)).then(() => undefined) : undefined,
       log,
     });
   });

@@ -6,7 +6,7 @@
  *   frame right after a blurred one gives a check-in rather than a proposal;
  * - de-duplication: after a check-in (needsConfirm false) nothing more for that child and
  *   direction within `dedupMs` (default 30 min); after a proposal (needsConfirm true) no
- *   further proposal for that child within `lingerMs` (default 20 s, a child lingering in
+ *   further proposal for that child within `lingerMs` (default 10 s, a child lingering in
  *   view), but a confident check-in still goes through — a proposal may have been someone
  *   else's face, and must not hide the child's own arrival;
  * - direction: `auto` = `in` before `outFrom` (edge local time), `out` from then on; or
@@ -62,7 +62,7 @@ export class EntranceCamera {
     this.minGapMs = 1000 / (opts.analysisFps ?? 2);
     this.settleMs = opts.settleMs ?? 1500;
     this.dedupMs = opts.dedupMs ?? 30 * 60_000;
-    this.lingerMs = opts.lingerMs ?? 20_000;
+    this.lingerMs = opts.lingerMs ?? 10_000;
   }
 
   /** Offers one frame taken at `at`; returns the events published because of it. */
