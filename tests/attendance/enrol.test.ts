@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigChannel } from '../../edge/attendance/config-channel.ts';
+import { directionAt, EntranceCamera } from '../../edge/attendance/entrance.ts';
 import { postEnrolPhoto, startEnrolServer, type EnrolServer } from '../../edge/attendance/enrol-server.ts';
 import { FaceModels } from '../../edge/attendance/face-models.ts';
 import { decodeJpeg } from '../../edge/attendance/image.ts';
 import { ConsentError, DEFAULT_DESCRIPTOR, EnrolmentError, FaceRecognizer } from '../../edge/attendance/recognizer.ts';
 import { TemplateStore } from '../../edge/attendance/template-store.ts';
-import { SCHEMA_VERSION, type EdgeConfigAck } from '../../protocol/index.ts';
+import { SCHEMA_VERSION, type AttendanceEvent, type EdgeConfigAck } from '../../protocol/index.ts';
 import { fgnetPath, fgnetPhotos, requireFgnetOrWarn } from './fgnet.ts';
 
 const HAVE = requireFgnetOrWarn('attendance enrolment');
@@ -67,6 +68,32 @@ describe.skipIf(!HAVE)('face enrolment and recognition (real models, FG-NET)', (
     expect(later[0]!.childId).toBe('child-002');
     expect(later[0]!.similarity).toBeGreaterThanOrEqual(recognizer.propose);
     expect(later[0]!.confidence).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+
+  it('an entrance camera checks a child in once per direction: settled, de-duplicated, in before outFrom and out after', async () => {
+    const events: AttendanceEvent[] = [];
+    const entrance = new EntranceCamera({
+      institutionId: 'inst-x', edgeId: 'edge-x', cameraId: 'cam-door', recognise: (img) => recognizer.recognise(img),
+      publish: (ev) => events.push(ev), analysisFps: 2, dedupMs: 30 * 60_000, direction: 'auto', outFrom: '12:00',
+    });
+    const img = decodeJpeg(photo('002A03.JPG'));
+    const at = (h: number, m: number, s = 0) => new Date(2026, 11, 7, h, m, s);
+    await entrance.onFrame(img, at(8, 0, 0));
+    await entrance.onFrame(img, at(8, 0, 0.2)); // above the analysis rate: not even looked at
+    await entrance.onFrame(img, at(8, 0, 1));
+    expect(events).toHaveLength(0); // still settling
+    await entrance.onFrame(img, at(8, 0, 2));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ childId: 'child-002', direction: 'in', needsConfirm: false, source: 'face', cameraId: 'cam-door' });
+    expect(events[0]!.at).toBe(at(8, 0, 0).toISOString());
+    expect(entrance.stats.analysed).toBe(3);
+    await entrance.onFrame(img, at(8, 10)); // lingering or walking past again within 30 min
+    await entrance.onFrame(img, at(8, 25));
+    await entrance.onFrame(img, at(12, 5)); // after outFrom: the way out
+    entrance.flush(at(12, 10).getTime());
+    expect(events.map((e) => e.direction)).toEqual(['in', 'out']);
+    expect(directionAt(at(11, 59), 'auto', '12:00')).toBe('in');
+    expect(directionAt(at(7, 0), 'out', '12:00')).toBe('out');
   }, 60_000);
 
   it('withdrawal deletes the templates, the ack reports it, and the child is no longer recognised', async () => {
