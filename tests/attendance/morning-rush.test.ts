@@ -227,7 +227,7 @@ describe.skipIf(!HAVE)('morning rush at one entrance camera (real models, ffmpeg
       const evs = events.filter((e) => Date.parse(e.at) >= t0 && Date.parse(e.at) < t0 + SLOT_MS);
       return { a, detected: (detectedIn.get(a.slot) ?? 0) > 0, evs, enrolled: a.childId !== null && enrolled.has(a.childId) };
     });
-    const tally = { detected: 0, undetected: 0, acceptedRight: 0, proposedRight: 0, proposedWrong: 0, strangerProposed: 0, noEvent: 0 };
+    const tally = { detected: 0, undetected: 0, acceptedRight: 0, proposedRight: 0, proposedWrong: 0, unenrolledProposed: 0, noEvent: 0 };
     if (process.env.RUSH_DEBUG) for (const r of rows) console.log(r.a.slot, r.a.probe.file, r.a.childId, r.detected, bestBySlot.get(r.a.slot)?.toFixed(3), r.evs.map((e) => `${e.childId}:${e.needsConfirm}:${e.confidence}`).join(' '));
     for (const r of rows) {
       if (!r.detected) {
@@ -251,7 +251,7 @@ describe.skipIf(!HAVE)('morning rush at one entrance camera (real models, ffmpeg
         // No wrong check-in: an accepted event names the arriving child.
         expect(ev.childId, `arrival ${r.a.slot} (${r.a.probe.file}) checked in as ${ev.childId}`).toBe(r.a.childId);
         tally.acceptedRight++;
-      } else if (r.a.childId === null) tally.strangerProposed++;
+      } else if (!r.enrolled) tally.unenrolledProposed++;
       else if (ev.childId === r.a.childId) tally.proposedRight++;
       else tally.proposedWrong++;
     }
