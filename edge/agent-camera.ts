@@ -28,6 +28,8 @@ export interface CameraRunnerDeps {
   vision?: VisionPipeline | undefined;
   rules?: RuleEngine | undefined;
   emit: (events: IncidentEvent[], ctx: CameraEventContext) => void;
+  /** Instead of vision and rules: every frame goes here (an entrance camera's face attendance). */
+  frameHook?: ((frame: RgbFrame) => Promise<void>) | undefined;
   log: (msg: string) => void;
   random?: () => number;
 }
@@ -140,6 +142,14 @@ export class CameraRunner {
   /** Whether the frame went through analysis (false: left out between calm frames by burst analysis). */
   async #analyse(frame: RgbFrame): Promise<boolean> {
     const d = this.#d;
+    if (d.frameHook) {
+      try {
+        await d.frameHook(frame);
+      } catch (err) {
+        d.log(`camera ${this.id}: attendance failed on frame ${frame.index}: ${(err as Error).message}`);
+      }
+      return true;
+    }
     if (!d.vision) return true;
     try {
       const analysis = await d.vision.analyse(d.camera.id, frame);
