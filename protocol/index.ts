@@ -8,3 +8,4 @@ export * from './live.ts';
 export * from './time-zone.ts';
 export * from './attendance.ts';
 export * from './config.ts';
+export * from './attendance-api.ts';
