@@ -5,14 +5,15 @@
  * withdrawal (a new consent list without the child) deletes the templates, the ack says so,
  * and the child is no longer recognised.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigChannel } from '../../edge/attendance/config-channel.ts';
 import { directionAt, EntranceCamera } from '../../edge/attendance/entrance.ts';
-import { postEnrolPhoto, startEnrolServer, type EnrolServer } from '../../edge/attendance/enrol-server.ts';
+import { MAX_PHOTO_BYTES, postEnrolPhoto, startEnrolServer, type EnrolServer } from '../../edge/attendance/enrol-server.ts';
+import { run } from '../../edge/cli/edge.ts';
 import { FaceModels } from '../../edge/attendance/face-models.ts';
 import { decodeJpeg } from '../../edge/attendance/image.ts';
 import { ConsentError, DEFAULT_DESCRIPTOR, EnrolmentError, FaceRecognizer } from '../../edge/attendance/recognizer.ts';
@@ -111,5 +112,23 @@ describe.skipIf(!HAVE)('face enrolment and recognition (real models, FG-NET)', (
     expect(await recognizer.recognise(decodeJpeg(photo('002A05.JPG')))).toEqual([]);
     // And re-enrolment is refused until consent is given again.
     await expect(recognizer.enrol('child-002', [photo('002A03.JPG')])).rejects.toBeInstanceOf(ConsentError);
+  }, 60_000);
+  it('anyu edge enrol: 0 when enrolled, 1 when refused, 2 on a bad flag; oversized photos get 413', async () => {
+    const port = Number(new URL(server.url).port);
+    const file = join(dir, 'edge.yaml');
+    writeFileSync(file, [
+      'hub: { url: "mqtt://127.0.0.1:1", institutionId: inst-x, edgeId: edge-x }',
+      `cameras: [{ id: door, source: "${fgnetPath(fgnetPhotos()[0]!)}", role: entrance }]`,
+      `attendance: { http: { host: 127.0.0.1, port: ${port} } }`,
+    ].join('\n'));
+    recognizer.setConsent(['child-009']);
+    const p9 = fgnetPath(fgnetPhotos().find((p) => p.file === '009A03.JPG')!);
+    expect(await run(['enrol', '--config', file, '--child', 'child-009', '--photo', p9])).toBe(0);
+    expect(recognizer.store.childIds()).toContain('child-009');
+    expect(await run(['enrol', '--config', file, '--child', 'child-005', '--photo', p9])).toBe(1);
+    expect(recognizer.store.childIds()).not.toContain('child-005');
+    expect(await run(['enrol', '--config', file, '--child', 'child-009'])).toBe(2);
+    const big = await postEnrolPhoto({ host: '127.0.0.1', port }, 'child-009', Buffer.alloc(MAX_PHOTO_BYTES + 1));
+    expect(big.status).toBe(413);
   }, 60_000);
 });
