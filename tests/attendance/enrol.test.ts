@@ -14,6 +14,8 @@ import { ConfigChannel } from '../../edge/attendance/config-channel.ts';
 import { directionAt, EntranceCamera } from '../../edge/attendance/entrance.ts';
 import { MAX_PHOTO_BYTES, postEnrolPhoto, startEnrolServer, type EnrolServer } from '../../edge/attendance/enrol-server.ts';
 import { run } from '../../edge/cli/edge.ts';
+import { createFaceRecognizer } from '../../edge/attendance/index.ts';
+import { parseConfig } from '../../edge/config/index.ts';
 import { FaceModels } from '../../edge/attendance/face-models.ts';
 import { decodeJpeg } from '../../edge/attendance/image.ts';
 import { ConsentError, DEFAULT_DESCRIPTOR, EnrolmentError, FaceRecognizer } from '../../edge/attendance/recognizer.ts';
@@ -130,5 +132,17 @@ describe.skipIf(!HAVE)('face enrolment and recognition (real models, FG-NET)', (
     expect(await run(['enrol', '--config', file, '--child', 'child-009'])).toBe(2);
     const big = await postEnrolPhoto({ host: '127.0.0.1', port }, 'child-009', Buffer.alloc(MAX_PHOTO_BYTES + 1));
     expect(big.status).toBe(413);
+  }, 60_000);
+  it('createFaceRecognizer (what anyu edge runs) opens the store with the key file and takes the thresholds from the config', async () => {
+    const keyFile = join(dir, 'face.key');
+    writeFileSync(keyFile, `${'5a'.repeat(32)}\n`);
+    const cam = [{ id: 'door', source: fgnetPath(fgnetPhotos()[0]!), role: 'entrance' }];
+    const config = parseConfig({ hub: { url: 'mqtt://127.0.0.1:1', institutionId: 'inst-x', edgeId: 'edge-x' }, cameras: cam, attendance: { templateFile: './t.enc', keyFile, acceptThreshold: 0.99, proposeThreshold: 0.95 } }, dir);
+    const r = await createFaceRecognizer(config.attendance!);
+    expect([r.descriptor, r.accept, r.propose]).toEqual([DEFAULT_DESCRIPTOR, 0.99, 0.95]);
+    r.setConsent(['child-002']);
+    await r.enrol('child-002', [photo('002A03.JPG')]);
+    expect(() => TemplateStore.open(join(dir, 't.enc'), KEY)).toThrow(/authentication failed/);
+    expect(TemplateStore.open(join(dir, 't.enc'), Buffer.from('5a'.repeat(32), 'hex')).childIds()).toEqual(['child-002']);
   }, 60_000);
 });
