@@ -124,9 +124,9 @@ export interface FaceModelsOptions {
   prefer?: BackendName;
   manifest?: ModelManifest;
   log?: (msg: string) => void;
-  /** Minimum detector score (face-api's default 0.5). */
+  /** Minimum SSD score (default 0.3, measured by eval:faces; face-api's own default is 0.5). */
   minDetectionScore?: number;
-  /** When SSD finds no face, try face-api's TinyFaceDetector (score ≥ 0.3) too. */
+  /** When SSD finds no face, try face-api's TinyFaceDetector (score ≥ 0.3) too (default true). */
   tinyFallback?: boolean;
 }
 
@@ -164,8 +164,8 @@ export class FaceModels {
   static async load(opts: FaceModelsOptions): Promise<FaceModels> {
     const runtime = await createRuntime({ prefer: opts.prefer ?? 'wasm', log: opts.log });
     const manifest = opts.manifest ?? (await readManifest());
-    const models = new FaceModels(runtime, opts.descriptors, opts.minDetectionScore ?? 0.5, opts.tinyFallback ?? false);
-    if (opts.tinyFallback) await loadFaceApiNet(runtime, faceapi.nets.tinyFaceDetector as unknown as FaceApiNet, 'faceapi-tiny-face-detector', manifest);
+    const models = new FaceModels(runtime, opts.descriptors, opts.minDetectionScore ?? 0.3, opts.tinyFallback ?? true);
+    if (opts.tinyFallback ?? true) await loadFaceApiNet(runtime, faceapi.nets.tinyFaceDetector as unknown as FaceApiNet, 'faceapi-tiny-face-detector', manifest);
     await loadFaceApiNet(runtime, faceapi.nets.ssdMobilenetv1 as unknown as FaceApiNet, 'faceapi-ssd-mobilenetv1', manifest);
     await loadFaceApiNet(runtime, faceapi.nets.faceLandmark68Net as unknown as FaceApiNet, 'faceapi-landmark68', manifest);
     if (opts.descriptors.some((d) => d.startsWith('faceapi'))) {
@@ -180,13 +180,15 @@ export class FaceModels {
   }
 
   /**
-   * Faces with landmarks, largest first. When none is found the image is tried once more
-   * inside a grey border of half its size on each side: SSD misses faces that fill most of
-   * the frame (close-ups, enrolment photos), and the border brings them into its range.
+   * Faces with landmarks, largest first. `thorough` (photos: enrolment, evaluation): when
+   * none is found the image is tried once more inside a grey border of half its size on each
+   * side (SSD misses faces that fill most of the frame), then with TinyFaceDetector when
+   * `tinyFallback` is on. Camera frames (`thorough: false`) get one SSD pass: an empty
+   * doorway is the common case and must stay cheap.
    */
-  async detect(img: RgbImage): Promise<DetectedFace[]> {
+  async detect(img: RgbImage, opts: { thorough?: boolean } = {}): Promise<DetectedFace[]> {
     const found = await this.detectOnce(img);
-    if (found.length > 0) return found;
+    if (found.length > 0 || opts.thorough === false) return found;
     const pad = Math.round(Math.max(img.width, img.height) / 2);
     const padded = padImage(img, pad);
     const again = await this.detectOnce(padded);

@@ -35,7 +35,7 @@ describe.skipIf(!HAVE)('face enrolment and recognition (real models, FG-NET)', (
   const photo = (file: string) => readFileSync(fgnetPath(fgnetPhotos().find((p) => p.file === file)!));
 
   beforeAll(async () => {
-    models = await FaceModels.load({ descriptors: [DEFAULT_DESCRIPTOR], liveness: true });
+    models = await FaceModels.load({ descriptors: [DEFAULT_DESCRIPTOR], liveness: true, minDetectionScore: 0.3, tinyFallback: true });
     dir = mkdtempSync(join(tmpdir(), 'anyu-enrol-'));
     recognizer = new FaceRecognizer(models, TemplateStore.open(join(dir, 'templates.enc'), KEY));
     server = await startEnrolServer({ host: '127.0.0.1', port: 0, recognizer });
