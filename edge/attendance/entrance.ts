@@ -9,6 +9,11 @@
  *   further proposal for that child within `lingerMs` (default 10 s, a child lingering in
  *   view), but a confident check-in still goes through — a proposal may have been someone
  *   else's face, and must not hide the child's own arrival;
+ * - a new face whose best match is a child already checked in, without being a confident
+ *   match, is proposed as its best runner-up instead (one of the 3 best, ≥ the propose
+ *   threshold), so another child's arrival does not vanish behind an earlier check-in; a
+ *   face overlapping one seen in the last 2 s keeps that face's identity (a lingering child
+ *   is not re-proposed as someone else);
  * - direction: `auto` = `in` before `outFrom` (edge local time), `out` from then on; or
  *   fixed `in` / `out` (an entrance with separate in and out doors).
  * Events are strict `AttendanceEvent`s: child id, time, direction, confidence — no image,
@@ -17,7 +22,8 @@
 import { randomUUID } from 'node:crypto';
 import { AttendanceEvent, SCHEMA_VERSION, type AttendanceDirection } from '../../protocol/index.ts';
 import type { RgbImage } from './image.ts';
-import type { Recognition } from './recognizer.ts';
+import type { FaceBox } from './face-models.ts';
+import type { Candidate, Recognition } from './recognizer.ts';
 
 export interface EntranceOptions {
   institutionId: string;
@@ -35,8 +41,19 @@ export interface EntranceOptions {
   log?: (msg: string) => void;
 }
 
+/** How long a face box stays "the same face" for the next frames (frame time). */
+const TRACK_MS = 2000;
+
+function iou(a: FaceBox, b: FaceBox): number {
+  const x1 = Math.max(a.x, b.x), y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.width, b.x + b.width), y2 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}
+
 interface Pending {
-  best: Recognition;
+  best: Candidate;
   firstAt: number;
   direction: AttendanceDirection;
 }
@@ -50,6 +67,8 @@ export function directionAt(at: Date, mode: 'auto' | 'in' | 'out', outFrom: stri
 export class EntranceCamera {
   private lastAnalysed = -Infinity;
   private pending = new Map<string, Pending>();
+  /** Faces seen in the last TRACK_MS and the child each was reported as. */
+  private recent: { box: FaceBox; childId: string; at: number }[] = [];
   /** `${childId}/${direction}` → time and kind of the last event. */
   private sent = new Map<string, { at: number; accepted: boolean }>();
   private readonly minGapMs: number;
@@ -76,19 +95,48 @@ export class EntranceCamera {
     this.stats.analysed += 1;
     const found = await this.opts.recognise(img);
     const direction = directionAt(at, this.opts.direction ?? 'auto', this.opts.outFrom ?? '12:00');
+    this.recent = this.recent.filter((f) => t - f.at <= TRACK_MS);
+    const seen: { box: FaceBox; childId: string; at: number }[] = [];
     for (const r of found) {
       this.stats.recognitions += 1;
-      const last = this.sent.get(`${r.childId}/${direction}`);
-      const blocked = last !== undefined && (last.accepted ? t - last.at < this.dedupMs : r.needsConfirm && t - last.at < this.lingerMs);
-      if (blocked) {
+      // The same face as a moment ago (boxes overlap): it keeps the identity it was given,
+      // so a child lingering after a check-in is not proposed as someone else.
+      const near = this.recent.find((f) => iou(f.box, r.box) >= 0.3);
+      const pool = near ? r.candidates.filter((c) => c.childId === near.childId) : r.candidates;
+      const chosen = this.choose(pool, direction, t);
+      if (near) seen.push({ box: r.box, childId: near.childId, at: t });
+      if (!chosen) {
         this.stats.suppressed += 1;
         continue;
       }
-      const p = this.pending.get(r.childId);
-      if (!p) this.pending.set(r.childId, { best: r, firstAt: t, direction });
-      else if (r.similarity > p.best.similarity || (p.best.needsConfirm && !r.needsConfirm)) p.best = r;
+      if (!near) seen.push({ box: r.box, childId: chosen.childId, at: t });
+      const p = this.pending.get(chosen.childId);
+      if (!p) this.pending.set(chosen.childId, { best: chosen, firstAt: t, direction });
+      else if (chosen.similarity > p.best.similarity || (p.best.needsConfirm && !chosen.needsConfirm)) p.best = chosen;
     }
+    this.recent.push(...seen);
     return [...out, ...this.flush(t)];
+  }
+
+  /**
+   * The child a face is reported as: its best match unless that child was already checked
+   * in (then the face is that child again when the match is confident, else the best
+   * runner-up, as a proposal) or proposed a moment ago (a lingering face).
+   */
+  private choose(candidates: Candidate[], direction: AttendanceDirection, t: number): Candidate | null {
+    for (const [i, c] of candidates.entries()) {
+      const last = this.sent.get(`${c.childId}/${direction}`);
+      if (last?.accepted && t - last.at < this.dedupMs) {
+        if (i === 0 && !c.needsConfirm) return null;
+        continue;
+      }
+      if (last && !last.accepted && c.needsConfirm && t - last.at < this.lingerMs) {
+        if (i === 0) return null;
+        continue;
+      }
+      return c;
+    }
+    return null;
   }
 
   /** Publishes every settled sighting (all of them with `force`, e.g. at shutdown). */

@@ -16,7 +16,7 @@ import { createRuntime, type BackendName, type Runtime } from '../vision/runtime
 import { loadGraphModel, packageRoot, readManifest, verifiedRead, type ModelManifest } from '../vision/model-loader.ts';
 import { boxChip, estimateSimilarity, warpChip, type Point, type RgbImage } from './image.ts';
 
-export const DESCRIPTORS = ['faceapi', 'faceapi-box', 'faceres', 'mobilefacenet', 'mobileface'] as const;
+export const DESCRIPTORS = ['faceapi', 'faceapi-flip', 'faceapi-box', 'faceres', 'mobilefacenet', 'mobileface'] as const;
 export type DescriptorName = (typeof DESCRIPTORS)[number];
 
 export interface FaceBox {
@@ -78,7 +78,7 @@ function dlibChip(size: number, padding: number): ChipSpec {
 }
 
 /** The chip each aligned descriptor sees. */
-export const CHIPS: Record<Exclude<DescriptorName, 'faceapi-box'>, ChipSpec> = {
+export const CHIPS: Record<Exclude<DescriptorName, 'faceapi-box' | 'faceapi-flip'>, ChipSpec> = {
   // dlib's own chip: 150 px, padding 0.25 (the model was trained on these).
   faceapi: dlibChip(150, 0.25),
   // FaceRes (VGGFace2 crops, looser than ArcFace's): the ArcFace layout at 224 px, zoomed out.
@@ -124,8 +124,10 @@ export interface FaceModelsOptions {
   prefer?: BackendName;
   manifest?: ModelManifest;
   log?: (msg: string) => void;
-  /** Minimum detector score (face-api's default 0.5). */
+  /** Minimum SSD score (default 0.3, measured by eval:faces; face-api's own default is 0.5). */
   minDetectionScore?: number;
+  /** When SSD finds no face, try face-api's TinyFaceDetector (score ≥ 0.3) too (default true). */
+  tinyFallback?: boolean;
 }
 
 type FaceApiNet = { loadFromWeightMap(m: Record<string, Tensor>): void };
@@ -152,6 +154,7 @@ export class FaceModels {
     readonly runtime: Runtime,
     readonly descriptors: readonly DescriptorName[],
     private readonly minScore: number,
+    private readonly tinyFallback: boolean,
   ) {}
 
   get backend(): BackendName {
@@ -161,14 +164,15 @@ export class FaceModels {
   static async load(opts: FaceModelsOptions): Promise<FaceModels> {
     const runtime = await createRuntime({ prefer: opts.prefer ?? 'wasm', log: opts.log });
     const manifest = opts.manifest ?? (await readManifest());
-    const models = new FaceModels(runtime, opts.descriptors, opts.minDetectionScore ?? 0.5);
+    const models = new FaceModels(runtime, opts.descriptors, opts.minDetectionScore ?? 0.3, opts.tinyFallback ?? true);
+    if (opts.tinyFallback ?? true) await loadFaceApiNet(runtime, faceapi.nets.tinyFaceDetector as unknown as FaceApiNet, 'faceapi-tiny-face-detector', manifest);
     await loadFaceApiNet(runtime, faceapi.nets.ssdMobilenetv1 as unknown as FaceApiNet, 'faceapi-ssd-mobilenetv1', manifest);
     await loadFaceApiNet(runtime, faceapi.nets.faceLandmark68Net as unknown as FaceApiNet, 'faceapi-landmark68', manifest);
     if (opts.descriptors.some((d) => d.startsWith('faceapi'))) {
       await loadFaceApiNet(runtime, faceapi.nets.faceRecognitionNet as unknown as FaceApiNet, 'faceapi-recognition', manifest);
     }
     const graphNames = [
-      ...opts.descriptors.filter((d) => d !== 'faceapi' && d !== 'faceapi-box'),
+      ...opts.descriptors.filter((d) => !d.startsWith('faceapi')),
       ...(opts.liveness ? ['antispoof', 'liveness'] : []),
     ];
     for (const name of graphNames) models.graph.set(name, await loadGraphModel(runtime.tf, name, { manifest }));
@@ -176,29 +180,34 @@ export class FaceModels {
   }
 
   /**
-   * Faces with landmarks, largest first. When none is found the image is tried once more
-   * inside a grey border of half its size on each side: SSD misses faces that fill most of
-   * the frame (close-ups, enrolment photos), and the border brings them into its range.
+   * Faces with landmarks, largest first. `thorough` (photos: enrolment, evaluation): when
+   * none is found the image is tried once more inside a grey border of half its size on each
+   * side (SSD misses faces that fill most of the frame), then with TinyFaceDetector when
+   * `tinyFallback` is on. Camera frames (`thorough: false`) get one SSD pass: an empty
+   * doorway is the common case and must stay cheap.
    */
-  async detect(img: RgbImage): Promise<DetectedFace[]> {
+  async detect(img: RgbImage, opts: { thorough?: boolean } = {}): Promise<DetectedFace[]> {
     const found = await this.detectOnce(img);
-    if (found.length > 0) return found;
+    if (found.length > 0 || opts.thorough === false) return found;
     const pad = Math.round(Math.max(img.width, img.height) / 2);
     const padded = padImage(img, pad);
-    return (await this.detectOnce(padded)).map((f) => ({
+    const again = await this.detectOnce(padded);
+    if (again.length === 0 && this.tinyFallback) return this.detectOnce(img, true);
+    return again.map((f) => ({
       ...f,
       box: { ...f.box, x: f.box.x - pad, y: f.box.y - pad },
       landmarks: f.landmarks.map(([x, y]) => [x - pad, y - pad] as Point),
     }));
   }
 
-  private async detectOnce(img: RgbImage): Promise<DetectedFace[]> {
+  private async detectOnce(img: RgbImage, tiny = false): Promise<DetectedFace[]> {
     const tf = this.runtime.tf;
     const input = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
     try {
-      const results = await faceapi
-        .detectAllFaces(input as never, new faceapi.SsdMobilenetv1Options({ minConfidence: this.minScore }))
-        .withFaceLandmarks();
+      const options = tiny
+        ? new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.3 })
+        : new faceapi.SsdMobilenetv1Options({ minConfidence: this.minScore });
+      const results = await faceapi.detectAllFaces(input as never, options).withFaceLandmarks();
       return results
         .map((r) => ({
           box: { x: r.detection.box.x, y: r.detection.box.y, width: r.detection.box.width, height: r.detection.box.height },
@@ -214,12 +223,20 @@ export class FaceModels {
   /** The L2-normalised descriptor of one detected face. */
   async describe(name: DescriptorName, img: RgbImage, face: DetectedFace): Promise<Float32Array> {
     const tf = this.runtime.tf;
-    if (name === 'faceapi' || name === 'faceapi-box') {
-      const chip = name === 'faceapi' ? alignChip(img, face, CHIPS.faceapi) : boxChip(img, face.box, 150);
+    if (name === 'faceapi' || name === 'faceapi-box' || name === 'faceapi-flip') {
+      const chip = name === 'faceapi-box' ? boxChip(img, face.box, 150) : alignChip(img, face, CHIPS.faceapi);
       const t = tf.tensor3d(chip, [150, 150, 3]);
       try {
-        const d = (await faceapi.computeFaceDescriptor(t as never)) as Float32Array;
-        return l2normalize(d);
+        const d = l2normalize((await faceapi.computeFaceDescriptor(t as never)) as Float32Array);
+        if (name !== 'faceapi-flip') return d;
+        // Test-time flip: the mirrored chip's descriptor averaged in.
+        const flipped = tf.reverse(t, 1);
+        try {
+          const m = l2normalize((await faceapi.computeFaceDescriptor(flipped as never)) as Float32Array);
+          return l2normalize(d.map((x, i) => x + m[i]!));
+        } finally {
+          flipped.dispose();
+        }
       } finally {
         t.dispose();
       }

@@ -18,7 +18,7 @@ export { FaceModels } from './face-models.ts';
 export async function createFaceRecognizer(config: AttendanceConfig, log?: (msg: string) => void): Promise<FaceRecognizer> {
   const key = loadTemplateKey(config.keyFile);
   const store = TemplateStore.open(config.templateFile, key);
-  const models = await FaceModels.load({ descriptors: [DEFAULT_DESCRIPTOR], liveness: true, ...(log ? { log } : {}) });
+  const models = await FaceModels.load({ descriptors: [DEFAULT_DESCRIPTOR], liveness: true, minDetectionScore: 0.3, tinyFallback: true, ...(log ? { log } : {}) });
   return new FaceRecognizer(models, store, {
     ...(config.acceptThreshold !== undefined ? { acceptThreshold: config.acceptThreshold } : {}),
     ...(config.proposeThreshold !== undefined ? { proposeThreshold: config.proposeThreshold } : {}),

@@ -19,19 +19,19 @@ import type { TemplateStore } from './template-store.ts';
 
 /**
  * Defaults measured by `npm run eval:faces` (models/README.md "Faces") for the face-api
- * descriptor on aligned chips, children 0–5 y (pairs ≤ 2 y apart): accept at the FAR 1e-4
- * threshold (0.975), not 1e-3 (0.968), because the entrance searches all N enrolled children
- * at once and a stranger's chance of passing for someone grows ≈ N-fold (≈ 0.5 % a face at
- * N = 50 instead of ≈ 5 %); propose at 0.92, where 97 % of genuine child pairs score above
- * (children's impostor pairs score a median 0.922 with this descriptor, so it separates
- * nobody among children: a detected child's face becomes at least a proposal, as the hand
- * path wants, while adults' faces, best match ≈ 0.90–0.91 against children, mostly give
- * nothing). Config (`attendance.acceptThreshold` / `proposeThreshold`)
+ * descriptor on aligned chips with the mirrored chip averaged in (`faceapi-flip`), children
+ * 0–5 y (pairs ≤ 2 y apart): accept at the FAR 1e-4 threshold (0.978), not 1e-3 (0.969),
+ * because the entrance searches all N enrolled children at once and a stranger's chance of
+ * passing for someone grows ≈ N-fold (≈ 0.5 % a face at N = 50 instead of ≈ 5 %); propose
+ * at 0.925, where 98 % of genuine child pairs score above (and half of the impostor child
+ * pairs: among small children this descriptor separates little, so a detected child's face
+ * becomes at least a proposal, as the hand path wants, while adults' faces, best match
+ * ≈ 0.88–0.91 against children, mostly give nothing). Config (`attendance.acceptThreshold` / `proposeThreshold`)
  * may override both.
  */
-export const DEFAULT_DESCRIPTOR: DescriptorName = 'faceapi';
-export const DEFAULT_ACCEPT = 0.975;
-export const DEFAULT_PROPOSE = 0.92;
+export const DEFAULT_DESCRIPTOR: DescriptorName = 'faceapi-flip';
+export const DEFAULT_ACCEPT = 0.978;
+export const DEFAULT_PROPOSE = 0.925;
 
 export class ConsentError extends Error {
   readonly code = 'NO_CONSENT';
@@ -49,11 +49,17 @@ export interface RecognizerOptions {
   minRealScore?: number;
 }
 
-export interface Recognition {
+export interface Candidate {
   childId: string;
   similarity: number;
   confidence: number;
   needsConfirm: boolean;
+}
+
+/** The best match (`childId` … `needsConfirm`) and the runners-up above the propose threshold. */
+export interface Recognition extends Candidate {
+  /** Best first, one per child, at most 3, all ≥ propose; runners-up are always needsConfirm. */
+  candidates: Candidate[];
   /** Anti-spoofing score (0..1, higher = live), when checked. */
   real?: number;
   box: DetectedFace['box'];
@@ -121,37 +127,40 @@ export class FaceRecognizer {
 
   /** Best enrolled child for one descriptor (templates of other descriptors are ignored). */
   match(v: Float32Array): { childId: string; similarity: number } | null {
-    let best: { childId: string; similarity: number } | null = null;
+    return this.rank(v, 1)[0] ?? null;
+  }
+
+  /** The `k` best enrolled children (best template each), best first. */
+  rank(v: Float32Array, k: number): { childId: string; similarity: number }[] {
+    const all: { childId: string; similarity: number }[] = [];
     for (const [childId, t] of this.store.entries()) {
       if (t.descriptor !== this.descriptor || !this.consent.has(childId)) continue;
-      for (const tv of t.vectors) {
-        const s = cosine(v, tv);
-        if (!best || s > best.similarity) best = { childId, similarity: s };
-      }
+      let best = -Infinity;
+      for (const tv of t.vectors) best = Math.max(best, cosine(v, tv));
+      all.push({ childId, similarity: best });
     }
-    return best;
+    return all.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 
   /** Every face in a frame that matches an enrolled child at least at the propose threshold. */
   async recognise(img: RgbImage): Promise<Recognition[]> {
-    const faces = (await this.models.detect(img)).filter((f) => Math.min(f.box.width, f.box.height) >= this.minFacePx);
+    const faces = (await this.models.detect(img, { thorough: false })).filter((f) => Math.min(f.box.width, f.box.height) >= this.minFacePx);
     this.lastDetected = faces.length;
     const out: Recognition[] = [];
     for (const face of faces) {
       const v = await this.models.describe(this.descriptor, img, face);
-      const m = this.match(v);
-      if (!m || m.similarity < this.propose) continue;
+      const ranked = this.rank(v, 3).filter((m) => m.similarity >= this.propose);
+      if (ranked.length === 0) continue;
       let real: number | undefined;
       if (this.minReal > 0) real = (await this.models.spoofScores(img, face)).real;
       const spoofy = real !== undefined && real < this.minReal;
-      out.push({
+      const candidates = ranked.map((m, i) => ({
         childId: m.childId,
         similarity: m.similarity,
         confidence: similarityToConfidence(m.similarity, this.propose, this.accept),
-        needsConfirm: m.similarity < this.accept || spoofy,
-        ...(real !== undefined ? { real } : {}),
-        box: face.box,
-      });
+        needsConfirm: i > 0 || m.similarity < this.accept || spoofy,
+      }));
+      out.push({ ...candidates[0]!, candidates, ...(real !== undefined ? { real } : {}), box: face.box });
     }
     return out;
   }

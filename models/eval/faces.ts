@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     'no-readme': { type: 'boolean', default: false },
     cache: { type: 'string' },
     'min-score': { type: 'string', default: '0.3' },
+    'no-tiny': { type: 'boolean', default: false },
   },
 });
 
@@ -151,7 +152,8 @@ async function main(): Promise<void> {
   }
   const used = photos.filter((p) => p.age <= 5 || p.age >= 20);
   const minScore = Number(args['min-score']);
-  const cacheDir = resolve(args.cache ?? join(root, '.anyu/cache/eval-faces'), `ssd${minScore}`);
+  const tiny = !args['no-tiny'];
+  const cacheDir = resolve(args.cache ?? join(root, '.anyu/cache/eval-faces'), `ssd${minScore}${tiny ? '-tiny' : ''}`);
   await mkdir(cacheDir, { recursive: true });
 
   let models: FaceModels | null = null;
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
     let c: Cached | null = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Cached) : null;
     const missing = !c || c.real === undefined && c.detected || descriptors.some((d) => c!.detected && !c!.desc[d]);
     if (missing) {
-      models ??= await FaceModels.load({ descriptors: [...DESCRIPTORS], liveness: true, minDetectionScore: minScore, log: (m) => console.error(m) });
+      models ??= await FaceModels.load({ descriptors: [...DESCRIPTORS], liveness: true, minDetectionScore: minScore, tinyFallback: tiny, log: (m) => console.error(m) });
       const img = decodeJpeg(await readFile(join(fgnet, p.file)));
       let faces;
       let detectMs = c?.detectMs ?? 0;
@@ -211,7 +213,7 @@ async function main(): Promise<void> {
     { label: 'adults ≥ 20 y, any gap', photos: adults, ok: () => true },
   ];
   const lines: string[] = [];
-  lines.push(`FG-NET (${dataDir}/faces/fgnet), ${used.length} photos used; detector face-api SSD MobileNetV1 (min score ${minScore}, padded retry), 68 landmarks; backend ${models?.backend ?? 'wasm (cached)'}`);
+  lines.push(`FG-NET (${dataDir}/faces/fgnet), ${used.length} photos used; detector face-api SSD MobileNetV1 (min score ${minScore}, padded retry${tiny ? ', then TinyFaceDetector' : ''}), 68 landmarks; backend ${models?.backend ?? 'wasm (cached)'}`);
   lines.push('');
   lines.push('| group | descriptor | genuine / impostor pairs | TAR @ FAR 1e-3 (95 % CI) | threshold | TAR @ FAR 1e-4 (95 % CI) | threshold | rank-1, N enrolled (probes) | rank-1 above the 1e-3 threshold |');
   lines.push('|---|---|---|---|---|---|---|---|---|');

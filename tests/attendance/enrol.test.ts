@@ -5,14 +5,17 @@
  * withdrawal (a new consent list without the child) deletes the templates, the ack says so,
  * and the child is no longer recognised.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigChannel } from '../../edge/attendance/config-channel.ts';
 import { directionAt, EntranceCamera } from '../../edge/attendance/entrance.ts';
-import { postEnrolPhoto, startEnrolServer, type EnrolServer } from '../../edge/attendance/enrol-server.ts';
+import { MAX_PHOTO_BYTES, postEnrolPhoto, startEnrolServer, type EnrolServer } from '../../edge/attendance/enrol-server.ts';
+import { run } from '../../edge/cli/edge.ts';
+import { createFaceRecognizer } from '../../edge/attendance/index.ts';
+import { parseConfig } from '../../edge/config/index.ts';
 import { FaceModels } from '../../edge/attendance/face-models.ts';
 import { decodeJpeg } from '../../edge/attendance/image.ts';
 import { ConsentError, DEFAULT_DESCRIPTOR, EnrolmentError, FaceRecognizer } from '../../edge/attendance/recognizer.ts';
@@ -32,7 +35,7 @@ describe.skipIf(!HAVE)('face enrolment and recognition (real models, FG-NET)', (
   const photo = (file: string) => readFileSync(fgnetPath(fgnetPhotos().find((p) => p.file === file)!));
 
   beforeAll(async () => {
-    models = await FaceModels.load({ descriptors: [DEFAULT_DESCRIPTOR], liveness: true });
+    models = await FaceModels.load({ descriptors: [DEFAULT_DESCRIPTOR], liveness: true, minDetectionScore: 0.3, tinyFallback: true });
     dir = mkdtempSync(join(tmpdir(), 'anyu-enrol-'));
     recognizer = new FaceRecognizer(models, TemplateStore.open(join(dir, 'templates.enc'), KEY));
     server = await startEnrolServer({ host: '127.0.0.1', port: 0, recognizer });
@@ -111,5 +114,35 @@ describe.skipIf(!HAVE)('face enrolment and recognition (real models, FG-NET)', (
     expect(await recognizer.recognise(decodeJpeg(photo('002A05.JPG')))).toEqual([]);
     // And re-enrolment is refused until consent is given again.
     await expect(recognizer.enrol('child-002', [photo('002A03.JPG')])).rejects.toBeInstanceOf(ConsentError);
+  }, 60_000);
+  it('anyu edge enrol: 0 when enrolled, 1 when refused, 2 on a bad flag; oversized photos get 413', async () => {
+    const port = Number(new URL(server.url).port);
+    const file = join(dir, 'edge.yaml');
+    writeFileSync(file, [
+      'hub: { url: "mqtt://127.0.0.1:1", institutionId: inst-x, edgeId: edge-x }',
+      `cameras: [{ id: door, source: "${fgnetPath(fgnetPhotos()[0]!)}", role: entrance }]`,
+      `attendance: { http: { host: 127.0.0.1, port: ${port} } }`,
+    ].join('\n'));
+    recognizer.setConsent(['child-009']);
+    const p9 = fgnetPath(fgnetPhotos().find((p) => p.file === '009A03.JPG')!);
+    expect(await run(['enrol', '--config', file, '--child', 'child-009', '--photo', p9])).toBe(0);
+    expect(recognizer.store.childIds()).toContain('child-009');
+    expect(await run(['enrol', '--config', file, '--child', 'child-005', '--photo', p9])).toBe(1);
+    expect(recognizer.store.childIds()).not.toContain('child-005');
+    expect(await run(['enrol', '--config', file, '--child', 'child-009'])).toBe(2);
+    const big = await postEnrolPhoto({ host: '127.0.0.1', port }, 'child-009', Buffer.alloc(MAX_PHOTO_BYTES + 1));
+    expect(big.status).toBe(413);
+  }, 60_000);
+  it('createFaceRecognizer (what anyu edge runs) opens the store with the key file and takes the thresholds from the config', async () => {
+    const keyFile = join(dir, 'face.key');
+    writeFileSync(keyFile, `${'5a'.repeat(32)}\n`);
+    const cam = [{ id: 'door', source: fgnetPath(fgnetPhotos()[0]!), role: 'entrance' }];
+    const config = parseConfig({ hub: { url: 'mqtt://127.0.0.1:1', institutionId: 'inst-x', edgeId: 'edge-x' }, cameras: cam, attendance: { templateFile: './t.enc', keyFile, acceptThreshold: 0.99, proposeThreshold: 0.95 } }, dir);
+    const r = await createFaceRecognizer(config.attendance!);
+    expect([r.descriptor, r.accept, r.propose]).toEqual([DEFAULT_DESCRIPTOR, 0.99, 0.95]);
+    r.setConsent(['child-002']);
+    await r.enrol('child-002', [photo('002A03.JPG')]);
+    expect(() => TemplateStore.open(join(dir, 't.enc'), KEY)).toThrow(/authentication failed/);
+    expect(TemplateStore.open(join(dir, 't.enc'), Buffer.from('5a'.repeat(32), 'hex')).childIds()).toEqual(['child-002']);
   }, 60_000);
 });
