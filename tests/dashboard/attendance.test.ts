@@ -114,6 +114,10 @@ describe.skipIf(!chromium.ok)('attendance pages in Chromium', () => {
     await page.waitForSelector(`[data-unit="institution:${INST_A}"]`);
     expect(await text(page, `[data-unit="institution:${INST_A}"]`)).toContain('55.0 %');
     await page.waitForSelector(`[data-submission="${INST_A}:${month}"][data-status=submitted]`);
+    // The numbers before approving: one row per child, by id, no names.
+    await page.click(`[data-submission="${INST_A}:${month}"] [data-action=view-report]`);
+    await page.waitForSelector('[data-table=report-rows] tbody tr');
+    expect(await page.locator('[data-table=report-rows] tbody tr').count()).toBe(11);
     await page.click(`[data-submission="${INST_A}:${month}"] [data-action=approve]`);
     await page.waitForSelector(`[data-submission="${INST_A}:${month}"][data-status=approved]`);
     await rig.pages.shot(page, '53-subsidy-regulator');

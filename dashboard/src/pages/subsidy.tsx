@@ -5,8 +5,8 @@
  * subsidy reports to approve. Numbers only: regulators never see a child's name.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { PlaceStats, SubmissionView } from '../../../protocol/attendance-api.ts';
-import { useI18n, type MessageKey } from '../i18n.ts';
+import type { PlaceStats, SubmissionView, SubsidyReport } from '../../../protocol/attendance-api.ts';
+import { enumLabel, useI18n, type MessageKey } from '../i18n.ts';
 import { useSession } from '../session.ts';
 import { dateIn, formatTime, percent } from '../format.ts';
 import { apiErrorText } from './setup/form.tsx';
@@ -19,6 +19,14 @@ export function SubsidyPage() {
   const [stats, setStats] = useState<PlaceStats[]>([]);
   const [subs, setSubs] = useState<SubmissionView[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<SubsidyReport | null>(null);
+  const view = async (x: SubmissionView): Promise<void> => {
+    try {
+      setOpen(await s.api.report(x.month, x.institutionId));
+    } catch (err) {
+      setError(apiErrorText(t, err));
+    }
+  };
   const load = async (m: string): Promise<void> => {
     try {
       setStats(await s.api.places(m));
@@ -81,12 +89,34 @@ export function SubsidyPage() {
                 <td>{x.amount.toFixed(2)}</td>
                 <td>{t(`attStatus_${x.status}` as MessageKey)}</td>
                 <td>{formatTime(x.submittedAt, lang, s.timeZone)}</td>
-                <td>{x.status === 'submitted' && <button type="button" class="primary" data-action="approve" onClick={() => void approve(x)}>{t('attApprove')}</button>}</td>
+                <td>
+                  <button type="button" data-action="view-report" onClick={() => void view(x)}>{t('attShow')}</button>{' '}
+                  {x.status === 'submitted' && <button type="button" class="primary" data-action="approve" onClick={() => void approve(x)}>{t('attApprove')}</button>}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {open && (
+        <div class="card table-wrap" data-section="report-view">
+          <h3 class="pad">{t('attReportTitle', { month: open.month })} · {subs.find((x) => x.institutionId === open.institutionId)?.institutionName ?? open.institutionId}</h3>
+          <p class="pad muted">{t('attRules', { full: open.rules.fullDayHours, half: open.rules.halfDayHours, month: open.rules.fullMonthDays })}</p>
+          <table class="log compact" data-table="report-rows">
+            <thead><tr><th>{t('attChildId')}</th><th>{t('attClass')}</th><th>{t('attFullDays')}</th><th>{t('attHalfDays')}</th><th>{t('attCountedDays')}</th><th>{t('attFullMonth')}</th><th>{t('attAmount')}</th></tr></thead>
+            <tbody>
+              {open.rows.map((r) => (
+                <tr key={r.childId}>
+                  <td class="mono" translate={false}>{r.childId}</td>
+                  <td>{enumLabel(t, 'cls', r.classType)}</td>
+                  <td>{r.fullDays}</td><td>{r.halfDays}</td><td>{r.countedDays}</td><td>{t(r.fullMonth ? 'attYes' : 'attNo')}</td><td>{r.amount.toFixed(2)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot><tr><th colSpan={2}>{t('attTotal')} ({open.totals.children})</th><th>{open.totals.fullDays}</th><th>{open.totals.halfDays}</th><th>{open.totals.countedDays}</th><th>{open.totals.fullMonths}</th><th>{open.totals.amount.toFixed(2)}</th></tr></tfoot>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
