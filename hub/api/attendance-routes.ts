@@ -34,7 +34,7 @@ import {
 } from '../../protocol/index.ts';
 import { classTypeFor, subsidyRow, subsidyTotals, UNDER_2 } from '../attendance/rules.ts';
 import { HubError } from '../errors.ts';
-import { dayStartMs, localDate, nextDate } from '../store/days.ts';
+import { DEFAULT_TIME_ZONE, dayStartMs, localDate, nextDate } from '../store/days.ts';
 import type { InstitutionPlaces } from '../store/attendance-types.ts';
 import { currentUser, requireRole, scopeOf } from './access.ts';
 import { sendCsv } from './csv.ts';
@@ -382,7 +382,9 @@ export const attendanceRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const user = currentUser(request);
     const scope = scopeOf(user);
-    const date = request.query.date ?? new Date().toISOString().slice(0, 10);
+    // "Today" where the institutions are (a district is one zone in practice), not in UTC.
+    const zone = (await store.listInstitutions(scope))[0]?.timeZone ?? DEFAULT_TIME_ZONE;
+    const date = request.query.date ?? localDate(Date.now(), zone);
     const month = request.query.month ?? date.slice(0, 7);
     const places = await a.places(scope, date);
     const flags = await a.crossCheck(scope, `${month}-01`, `${month}-31`);
