@@ -122,8 +122,11 @@ export function defineAttendanceScenario(mode: ({ kind: 'embedded' } | { kind: '
   });
 
   it('consent publishes a retained config to the edge, which acknowledges it', async () => {
+    const t0 = performance.now();
     const c = await call<{ guardianName: string; withdrawnAt: null }>(admin, 'POST', '/api/children/c01/consent', { scope: 'face', guardianName: '家长1' });
     expect(c.status).toBe(200);
+    await waitFor('config v1 acknowledged', async () => (await call<EdgeConfigState[]>(admin, 'GET', '/api/edges/config')).body[0]?.ackedVersion === 1);
+    console.log(`${mode.kind}: consent recorded → config published → edge ack stored: ${(performance.now() - t0).toFixed(0)} ms`);
     await call(admin, 'POST', '/api/children/c02/consent', { scope: 'face', guardianName: '家长2' });
     const state = await waitFor('config v2 acknowledged', async () => {
       const s = (await call<EdgeConfigState[]>(admin, 'GET', '/api/edges/config')).body;
