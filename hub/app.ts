@@ -149,7 +149,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       logger: app.log,
       snapshotMaxBytes: config.snapshotMaxBytes,
       clock: { maxAheadMs: config.edgeClockAheadSeconds * 1000, maxBehindMs: config.retentionDays * 86_400_000 },
-      sinks: { incident: (v) => liveHub.pushIncident(v), status: (s) => liveHub.pushStatus(s) },
+      sinks: { incident: (v) => liveHub.pushIncident(v), status: (s) => liveHub.pushStatus(s), attendance: (inst, ev) => liveHub.pushAttendance(inst, ev) },
     });
     let publishConfig: ConfigPublish = async () => {
       throw new Error('no broker yet');

@@ -242,6 +242,7 @@ export const attendanceRoutes: FastifyPluginAsyncZod = async (app) => {
     for (const childId of request.body.childIds) {
       const res = await a.recordEvent({ institutionId: inst, childId, edgeId: null, eventId: randomUUID(), direction: request.body.direction, at, source: 'staff', confidence: 1, needsConfirm: false, recordedBy: user.username, receivedAt: received });
       app.metrics.attendanceEvents.inc({ source: 'staff', outcome: res.outcome });
+      if (res.outcome === 'applied' && res.event) app.live.pushAttendance(inst, res.event);
       out.push({ childId, outcome: res.outcome, ...(res.event ? { event: res.event } : {}) });
     }
     await actions.audit(user, 'attendance.check', 'attendance:staff', inst, { direction: request.body.direction, at, children: out.filter((o) => o.outcome === 'applied').map((o) => o.childId) });
@@ -255,6 +256,7 @@ export const attendanceRoutes: FastifyPluginAsyncZod = async (app) => {
     const res = await a.recordEvent({ institutionId: inst, childId: b.childId, edgeId: null, eventId: randomUUID(), direction: b.direction, at: b.at ?? now(), source: b.source, confidence: 1, needsConfirm: false, recordedBy: user.username, receivedAt: now() });
     app.metrics.attendanceEvents.inc({ source: b.source, outcome: res.outcome });
     if (res.outcome === 'unknown_child') throw new HubError('NOT_FOUND', `child ${b.childId} is not on your roster`);
+    if (res.outcome === 'applied' && res.event) app.live.pushAttendance(inst, res.event);
     await actions.audit(user, 'attendance.scan', `child:${b.childId}`, inst, { source: b.source, direction: b.direction });
     return { childId: b.childId, outcome: res.outcome, ...(res.event ? { event: res.event } : {}) };
   });
@@ -275,6 +277,7 @@ export const attendanceRoutes: FastifyPluginAsyncZod = async (app) => {
     const inst = ownInstitution(user);
     const ev = await a.decide(scopeOf(user), inst, request.params.id, request.body.accept, user.username, now());
     if (!ev) throw new HubError('NOT_FOUND', `no proposal ${request.params.id} waiting for confirmation`);
+    app.live.pushAttendance(inst, ev);
     await actions.audit(user, request.body.accept ? 'attendance.confirm' : 'attendance.reject', `attendance:${ev.id}`, inst, { childId: ev.childId, source: ev.source, confidence: ev.confidence });
     return ev;
   });

@@ -67,6 +67,13 @@ describe.skipIf(!chromium.ok)('attendance pages in Chromium', () => {
     expect(await text(page, '[data-proposal]')).toContain('小龙');
     await page.click('[data-action=confirm]');
     await page.waitForSelector('[data-empty=proposals]');
+    // A new proposal from the entrance camera appears without a reload (Socket.IO push).
+    const face = { schema: 1, institutionId: INST_A, edgeId: 'edge-a', id: 'face-live-1', childId: 'k5', direction: 'in', at: new Date().toISOString(), source: 'face', confidence: 0.4, needsConfirm: true, cameraId: 'door' };
+    const t1 = performance.now();
+    await rig.edge.publishAsync(`anyu/v1/${INST_A}/edge-a/attendance`, JSON.stringify(face), { qos: 1 });
+    await page.waitForSelector('[data-proposal]', { timeout: 5_000 });
+    console.log(`face proposal on the staff page ${(performance.now() - t1).toFixed(0)} ms after the edge published it (pushed, the 30 s poll not involved)`);
+    expect(await text(page, '[data-proposal]')).toContain('小军');
     const events = await rig.store.attendance.listEvents({ kind: 'all' }, INST_A, { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() });
     expect(events.filter((e) => e.direction === 'in' && e.state === 'counted').map((e) => e.childId).sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9', 'k9'].sort());
     expect(events.find((e) => e.source === 'face')).toMatchObject({ state: 'counted', decidedBy: 'sup-a' });

@@ -27,7 +27,7 @@ import {
   type SubsidyReport,
 } from '../../protocol/index.ts';
 import { hashPassword } from '../../hub/auth/passwords.ts';
-import { connectEdge, createTenant, login, metricValue, rid, startTestHub, waitFor, type StoreFactory, type Tenant, type TestHub } from './hub-helpers.ts';
+import { connectEdge, connectLive, createTenant, login, metricValue, rid, startTestHub, waitFor, type StoreFactory, type Tenant, type TestHub } from './hub-helpers.ts';
 
 /** The month before the current one (a report can be submitted once its month has ended). */
 export function previousMonth(now = new Date()): string {
@@ -79,7 +79,6 @@ export function defineAttendanceScenario(mode: ({ kind: 'embedded' } | { kind: '
 
   beforeAll(async () => {
     th = await startTestHub({
-      listen: false,
       configRetry: { initialMs: 200, maxMs: 400 },
       subsidyRules: { rates: { infant: 1000, toddler_small: 800, toddler_large: 500 } },
       ...(mode.kind === 'external' ? { mqtt: { url: mode.url } } : {}),
@@ -170,6 +169,13 @@ export function defineAttendanceScenario(mode: ({ kind: 'embedded' } | { kind: '
       schema: SCHEMA_VERSION, institutionId: a.institutionId, edgeId: a.edgeId, id, childId, direction, at, source: 'face', confidence, needsConfirm, cameraId: a.cameraId,
     });
     const t = topics.attendance(a.institutionId, a.edgeId);
+    // Live push: the institution's dashboards hear of each new event, regulators never.
+    const staffLive = await connectLive(th.url, supervisor);
+    const regulatorLive = await connectLive(th.url, regulator);
+    const heard: AttendanceEventView[] = [];
+    const regulatorHeard: unknown[] = [];
+    staffLive.on('attendance', (e) => heard.push(e));
+    regulatorLive.on('attendance', (e) => regulatorHeard.push(e));
     const sure = ev(rid('f'), 'c01', 'in', `${day(3)}T07:55:00+08:00`, 0.95, false);
     await edge.client.publishAsync(t, JSON.stringify(sure), { qos: 1 });
     await edge.client.publishAsync(t, JSON.stringify(sure), { qos: 1 });
@@ -185,7 +191,15 @@ export function defineAttendanceScenario(mode: ({ kind: 'embedded' } | { kind: '
     expect(events.map((e) => [e.childId, e.state, e.source])).toEqual([['c01', 'counted', 'face'], ['c02', 'pending', 'face']]);
     const pending = (await call<AttendanceEventView[]>(supervisor, 'GET', `/api/attendance/events?date=${day(3)}&pending=true`)).body;
     expect(pending.map((e) => e.childId)).toEqual(['c02']);
+    // Two new events and nothing for the duplicate; the regulator heard none.
+    await waitFor('two pushes', () => heard.length === 2);
+    expect(heard.map((e) => [e.childId, e.state])).toEqual([['c01', 'counted'], ['c02', 'pending']]);
     const decided = await call<AttendanceEventView>(supervisor, 'POST', `/api/attendance/events/${pending[0]!.id}/decide`, { accept: true });
+    await waitFor('the decision pushed', () => heard.length === 3);
+    expect(heard[2]).toMatchObject({ childId: 'c02', state: 'counted' });
+    expect(regulatorHeard).toEqual([]);
+    staffLive.disconnect();
+    regulatorLive.disconnect();
     expect(decided.body).toMatchObject({ state: 'counted', decidedBy: a.users.supervisor.username });
     expect((await call(supervisor, 'POST', `/api/attendance/events/${pending[0]!.id}/decide`, { accept: false })).status).toBe(404);
   });

@@ -3,7 +3,7 @@
  * checks a child in (or out when present), and one button checks the whole class in or
  * out. This path never needs a face: it is always there.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AttendanceEventView, ChildView } from '../../../../protocol/attendance-api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useSession, roomName } from '../../session.ts';
@@ -39,7 +39,17 @@ export function CheckInSection() {
       setError(errorText(t, err));
     }
   };
-  useEffect(() => void reload(), []);
+  // A whole class checked in at once pushes an event a child: reload once for the burst.
+  const burst = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const soon = (): void => {
+    clearTimeout(burst.current);
+    burst.current = setTimeout(() => void reload(), 250);
+  };
+  useEffect(() => {
+    void reload();
+    // Another tablet's taps and the entrance camera's check-ins show up here too.
+    return s.live.on('attendance', soon);
+  }, []);
 
   const rooms = [...new Set(children.map((c) => c.roomId ?? ''))].sort();
   const shown = children.filter((c) => room === '' || (c.roomId ?? '') === room);

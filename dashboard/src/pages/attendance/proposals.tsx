@@ -1,5 +1,5 @@
 /** Face recognitions below the edge's accept threshold: staff confirm or reject each with one tap. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AttendanceEventView, ChildView } from '../../../../protocol/attendance-api.ts';
 import { useI18n, type MessageKey } from '../../i18n.ts';
 import { useSession } from '../../session.ts';
@@ -22,11 +22,22 @@ export function ProposalsSection() {
       setError(errorText(t, err));
     }
   };
+  // A whole class checked in at once pushes an event a child: reload once for the burst.
+  const burst = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const soon = (): void => {
+    clearTimeout(burst.current);
+    burst.current = setTimeout(() => void reload(), 250);
+  };
   useEffect(() => {
     void reload();
-    // Proposals arrive from the entrance camera through the morning: look again every 10 s.
-    const timer = setInterval(() => void reload(), 10_000);
-    return () => clearInterval(timer);
+    // Proposals arrive from the entrance camera through the morning: pushed live, and
+    // looked for again every 30 s in case the connection missed one.
+    const off = s.live.on('attendance', soon);
+    const timer = setInterval(() => void reload(), 30_000);
+    return () => {
+      off();
+      clearInterval(timer);
+    };
   }, []);
   const decide = async (id: string, accept: boolean): Promise<void> => {
     try {
