@@ -27,7 +27,7 @@ import {
   type SubsidyReport,
 } from '../../protocol/index.ts';
 import { hashPassword } from '../../hub/auth/passwords.ts';
-import { connectEdge, createTenant, login, metricValue, rid, startTestHub, waitFor, type Tenant, type TestHub } from './hub-helpers.ts';
+import { connectEdge, createTenant, login, metricValue, rid, startTestHub, waitFor, type StoreFactory, type Tenant, type TestHub } from './hub-helpers.ts';
 
 /** The month before the current one (a report can be submitted once its month has ended). */
 export function previousMonth(now = new Date()): string {
@@ -60,7 +60,7 @@ export async function standInEdge(url: string, t: { institutionId: string; edgeI
   return { client, enrolled, configs };
 }
 
-export function defineAttendanceScenario(mode: { kind: 'embedded' } | { kind: 'external'; url: string }): void {
+export function defineAttendanceScenario(mode: ({ kind: 'embedded' } | { kind: 'external'; url: string }) & { makeStore?: StoreFactory }): void {
   let th: TestHub;
   let a: Tenant;
   let admin: string;
@@ -83,6 +83,7 @@ export function defineAttendanceScenario(mode: { kind: 'embedded' } | { kind: 'e
       configRetry: { initialMs: 200, maxMs: 400 },
       subsidyRules: { rates: { infant: 1000, toddler_small: 800, toddler_large: 500 } },
       ...(mode.kind === 'external' ? { mqtt: { url: mode.url } } : {}),
+      ...(mode.makeStore ? { makeStore: mode.makeStore } : {}),
     });
     a = await createTenant(th.store, 'att');
     admin = await login(th, a.users.institution_admin);
