@@ -10,6 +10,7 @@ import { createBackoff } from './health/backoff.ts';
 import { FreshnessTracker } from './health/freshness.ts';
 import type { IncidentLifecycle } from './incident-lifecycle.ts';
 import type { FrameAnalysis, RgbFrame, RuleEngine, VisionPipeline } from './types.ts';
+import { PeopleSeen } from './attendance/people-seen.ts';
 
 /** Opens frames of one camera; the agent's default runs ffmpeg through `readFrames`. */
 export type CaptureFactory = (camera: CameraConfig, signal: AbortSignal, stats: CaptureStats) => AsyncIterable<RgbFrame>;
@@ -42,6 +43,8 @@ export class CameraRunner {
   #sleep: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   #done: Promise<void> | null = null;
   lastFrame: RgbFrame | null = null;
+  /** Most people seen at once today (vision cameras only): `CameraStatus.peopleSeen`. */
+  readonly peopleSeen = new PeopleSeen();
   /** The last analysed frame with its analysis: snapshots of tick events must match. */
   lastAnalysed: { frame: RgbFrame; analysis: FrameAnalysis } | null = null;
 
@@ -156,6 +159,7 @@ export class CameraRunner {
       // Left out between calm frames (burst analysis): the rules wait for the next one.
       if (!analysis) return false;
       this.lastAnalysed = { frame, analysis };
+      this.peopleSeen.observe(analysis.persons.length, frame.at);
       if (d.rules) {
         const events = d.rules.onFrame(analysis);
         if (events.length > 0) d.emit(events, { frame, analysis });

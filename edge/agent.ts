@@ -259,7 +259,13 @@ export function createAgent(deps: AgentDeps): Agent {
     return opened;
   };
 
-  const status = (): EdgeStatus => ({ ...baseStatus('online'), cameras: runners.map((r) => r.health.status()) });
+  const status = (): EdgeStatus => ({
+    ...baseStatus('online'),
+    cameras: runners.map((r) => {
+      const seen = r.peopleSeen.value();
+      return { ...r.health.status(), ...(seen ? { peopleSeen: seen } : {}) };
+    }),
+  });
   const timers: NodeJS.Timeout[] = [];
   let started = false;
 
