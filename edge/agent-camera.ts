@@ -10,6 +10,7 @@ import { createBackoff } from './health/backoff.ts';
 import { FreshnessTracker } from './health/freshness.ts';
 import type { IncidentLifecycle } from './incident-lifecycle.ts';
 import type { FrameAnalysis, RgbFrame, RuleEngine, VisionPipeline } from './types.ts';
+import { PeopleSeen } from './attendance/people-seen.ts';
 
 /** Opens frames of one camera; the agent's default runs ffmpeg through `readFrames`. */
 export type CaptureFactory = (camera: CameraConfig, signal: AbortSignal, stats: CaptureStats) => AsyncIterable<RgbFrame>;
@@ -28,6 +29,8 @@ export interface CameraRunnerDeps {
   vision?: VisionPipeline | undefined;
   rules?: RuleEngine | undefined;
   emit: (events: IncidentEvent[], ctx: CameraEventContext) => void;
+  /** Instead of vision and rules: every frame goes here (an entrance camera's face attendance). */
+  frameHook?: ((frame: RgbFrame) => Promise<void>) | undefined;
   log: (msg: string) => void;
   random?: () => number;
 }
@@ -40,6 +43,8 @@ export class CameraRunner {
   #sleep: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   #done: Promise<void> | null = null;
   lastFrame: RgbFrame | null = null;
+  /** Most people seen at once today (vision cameras only): `CameraStatus.peopleSeen`. */
+  readonly peopleSeen = new PeopleSeen();
   /** The last analysed frame with its analysis: snapshots of tick events must match. */
   lastAnalysed: { frame: RgbFrame; analysis: FrameAnalysis } | null = null;
 
@@ -140,12 +145,21 @@ export class CameraRunner {
   /** Whether the frame went through analysis (false: left out between calm frames by burst analysis). */
   async #analyse(frame: RgbFrame): Promise<boolean> {
     const d = this.#d;
+    if (d.frameHook) {
+      try {
+        await d.frameHook(frame);
+      } catch (err) {
+        d.log(`camera ${this.id}: attendance failed on frame ${frame.index}: ${(err as Error).message}`);
+      }
+      return true;
+    }
     if (!d.vision) return true;
     try {
       const analysis = await d.vision.analyse(d.camera.id, frame);
       // Left out between calm frames (burst analysis): the rules wait for the next one.
       if (!analysis) return false;
       this.lastAnalysed = { frame, analysis };
+      this.peopleSeen.observe(analysis.persons.length, frame.at);
       if (d.rules) {
         const events = d.rules.onFrame(analysis);
         if (events.length > 0) d.emit(events, { frame, analysis });

@@ -11,7 +11,12 @@ import { IncidentLifecycle } from './incident-lifecycle.ts';
 import { createPublisher, type Publisher } from './publish/index.ts';
 import { CameraRunner, type CaptureFactory, type CameraEventContext } from './agent-camera.ts';
 import { makeSnapshot, type SnapshotRenderer } from './agent-snapshot.ts';
-import type { RuleEngine, VisionPipeline } from './types.ts';
+import type { RgbFrame, RuleEngine, VisionPipeline } from './types.ts';
+import { join } from 'node:path';
+import { ConfigChannel } from './attendance/config-channel.ts';
+import { EntranceCamera } from './attendance/entrance.ts';
+import type { FaceRecognizer } from './attendance/recognizer.ts';
+import type { AttendanceEvent } from '../protocol/index.ts';
 
 export type { CaptureFactory } from './agent-camera.ts';
 
@@ -34,6 +39,14 @@ export interface AgentDeps {
   tickMs?: number;
   /** Called with every incident event after it is queued (tests, local display). */
   onIncident?: (ev: IncidentEvent) => void;
+  /** Face attendance for `entrance` cameras (models loaded, template store open). */
+  attendance?: FaceRecognizer;
+  /** The time an entrance frame counts as taken (default: when it was received, `frame.at`); tests run a simulated day. */
+  attendanceClock?: (frame: RgbFrame) => Date;
+  /** Called with every attendance event after it is queued. */
+  onAttendance?: (ev: AttendanceEvent) => void;
+  /** Where the applied hub config version is kept (default `<outboxDir>/edge-config.json`). */
+  configStateFile?: string;
 }
 
 export interface Agent {
@@ -48,6 +61,12 @@ export interface Agent {
   /** Current status (rates since the previous call). */
   status(): EdgeStatus;
   cameras(): CameraRunner[];
+  /** The hub → edge config channel (consent list, applied version). */
+  readonly configChannel: ConfigChannel;
+  /** The face recogniser (entrance cameras), when loaded. */
+  readonly attendance: FaceRecognizer | undefined;
+  /** Entrance cameras' attendance logic, by camera id. */
+  readonly entrances: Map<string, EntranceCamera>;
   stop(): Promise<void>;
 }
 
@@ -139,20 +158,64 @@ export function createAgent(deps: AgentDeps): Agent {
     }
   };
 
-  const runners = config.cameras.map(
-    (camera) =>
-      new CameraRunner({
-        camera,
-        health: config.health,
-        lifecycle,
-        capture: deps.capture ?? liveCapture(deps.vision !== undefined),
-        now,
-        vision: deps.vision,
-        rules: deps.rules?.(camera, lifecycle),
-        emit: emitFor(camera),
+  const recognizer = deps.attendance;
+  const entrances = new Map<string, EntranceCamera>();
+  const att = config.attendance;
+  for (const camera of config.cameras) {
+    if (camera.role !== 'entrance') continue;
+    if (!recognizer || !att) {
+      log(`camera ${camera.id}: entrance camera without face models (vision off): capture and health only; attendance by hand on the dashboard`);
+      continue;
+    }
+    entrances.set(
+      camera.id,
+      new EntranceCamera({
+        institutionId: hub.institutionId,
+        edgeId: hub.edgeId,
+        cameraId: camera.id,
+        recognise: (img) => recognizer.recognise(img),
+        publish: (ev) => {
+          publisher.publishAttendance(ev);
+          deps.onAttendance?.(ev);
+        },
+        analysisFps: att.analysisFps,
+        dedupMs: att.dedupMinutes * 60_000,
+        direction: att.direction,
+        outFrom: att.outFrom,
         log,
       }),
-  );
+    );
+  }
+  const configChannel = new ConfigChannel({
+    institutionId: hub.institutionId,
+    edgeId: hub.edgeId,
+    ...(recognizer ? { store: recognizer.store } : {}),
+    stateFile: deps.configStateFile ?? join(config.outboxDir, 'edge-config.json'),
+    publishAck: (ack) => publisher.publishConfigAck(ack),
+    onConsent: (childIds, deleted) => {
+      recognizer?.setConsent(childIds);
+      for (const e of entrances.values()) e.forget(deleted);
+      if (deleted.length > 0) log(`face templates deleted (consent withdrawn): ${deleted.join(', ')}`);
+    },
+    now: () => new Date(now()),
+    log,
+  });
+
+  const runners = config.cameras.map((camera) => {
+    const entrance = entrances.get(camera.id);
+    return new CameraRunner({
+      camera,
+      health: config.health,
+      lifecycle,
+      capture: deps.capture ?? liveCapture(deps.vision !== undefined && camera.role !== 'entrance'),
+      now,
+      vision: camera.role === 'entrance' ? undefined : deps.vision,
+      rules: camera.role === 'entrance' ? undefined : deps.rules?.(camera, lifecycle),
+      emit: emitFor(camera),
+      frameHook: entrance ? (frame) => entrance.onFrame(frame, deps.attendanceClock?.(frame) ?? new Date(frame.at)).then(() => undefined) : undefined,
+      log,
+    });
+  });
 
   /**
    * Incident state lives in memory, so incidents a previous run left open (crash, restart)
@@ -196,7 +259,13 @@ export function createAgent(deps: AgentDeps): Agent {
     return opened;
   };
 
-  const status = (): EdgeStatus => ({ ...baseStatus('online'), cameras: runners.map((r) => r.health.status()) });
+  const status = (): EdgeStatus => ({
+    ...baseStatus('online'),
+    cameras: runners.map((r) => {
+      const seen = r.peopleSeen.value();
+      return { ...r.health.status(), ...(seen ? { peopleSeen: seen } : {}) };
+    }),
+  });
   const timers: NodeJS.Timeout[] = [];
   let started = false;
 
@@ -206,6 +275,11 @@ export function createAgent(deps: AgentDeps): Agent {
       if (started) return;
       started = true;
       closeLeftovers();
+      // The persisted consent list is enforced first; then the hub's retained config comes.
+      void configChannel.start().then(
+        () => publisher.onConfig((payload) => void configChannel.handle(payload).catch((err: Error) => log(`config: ${err.message}`))),
+        (err: Error) => log(`config: ${err.message}`),
+      );
       for (const r of runners) r.start();
       timers.push(
         // The watchdog runs often so `offline` follows the limit closely (≤ limit + 0.25 s).
@@ -223,9 +297,13 @@ export function createAgent(deps: AgentDeps): Agent {
     raiseAlarm,
     status,
     cameras: () => runners,
+    configChannel,
+    entrances,
+    attendance: recognizer,
     async stop() {
       for (const t of timers.splice(0)) clearInterval(t);
       await Promise.all(runners.map((r) => r.stop()));
+      for (const e of entrances.values()) e.flush(now(), true);
       await deps.vision?.close();
       await publisher.close(offlineStatus());
     },

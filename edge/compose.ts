@@ -7,6 +7,7 @@
  * always there, so switching is configuration only.
  */
 import { createAgent, type Agent, type AgentDeps } from './agent.ts';
+import { createFaceRecognizer } from './attendance/index.ts';
 import { createActivityTagger, createRuleEngine, type ActivityTagger } from './analytics/index.ts';
 import { loadActivityClassifier, NON_COMMERCIAL_ACTIVITY_MODEL_DIR } from './analytics/activity-classifier.ts';
 import { lyingSweepSecondsOf, type CameraConfig, type EdgeConfig } from './config/schema.ts';
@@ -96,10 +97,13 @@ export async function createEdgeRuntime(opts: EdgeRuntimeOptions): Promise<Agent
   if (config.vision.detectEvery > 1) log(`person detection on 1 calm frame in ${config.vision.detectEvery} (vision.detectEvery)`);
   const vision = withActivity(await createVisionPipeline({ log, ...settings }), classifier);
   log(`activity model: ${classifier.name}`);
+  const attendance = config.attendance && config.cameras.some((c) => c.role === 'entrance') ? await createFaceRecognizer(config.attendance, log) : undefined;
+  if (attendance) log(`face attendance: descriptor ${attendance.descriptor}, accept ≥ ${attendance.accept}, propose ≥ ${attendance.propose}`);
   return createAgent({
     config,
     log,
     vision,
+    ...(attendance ? { attendance } : {}),
     rules: (camera, lifecycle) => createRuleEngine({ cameraId: camera.id, zones: camera.zones, rules: config.rules ?? {}, lifecycle }),
     onIncident,
   });

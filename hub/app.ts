@@ -34,6 +34,8 @@ import { HUB_VERSION } from './version.ts';
 import { registerWeb } from './web/plugin.ts';
 import { registerWebSecurity } from './web/security.ts';
 import { startRetention, type Retention } from './retention.ts';
+import { createConfigChannel, type ConfigChannel, type ConfigPublish } from './attendance/config-channel.ts';
+import { SubsidyRules } from '../protocol/index.ts';
 
 export interface BuildHubOptions extends HubConfigInput {
   /** A ready store (tests, `anyu start`); the hub then leaves closing it to the caller. */
@@ -45,6 +47,10 @@ export interface BuildHubOptions extends HubConfigInput {
   coverage?: CoverageFn | null;
   /** Epoch ms of "now" for coverage (what "today" is); injected by tests that fake the hub's clock. */
   now?: () => number;
+  /** Backoff of config re-publishes until an edge acknowledges (default 5 s doubling to 5 min). */
+  configRetry?: { initialMs: number; maxMs: number };
+  /** District subsidy rules (defaults from DOMAIN.md; rates per class type, yuan a month). */
+  subsidyRules?: Partial<SubsidyRules>;
 }
 
 export interface Hub {
@@ -59,6 +65,8 @@ export interface Hub {
   readonly mqttUrl: string;
   /** The daily purge of ended incidents; `runOnce(now)` runs it on demand. */
   readonly retention: Retention;
+  /** The hub → edge config channel (face consent lists now, camera config later). */
+  readonly configChannel: ConfigChannel;
   /** Every route with who may call it (hub/SECURITY.md is generated from this). */
   readonly routes: readonly RouteAccess[];
   /** Starts HTTP (and Socket.IO) on the configured port; returns `http://host:port`. */
@@ -67,7 +75,7 @@ export interface Hub {
 }
 
 export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
-  const { store: givenStore, logger, loggerInstance, coverage, now, ...raw } = opts;
+  const { store: givenStore, logger, loggerInstance, coverage, now, configRetry, subsidyRules, ...raw } = opts;
   const config = parseHubConfig(raw);
 
   const app = Fastify({
@@ -141,8 +149,11 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       logger: app.log,
       snapshotMaxBytes: config.snapshotMaxBytes,
       clock: { maxAheadMs: config.edgeClockAheadSeconds * 1000, maxBehindMs: config.retentionDays * 86_400_000 },
-      sinks: { incident: (v) => liveHub.pushIncident(v), status: (s) => liveHub.pushStatus(s) },
+      sinks: { incident: (v) => liveHub.pushIncident(v), status: (s) => liveHub.pushStatus(s), attendance: (inst, ev) => liveHub.pushAttendance(inst, ev) },
     });
+    let publishConfig: ConfigPublish = async () => {
+      throw new Error('no broker yet');
+    };
     let broker: EmbeddedBroker | null = null;
     let ingest: IngestLink;
     let mqttUrl: string;
@@ -164,6 +175,11 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       broker = started;
       mqttUrl = started.url;
       ingest = { connected: () => true, drain: () => started.drain(), close: () => started.closeToEdges() };
+      // No hub MQTT client here: the broker itself publishes (retained, QoS 1).
+      publishConfig = (topic, payload) =>
+        new Promise<void>((resolve, reject) => {
+          started.aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: true, dup: false }, (err) => (err ? reject(err) : resolve()));
+        });
     } else {
       const external = config.mqtt;
       mqttUrl = external.url;
@@ -180,8 +196,13 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       });
       cleanups.push(() => client.close());
       ingest = client;
+      publishConfig = async (topic, payload) => {
+        await client.client.publishAsync(topic, payload, { qos: 1, retain: true });
+      };
     }
 
+    const configChannel = createConfigChannel({ store, metrics, logger: app.log, publish: publishConfig, ...(configRetry ? { retryInitialMs: configRetry.initialMs, retryMaxMs: configRetry.maxMs } : {}) });
+    cleanups.push(async () => configChannel.close());
     const brokerInfo: BrokerInfo = {
       mode: broker ? 'embedded' : 'external',
       url: mqttUrl,
@@ -194,6 +215,8 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
     app.decorate('actions', actions);
     app.decorate('live', liveHub);
     app.decorate('broker', brokerInfo);
+    app.decorate('configChannel', configChannel);
+    app.decorate('subsidyRules', SubsidyRules.parse(subsidyRules ?? {}));
     app.decorate('coverage', coverage === undefined ? (s: Store, scope: Scope, q: CoverageQuery) => coverageReport(s, scope, q, now ? { now } : {}) : coverage);
     app.decorateRequest('user', null);
 
@@ -242,6 +265,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       ingest,
       mqttUrl,
       retention,
+      configChannel,
       routes,
       async listen() {
         return app.listen({ port: config.http.port, host: config.http.host });

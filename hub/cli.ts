@@ -2,7 +2,9 @@
  * `anyu hub`: parse flags, build the hub, seed or bootstrap, listen, and close cleanly on
  * SIGINT/SIGTERM. `startHub` is the in-process entry `anyu start` composes with an edge.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { SubsidyRules } from '../protocol/index.ts';
 import { isIP } from 'node:net';
 import pino from 'pino';
 import pretty from 'pino-pretty';
@@ -34,6 +36,9 @@ const USAGE = `usage: anyu hub [options]
   --database-url <url>    PostgreSQL (postgres://…) instead of SQLite; also ANYU_DATABASE_URL
   --redis-url <url>       Redis for live push across several hubs; also ANYU_REDIS_URL
   --dashboard-dir <dir>   built dashboard to serve at /                     default dashboard/dist
+  --subsidy-rules <file>  YAML/JSON of the district's subsidy rules: fullDayHours (8),
+                          halfDayHours (4), fullMonthDays (15), rates per class type
+                          (yuan a month, e.g. rates: { infant: 1000, toddler_small: 800 })
   --seed-demo             create the demo institution, room, camera, edge and users
   -h, --help              this text
 
@@ -58,6 +63,22 @@ function port(name: string, value: string | undefined): number | undefined {
 function trustProxyValue(raw: string): boolean | number | string {
   if (raw === 'true' || raw === 'false') return raw === 'true';
   return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+/** `--subsidy-rules`: the district's rules from a YAML or JSON file, checked field by field. */
+function readSubsidyRules(path: string): SubsidyRules {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--subsidy-rules ${path}: ${(err as Error).message}`);
+  }
+  const parsed = SubsidyRules.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new UsageError(`--subsidy-rules ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
+  }
+  if (parsed.data.halfDayHours > parsed.data.fullDayHours) throw new UsageError(`--subsidy-rules ${path}: halfDayHours must not exceed fullDayHours`);
+  return parsed.data;
 }
 
 export interface HubCliOptions {
@@ -89,6 +110,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
         'database-url': { type: 'string' },
         'redis-url': { type: 'string' },
         'dashboard-dir': { type: 'string' },
+        'subsidy-rules': { type: 'string' },
         'seed-demo': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -122,6 +144,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     ...(values['trust-proxy'] !== undefined ? { trustProxy: trustProxyValue(values['trust-proxy']) } : {}),
     ...(values['allowed-origin'] ? { allowedOrigins: values['allowed-origin'] } : {}),
     ...(dashboardDir ? { dashboardDir } : {}),
+    ...(values['subsidy-rules'] ? { subsidyRules: readSubsidyRules(values['subsidy-rules']) } : {}),
   };
   try {
     // Validate now so a bad value is a usage error (exit 2), not a failed start.

@@ -4,7 +4,8 @@
  */
 import type {} from '@fastify/cookie';
 import type {} from '@fastify/rate-limit';
-import type { UserView } from '../protocol/index.ts';
+import type { SubsidyRules, UserView } from '../protocol/index.ts';
+import type { ConfigChannel } from './attendance/config-channel.ts';
 import type { IncidentActions } from './actions.ts';
 import type { HubConfig } from './config.ts';
 import type { Live } from './live/live.ts';
@@ -32,6 +33,8 @@ declare module 'fastify' {
     live: Live;
     broker: BrokerInfo;
     coverage: CoverageFn | null;
+    configChannel: ConfigChannel;
+    subsidyRules: SubsidyRules;
   }
   interface FastifyRequest {
     user: UserView | null;

@@ -15,6 +15,7 @@ export type RejectReason =
   | 'unknown_incident'
   | 'unknown_institution'
   | 'held'
+  | 'unknown_child'
   | 'store_error';
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
@@ -66,6 +67,29 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     retentionPurged: new Counter({
       name: 'anyu_retention_purged_total',
       help: 'Ended incidents deleted by retention (legal holds are never deleted)',
+      registers: [registry],
+    }),
+    attendanceEvents: new Counter({
+      name: 'anyu_attendance_events_total',
+      help: 'Attendance events by source (staff, face, card, qr) and outcome (applied, duplicate, unknown_child)',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
+    configPublishes: new Counter({
+      name: 'anyu_config_publishes_total',
+      help: 'Edge config versions published (retained), first time or again until acknowledged',
+      labelNames: ['attempt'] as const,
+      registers: [registry],
+    }),
+    configAcks: new Counter({
+      name: 'anyu_config_acks_total',
+      help: 'Edge config acknowledgements by outcome (applied, stale, unknown) and ok (true, false)',
+      labelNames: ['outcome', 'ok'] as const,
+      registers: [registry],
+    }),
+    configPending: new Gauge({
+      name: 'anyu_config_pending',
+      help: 'Edge config versions published and not yet acknowledged',
       registers: [registry],
     }),
     auditWrites: new Counter({

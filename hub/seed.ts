@@ -13,6 +13,9 @@ import type { Role } from '../protocol/index.ts';
 import { hashPassword, newToken } from './auth/passwords.ts';
 import type { Store } from './store/types.ts';
 
+/** Made-up names of the demo roster. */
+const DEMO_CHILDREN = ['示例幼儿甲', '示例幼儿乙', '示例幼儿丙', '示例幼儿丁', '示例幼儿戊', '示例幼儿己', '示例幼儿庚', '示例幼儿辛', '示例幼儿壬', '示例幼儿癸'];
+
 export const DEMO = {
   // The live demo centre (its edge analyses real footage): not marked demo, unlike the
   // seeded district around it (demo-district.ts).
@@ -73,6 +76,19 @@ export async function seedDemo(store: Store, opts: SeedOptions): Promise<DemoCre
     await store.createUser({ ...u, passwordHash: await hashPassword(password) });
     users[u.username] = password;
     created.push(u.username);
+  }
+
+  // A demonstration roster for the attendance pages (made-up names), once.
+  const scope = { kind: 'all' } as const;
+  if ((await store.attendance.listChildren(scope, DEMO.institution.id)).length === 0) {
+    const now = new Date().toISOString();
+    for (const [i, name] of DEMO_CHILDREN.entries()) {
+      await store.attendance.saveChild(scope, {
+        institutionId: DEMO.institution.id, id: `demo-child-${String(i + 1).padStart(2, '0')}`, name, birthMonth: i < 3 ? '2025-06' : '2024-09',
+        classType: 'toddler_small', roomId: DEMO.room.id, enrolledFrom: '2026-01-01', enrolledTo: null, guardians: [{ name: `${name}家长` }],
+      }, now);
+    }
+    await store.attendance.setPlaces(scope, DEMO.institution.id, { toddler_small: 15, infant: 10 });
   }
 
   const credentials: DemoCredentials = {

@@ -6,3 +6,6 @@ export * from './status.ts';
 export * from './api.ts';
 export * from './live.ts';
 export * from './time-zone.ts';
+export * from './attendance.ts';
+export * from './config.ts';
+export * from './attendance-api.ts';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Id } from './topics.ts';
 import type { EdgeStatus } from './status.ts';
 import type { IncidentView, UserView } from './api.ts';
+import type { AttendanceEventView } from './attendance-api.ts';
 
 export const AckRequest = z.object({ id: Id });
 export type AckRequest = z.infer<typeof AckRequest>;
@@ -17,6 +18,11 @@ export interface ServerToClientEvents {
   /** Full view of an incident after any change (open, update, resolved, ack, close). */
   incident: (incident: IncidentView) => void;
   'edge:status': (status: EdgeStatus) => void;
+  /**
+   * An attendance event of the user's institution was recorded or decided (a face proposal
+   * to confirm, a check-in from another tablet). Institution rooms only: never regulators.
+   */
+  attendance: (event: AttendanceEventView) => void;
 }
 
 export interface ClientToServerEvents {

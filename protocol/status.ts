@@ -21,6 +21,12 @@ export const CameraStatus = z.object({
   lastFrameAt: z.iso.datetime({ offset: true }).nullable(),
   /** Why the camera is not online (e.g. the last ffmpeg error line). */
   reason: z.string().max(500).optional(),
+  /**
+   * The most people this camera saw at once since `since` (the start of the edge's local
+   * day, or its start-up that day). Optional (issue 25): the hub's attendance cross-check
+   * compares it with the children checked in to the camera's room.
+   */
+  peopleSeen: z.strictObject({ since: z.iso.datetime({ offset: true }), max: z.number().int().nonnegative().max(1000) }).optional(),
 });
 export type CameraStatus = z.infer<typeof CameraStatus>;
 

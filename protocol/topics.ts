@@ -11,14 +11,24 @@ export const Id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits, ".", "_" or "-"');
 
-export type TopicKind = 'incident' | 'status' | 'snapshot' | 'config';
+export type TopicKind = 'incident' | 'status' | 'snapshot' | 'config' | 'config-ack' | 'attendance';
+
+/** What an edge may publish (on its own subtree only); never `config`, which is the hub's. */
+export const EDGE_PUBLISH_KINDS: readonly TopicKind[] = ['incident', 'status', 'snapshot', 'attendance', 'config-ack'];
+/** What an edge may subscribe to (its own only). */
+export const EDGE_SUBSCRIBE_KINDS: readonly TopicKind[] = ['config'];
 
 export const topics = {
   incident: (inst: string, edge: string) => `${TOPIC_ROOT}/${inst}/${edge}/incident`,
   status: (inst: string, edge: string) => `${TOPIC_ROOT}/${inst}/${edge}/status`,
   snapshot: (inst: string, edge: string, incidentId: string) =>
     `${TOPIC_ROOT}/${inst}/${edge}/snapshot/${incidentId}`,
+  /** Hub → edge, QoS 1, retained: `EdgeConfig` (protocol/config.ts). */
   config: (inst: string, edge: string) => `${TOPIC_ROOT}/${inst}/${edge}/config`,
+  /** Edge → hub, QoS 1: `EdgeConfigAck`. */
+  configAck: (inst: string, edge: string) => `${TOPIC_ROOT}/${inst}/${edge}/config-ack`,
+  /** Edge → hub, QoS 1, not retained: `AttendanceEvent` (protocol/attendance.ts). */
+  attendance: (inst: string, edge: string) => `${TOPIC_ROOT}/${inst}/${edge}/attendance`,
   /** Everything one edge may publish or subscribe to. */
   edgeSubtree: (inst: string, edge: string) => `${TOPIC_ROOT}/${inst}/${edge}/#`,
   /** What a hub subscribes to; with `share` set, an MQTT v5 shared subscription. */
@@ -59,7 +69,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
     return { institutionId: institutionId!, edgeId: edgeId!, kind, incidentId };
   }
   if (incidentId !== undefined) return null;
-  if (kind === 'incident' || kind === 'status' || kind === 'config') {
+  if (kind === 'incident' || kind === 'status' || kind === 'config' || kind === 'config-ack' || kind === 'attendance') {
     return { institutionId: institutionId!, edgeId: edgeId!, kind };
   }
   return null;

@@ -31,13 +31,33 @@ import type {
   RoomView,
   StatsResponse,
 } from '../../protocol/api.ts';
+import type {
+  AttendanceDayView,
+  AttendanceEventView,
+  CheckBody,
+  ChildBody,
+  ChildView,
+  ConsentView,
+  CrossCheckFlag,
+  EdgeConfigState,
+  PlaceStats,
+  SubmissionView,
+  SubsidyReport,
+} from '../../protocol/attendance-api.ts';
 import type { ZodType } from 'zod';
+
+export interface CheckResult {
+  childId: string;
+  outcome: 'applied' | 'duplicate' | 'unknown_child';
+}
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The parsed error body (e.g. the bad lines of a CSV import). */
+    readonly body: unknown = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -60,15 +80,17 @@ async function errorOf(res: Response): Promise<ApiError> {
   let code = `http_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
   const text = await res.text();
+  let parsed: unknown = null;
   try {
     const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    parsed = body;
     if (body.error?.code) code = body.error.code;
     if (body.error?.message) message = body.error.message;
   } catch (err) {
     // Not JSON (a proxy error page, say): keep the status text and say so in the console.
     console.warn('non-JSON error body', res.status, err);
   }
-  return new ApiError(res.status, code, message);
+  return new ApiError(res.status, code, message, parsed);
 }
 
 export interface ApiClient {
@@ -95,6 +117,24 @@ export interface ApiClient {
   registerEdge(body: EdgeBody): Promise<EdgeRegistered>;
   createUser(body: UserBody): Promise<UserCreated>;
   registerInstitution(body: InstitutionBody): Promise<InstitutionRegistered>;
+  // Attendance (issue 25)
+  children(): Promise<ChildView[]>;
+  saveChild(body: ChildBody): Promise<ChildView>;
+  importChildren(csv: string): Promise<{ imported: number }>;
+  grantConsent(childId: string, guardianName: string): Promise<ConsentView>;
+  withdrawConsent(childId: string): Promise<ConsentView>;
+  edgeConfigs(): Promise<EdgeConfigState[]>;
+  check(body: CheckBody): Promise<CheckResult[]>;
+  attendanceEvents(date: string, pendingOnly: boolean): Promise<AttendanceEventView[]>;
+  decide(id: string, accept: boolean): Promise<AttendanceEventView>;
+  attendanceDays(from: string, to: string): Promise<AttendanceDayView[]>;
+  report(month: string, institutionId?: string): Promise<SubsidyReport>;
+  reportCsv(month: string, lang: string, institutionId?: string): Promise<Blob>;
+  submitReport(month: string): Promise<SubsidyReport>;
+  submissions(): Promise<SubmissionView[]>;
+  approve(institutionId: string, month: string): Promise<SubsidyReport>;
+  crossCheck(from: string, to: string): Promise<CrossCheckFlag[]>;
+  places(month: string): Promise<PlaceStats[]>;
 }
 
 /**
@@ -106,7 +146,7 @@ export function createApi(getToken: () => string | null, onUnauthorized: () => v
     const headers = new Headers(init.headers);
     const token = getToken();
     if (token) headers.set('authorization', `Bearer ${token}`);
-    if (init.body !== undefined) headers.set('content-type', 'application/json');
+    if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
     const res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
     if (res.status === 401 && !path.startsWith('/api/auth/login')) onUnauthorized();
     if (!res.ok) throw await errorOf(res);
@@ -149,5 +189,22 @@ export function createApi(getToken: () => string | null, onUnauthorized: () => v
     registerEdge: (body) => json('/api/edges', post(body), EdgeRegistered),
     createUser: (body) => json('/api/users', post(body), UserCreated),
     registerInstitution: (body) => json('/api/institutions', post(body), InstitutionRegistered),
+    children: () => json('/api/children'),
+    saveChild: (body) => json('/api/children', post(body)),
+    importChildren: (csv) => json('/api/children/import', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } }),
+    grantConsent: (childId, guardianName) => json(`/api/children/${encodeURIComponent(childId)}/consent`, post({ scope: 'face', guardianName })),
+    withdrawConsent: (childId) => json(`/api/children/${encodeURIComponent(childId)}/consent`, { method: 'DELETE' }),
+    edgeConfigs: () => json('/api/edges/config'),
+    check: (body) => json('/api/attendance/check', post(body)),
+    attendanceEvents: (date, pendingOnly) => json(`/api/attendance/events${queryString({ date, pending: pendingOnly ? 'true' : undefined })}`),
+    decide: (id, accept) => json(`/api/attendance/events/${encodeURIComponent(id)}/decide`, post({ accept })),
+    attendanceDays: (from, to) => json(`/api/attendance/days${queryString({ from, to })}`),
+    report: (month, institutionId) => json(`/api/attendance/report${queryString({ month, institutionId })}`),
+    reportCsv: async (month, lang, institutionId) => (await request(`/api/attendance/report.csv${queryString({ month, lang, institutionId })}`)).blob(),
+    submitReport: (month) => json('/api/attendance/report/submit', post({ month })),
+    submissions: () => json('/api/attendance/submissions'),
+    approve: (institutionId, month) => json(`/api/attendance/submissions/${encodeURIComponent(institutionId)}/${month}/approve`, { method: 'POST' }),
+    crossCheck: (from, to) => json(`/api/attendance/cross-check${queryString({ from, to })}`),
+    places: (month) => json(`/api/attendance/places${queryString({ month })}`),
   };
 }

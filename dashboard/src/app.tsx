@@ -17,6 +17,8 @@ import { CoveragePage } from './pages/coverage.tsx';
 import { InstitutionCoveragePage } from './pages/coverage-institution.tsx';
 import { SetupPage } from './pages/setup/setup-page.tsx';
 import { InstitutionsPage } from './pages/setup/institutions.tsx';
+import { AttendancePage } from './pages/attendance/attendance-page.tsx';
+import { SubsidyPage } from './pages/subsidy.tsx';
 
 const TOKEN_KEY = 'anyu.token';
 
@@ -27,6 +29,8 @@ const NAV_LABEL: Record<Page, MessageKey> = {
   charts: 'navCharts',
   coverage: 'navCoverage',
   setup: 'navSetup',
+  attendance: 'navAttendance',
+  subsidy: 'navSubsidy',
 };
 
 const ROLE_LABEL: Record<UserView['role'], MessageKey> = {
@@ -200,5 +204,9 @@ function renderPage(page: Page, id: string | null, role: UserView['role']) {
       return id ? <InstitutionCoveragePage id={id} /> : <CoveragePage />;
     case 'setup':
       return role === 'regulator' ? <InstitutionsPage /> : <SetupPage />;
+    case 'attendance':
+      return <AttendancePage />;
+    case 'subsidy':
+      return <SubsidyPage />;
   }
 }

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
 import { IncidentView } from '../../protocol/api.ts';
 import { EdgeStatus } from '../../protocol/status.ts';
+import { AttendanceEventView } from '../../protocol/attendance-api.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/live.ts';
 
 export type ConnState = 'connecting' | 'connected' | 'disconnected';
@@ -14,6 +15,8 @@ export type ConnState = 'connecting' | 'connected' | 'disconnected';
 export interface LiveListeners {
   incident: (incident: IncidentView) => void;
   status: (status: EdgeStatus) => void;
+  /** An attendance event of the institution was recorded or decided. */
+  attendance: (event: AttendanceEventView) => void;
   state: (state: ConnState) => void;
   /** Current open incidents fetched after a connect that did not recover; `first` on the first connect. */
   resync: (items: IncidentView[], first: boolean) => void;
@@ -42,6 +45,7 @@ export function createLive(deps: LiveDeps): LiveConnection {
   const listeners: { [K in keyof LiveListeners]: Set<LiveListeners[K]> } = {
     incident: new Set(),
     status: new Set(),
+    attendance: new Set(),
     state: new Set(),
     resync: new Set(),
   };
@@ -106,6 +110,15 @@ export function createLive(deps: LiveDeps): LiveConnection {
       return;
     }
     emit('incident', parsed.data);
+  });
+  socket.on('attendance', (payload: unknown) => {
+    const parsed = AttendanceEventView.safeParse(payload);
+    if (!parsed.success) {
+      rejected += 1;
+      console.warn('invalid attendance event', parsed.error.issues);
+      return;
+    }
+    emit('attendance', parsed.data);
   });
   socket.on('edge:status', (payload: unknown) => {
     const parsed = EdgeStatus.safeParse(payload);

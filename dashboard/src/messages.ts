@@ -1,6 +1,7 @@
 /** The message catalogue: zh-CN is the reference; English must have every key (typechecked). */
 import { setupEn, setupZh } from './messages-setup.ts';
 import { districtEn, districtZh } from './messages-district.ts';
+import { attendanceEn, attendanceZh } from './messages-attendance.ts';
 
 export const zh = {
   appName: '安育',
@@ -138,6 +139,7 @@ export const zh = {
   offlineStale: '与服务器的连接已断开：此页内容可能不是最新的，重连后会自动补齐。',
   ...setupZh,
   ...districtZh,
+  ...attendanceZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -278,4 +280,5 @@ export const en: Record<MessageKey, string> = {
   offlineStale: 'Connection to the server lost: this page may be out of date; it catches up after reconnecting.',
   ...setupEn,
   ...districtEn,
+  ...attendanceEn,
 };

@@ -73,13 +73,13 @@ export function regionName(s: Session, id: string, lang: string): string {
   return lang === 'en' ? (r.nameEn ?? r.name) : r.name;
 }
 
-export type Page = 'live' | 'incidents' | 'cameras' | 'charts' | 'coverage' | 'setup';
+export type Page = 'live' | 'incidents' | 'cameras' | 'charts' | 'coverage' | 'setup' | 'attendance' | 'subsidy';
 
 /** Role-aware navigation: what each role may open, first entry is its home page. */
 export const PAGES_BY_ROLE: Record<UserView['role'], readonly Page[]> = {
-  supervisor: ['live'],
-  institution_admin: ['live', 'incidents', 'cameras', 'charts', 'setup'],
-  regulator: ['coverage', 'charts', 'setup'],
+  supervisor: ['live', 'attendance'],
+  institution_admin: ['live', 'incidents', 'cameras', 'charts', 'attendance', 'setup'],
+  regulator: ['coverage', 'charts', 'subsidy', 'setup'],
 };
 
 export function canSeeSnapshots(user: UserView): boolean {

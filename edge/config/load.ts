@@ -85,6 +85,13 @@ export function parseConfig(raw: unknown, baseDir: string, name = '(inline)'): E
     if (!isFile(file)) problems.push(`hub.passwordFile: file ${file} not found`);
     else cfg.hub.password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   }
+  if (cfg.attendance) {
+    cfg.attendance.templateFile = abs(cfg.attendance.templateFile);
+    if (cfg.attendance.keyFile !== undefined) {
+      cfg.attendance.keyFile = abs(cfg.attendance.keyFile);
+      if (!isFile(cfg.attendance.keyFile)) problems.push(`attendance.keyFile: file ${cfg.attendance.keyFile} not found`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(name, problems);
   return cfg;
 }

@@ -80,8 +80,57 @@ export const CameraConfig = z
      * (`napLyingSweepSeconds` for a camera with a `nap` zone, else `lyingSweepSeconds`); 0 = off.
      */
     lyingSweepSeconds: z.number().min(0).max(60).optional(),
+    /**
+     * `room` (default): the safety pipeline. `entrance`: face attendance only
+     * (edge/attendance), needs the `attendance` section.
+     */
+    role: z.enum(['room', 'entrance']).default('room'),
   })
   .strict();
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h, edge local time)');
+
+/** Face attendance at `entrance` cameras (edge/attendance, edge README "Attendance"). */
+export const AttendanceConfig = z
+  .object({
+    /** The encrypted template file (AES-256-GCM); never holds a photo or a plaintext template. */
+    templateFile: z.string().min(1).default('./data/faces/templates.enc'),
+    /**
+     * A file holding the 32-byte key as 64 hex characters (`openssl rand -hex 32`); the
+     * environment variable ANYU_FACE_KEY (64 hex) is used when this is not given.
+     */
+    keyFile: z.string().min(1).optional(),
+    /**
+     * Cosine similarity at or above which a match is a check-in (needsConfirm false); default
+     * from `npm run eval:faces` (children's FAR 1e-3, models/README.md).
+     */
+    acceptThreshold: z.number().min(-1).max(1).optional(),
+    /** Below acceptThreshold and at or above this: a proposal staff confirm (needsConfirm true); below: nothing. */
+    proposeThreshold: z.number().min(-1).max(1).optional(),
+    /** Frames a second the face module looks at on an entrance camera. */
+    analysisFps: z.number().positive().max(10).default(2),
+    /** One event per child and direction within this many minutes. */
+    dedupMinutes: z.number().positive().max(24 * 60).default(30),
+    /** `auto`: `in` before `outFrom`, `out` from then on (edge local time); or always `in` / `out`. */
+    direction: z.enum(['auto', 'in', 'out']).default('auto'),
+    outFrom: HHMM.default('12:00'),
+    /** Smallest face (detection box side, px) worth matching. */
+    minFacePx: z.number().int().min(16).max(1000).default(40),
+    /** Loopback endpoint for enrolment (POST /enrol/<childId>, body: JPEG). */
+    http: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(9411),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 9411 }),
+  })
+  .strict()
+  .refine((a) => LOOPBACK.test(a.http.host), { path: ['http', 'host'], message: 'the enrolment endpoint listens on loopback only (127.0.0.1 or ::1)' })
+  .refine((a) => a.acceptThreshold === undefined || a.proposeThreshold === undefined || a.proposeThreshold <= a.acceptThreshold, {
+    path: ['proposeThreshold'],
+    message: 'must not be above acceptThreshold',
+  });
 
 export const TamperConfig = z
   .object({
@@ -213,9 +262,15 @@ export const EdgeConfig = z
     cameras: z.array(CameraConfig).min(1, 'at least one camera is needed'),
     rules: RulesConfig.optional(),
     alarm: AlarmConfig.optional(),
+    attendance: AttendanceConfig.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    cfg.cameras.forEach((c, i) => {
+      if (c.role === 'entrance' && !cfg.attendance) {
+        ctx.addIssue({ code: 'custom', path: ['cameras', i, 'role'], message: 'an entrance camera needs the attendance section' });
+      }
+    });
     const seen = new Set<string>();
     cfg.cameras.forEach((c, i) => {
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'id'], message: `duplicate camera id '${c.id}'` });
@@ -239,6 +294,7 @@ export type HealthConfig = z.infer<typeof HealthConfig>;
 export type TamperConfig = z.infer<typeof TamperConfig>;
 export type VisionConfig = z.infer<typeof VisionConfig>;
 export type AlarmConfig = z.infer<typeof AlarmConfig>;
+export type AttendanceConfig = z.infer<typeof AttendanceConfig>;
 
 /** Frames a second to capture from a camera: its burst rate when that is above its analysis rate. */
 export function captureFpsOf(camera: Pick<CameraConfig, 'fps' | 'burstFps'>): number {

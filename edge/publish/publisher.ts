@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { IncidentEvent, edgeClientId, topics, type EdgeStatus } from '../../protocol/index.ts';
+import { AttendanceEvent, EdgeConfigAck, IncidentEvent, edgeClientId, topics, type EdgeStatus } from '../../protocol/index.ts';
 import type { HubConfig } from '../config/schema.ts';
 import { createBackoff, type Backoff } from '../health/backoff.ts';
 import { Outbox } from './outbox.ts';
@@ -38,6 +38,15 @@ export interface Publisher {
   openIncidents(): IncidentEvent[];
   publishSnapshot(incidentId: string, jpeg: Uint8Array): void;
   publishStatus(status: EdgeStatus): void;
+  /** Through the durable outbox, QoS 1, like incidents; validated (strict) before it is queued. */
+  publishAttendance(ev: AttendanceEvent): void;
+  /** Through the durable outbox, QoS 1. */
+  publishConfigAck(ack: EdgeConfigAck): void;
+  /**
+   * Subscribes (QoS 1, on every connect) to this edge's own `…/config` topic; the broker's
+   * retained message brings the latest version after a reconnect.
+   */
+  onConfig(handler: (payload: Buffer) => void): void;
   /** QoS0, dropped when not connected. */
   publishTelemetry(topic: string, payload: string | Buffer): void;
   stats(): PublisherStats;
@@ -143,8 +152,21 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     }
   };
 
+  const configTopic = topics.config(hub.institutionId, hub.edgeId);
+  const configHandlers: ((payload: Buffer) => void)[] = [];
+  const subscribeConfig = () => {
+    client.subscribe(configTopic, { qos: 1 }, (err) => {
+      if (err && !closing) log(`mqtt: subscribing to ${configTopic} failed: ${err.message}`);
+    });
+  };
+  client.on('message', (topic, payload) => {
+    if (topic !== configTopic) return;
+    for (const h of configHandlers) h(payload);
+  });
+
   client.on('connect', () => {
     counters.connects += 1;
+    if (configHandlers.length > 0) subscribeConfig();
     backoff.reset();
     log('mqtt: connected');
     if (pendingStatus) {
@@ -183,6 +205,18 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     },
     publishSnapshot(incidentId, jpeg) {
       enqueue(topics.snapshot(hub.institutionId, hub.edgeId, incidentId), Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength));
+    },
+    publishAttendance(ev) {
+      const parsed = AttendanceEvent.parse(ev);
+      enqueue(topics.attendance(hub.institutionId, hub.edgeId), Buffer.from(JSON.stringify(parsed)));
+    },
+    publishConfigAck(ack) {
+      const parsed = EdgeConfigAck.parse(ack);
+      enqueue(topics.configAck(hub.institutionId, hub.edgeId), Buffer.from(JSON.stringify(parsed)));
+    },
+    onConfig(handler) {
+      configHandlers.push(handler);
+      if (configHandlers.length === 1 && client.connected) subscribeConfig();
     },
     publishStatus(status) {
       if (!client.connected) {

@@ -41,7 +41,7 @@ export async function readManifest(path = defaultManifestPath): Promise<ModelMan
 
 const require = createRequire(import.meta.url);
 
-function packageRoot(pkg: string): string {
+export function packageRoot(pkg: string): string {
   return dirname(require.resolve(`${pkg}/package.json`));
 }
 
@@ -73,7 +73,7 @@ function relaxInputShape(modelJson: Record<string, unknown>): void {
   }
 }
 
-async function verifiedRead(root: string, file: ManifestFile, model: string): Promise<Buffer> {
+export async function verifiedRead(root: string, file: ManifestFile, model: string): Promise<Buffer> {
   const full = join(root, file.path);
   const bytes = await readFile(full);
   const actual = createHash('sha256').update(bytes).digest('hex');

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { resolveUser } from './access.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { attendanceRoutes } from './attendance-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { catalogRoutes } from './catalog-routes.ts';
 import { districtRoutes } from './district-routes.ts';
@@ -16,4 +17,5 @@ export const apiPlugin: FastifyPluginAsyncZod = async (app) => {
   await app.register(catalogRoutes);
   await app.register(districtRoutes);
   await app.register(adminRoutes);
+  await app.register(attendanceRoutes);
 };

@@ -15,7 +15,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { FastifyBaseLogger } from 'fastify';
-import { TOPIC_ROOT } from '../../protocol/index.ts';
+import { EDGE_PUBLISH_KINDS, EDGE_SUBSCRIBE_KINDS, parseTopic, TOPIC_ROOT } from '../../protocol/index.ts';
 import type { IngestOutcome } from '../ingest/process.ts';
 import type { HubMetrics } from '../metrics.ts';
 import type { Store } from '../store/types.ts';
@@ -93,6 +93,21 @@ function insideSubtree(topic: string, prefix: string): boolean {
   return topic.startsWith(prefix) && topic.length > prefix.length;
 }
 
+/**
+ * An edge publishes only contract topics of its own subtree and only the kinds edges send
+ * (never `config`, the hub's); it subscribes only to its own `config`, exactly (no wildcard).
+ */
+function mayPublish(topic: string, who: EdgePrincipal): boolean {
+  if (!insideSubtree(topic, who.prefix)) return false;
+  const parsed = parseTopic(topic);
+  return parsed !== null && EDGE_PUBLISH_KINDS.includes(parsed.kind);
+}
+function maySubscribe(filter: string, who: EdgePrincipal): boolean {
+  if (!insideSubtree(filter, who.prefix)) return false;
+  const parsed = parseTopic(filter);
+  return parsed !== null && EDGE_SUBSCRIBE_KINDS.includes(parsed.kind);
+}
+
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const { metrics, logger } = opts;
   const limits: BrokerLimits = { ...defaultBrokerLimits(2_000_000), ...opts.limits };
@@ -146,7 +161,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       // A null client is the broker itself (its own $SYS messages).
       if (client === null) return done(null);
       const who = principals.get(client);
-      if (!who || !insideSubtree(packet.topic, who.prefix)) {
+      if (!who || !mayPublish(packet.topic, who)) {
         refuse('publish', client, { topic: packet.topic, edgeId: who?.edgeId });
         return done(new Error(`publish to ${packet.topic} not allowed`));
       }
@@ -169,7 +184,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     },
     authorizeSubscribe: (client, sub, done) => {
       const who = principals.get(client);
-      if (who && insideSubtree(sub.topic, who.prefix)) return done(null, sub);
+      if (who && maySubscribe(sub.topic, who)) return done(null, sub);
       refuse('subscribe', client, { topic: sub.topic });
       // A null subscription answers SUBACK 0x80 for this filter without dropping the link.
       done(null, null);

@@ -10,7 +10,7 @@
  * replace its snapshot, or write to another edge's incident.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { EdgeStatus, IncidentEvent, parseTopic, type IncidentView } from '../../protocol/index.ts';
+import { AttendanceEvent, EdgeConfigAck, EdgeStatus, IncidentEvent, parseTopic, type AttendanceEventView, type IncidentView } from '../../protocol/index.ts';
 import type { HubMetrics, RejectReason } from '../metrics.ts';
 import { StoreError } from '../store/errors.ts';
 import type { AuditEntry, Store } from '../store/types.ts';
@@ -22,6 +22,8 @@ export type IngestOutcome =
 export interface IngestSinks {
   incident(view: IncidentView): void;
   status(status: EdgeStatus): void;
+  /** A new attendance event of an institution (a face proposal staff may have to confirm). */
+  attendance?(institutionId: string, event: AttendanceEventView): void;
 }
 
 export interface IngestDeps {
@@ -146,12 +148,58 @@ export function createIngestProcessor(deps: IngestDeps) {
         return finish(topic, started, { outcome: res.outcome, kind });
       }
 
+      if (kind === 'attendance') {
+        const ev = AttendanceEvent.safeParse(json.value);
+        if (!ev.success) return reject('schema', ev.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (ev.data.institutionId !== parsed.institutionId || ev.data.edgeId !== parsed.edgeId) return reject('id_mismatch');
+        const received = now();
+        const at = clamp(kind, ev.data.at, received);
+        const res = await store.attendance.recordEvent({
+          institutionId: ev.data.institutionId,
+          childId: ev.data.childId,
+          edgeId: ev.data.edgeId,
+          eventId: ev.data.id,
+          direction: ev.data.direction,
+          at: at.value,
+          source: ev.data.source,
+          confidence: ev.data.confidence,
+          needsConfirm: ev.data.needsConfirm,
+          recordedBy: null,
+          cameraId: ev.data.cameraId ?? null,
+          receivedAt: new Date(received).toISOString(),
+        });
+        metrics.attendanceEvents.inc({ source: ev.data.source, outcome: res.outcome });
+        // A child not on this institution's roster: another institution's child, a
+        // deleted one, or a made-up id. Nothing is stored.
+        if (res.outcome === 'unknown_child') return reject('unknown_child', ev.data.childId);
+        if (res.outcome === 'applied' && res.event) sinks.attendance?.(ev.data.institutionId, res.event);
+        return finish(topic, started, { outcome: res.outcome, kind });
+      }
+
+      if (kind === 'config-ack') {
+        const ack = EdgeConfigAck.safeParse(json.value);
+        if (!ack.success) return reject('schema', ack.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (ack.data.institutionId !== parsed.institutionId || ack.data.edgeId !== parsed.edgeId) return reject('id_mismatch');
+        const at = new Date(now()).toISOString();
+        const res = await store.attendance.recordAck(ack.data, at);
+        metrics.configAcks.inc({ outcome: res, ok: String(ack.data.ok) });
+        const { schema: _s, institutionId: _i, edgeId: _e, ...detail } = ack.data;
+        const entry: AuditEntry = { at, actor: `edge:${parsed.edgeId}`, action: res === 'applied' ? 'config.ack' : `config.ack_${res}`, target: `edge:${parsed.edgeId}`, institutionId: parsed.institutionId, detail };
+        await store.audit(entry);
+        metrics.auditWrites.inc({ action: entry.action });
+        if (!ack.data.ok) log.warn({ edgeId: parsed.edgeId, version: ack.data.version, error: ack.data.error }, 'edge refused a config version');
+        return finish(topic, started, { outcome: res === 'applied' ? 'applied' : 'stale', kind });
+      }
+
       const st = EdgeStatus.safeParse(json.value);
       if (!st.success) return reject('schema', st.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       if (st.data.institutionId !== parsed.institutionId || st.data.edgeId !== parsed.edgeId) return reject('id_mismatch');
       const at = clamp(kind, st.data.at, now());
       const status = at.moved ? { ...st.data, at: at.value } : st.data;
       await store.recordEdgeStatus(status);
+      for (const c of status.cameras) {
+        if (c.peopleSeen) await store.attendance.recordPeopleSeen(status.institutionId, c.id, c.peopleSeen.since, c.peopleSeen.max);
+      }
       sinks.status(status);
       return finish(topic, started, { outcome: 'applied', kind });
     } catch (err) {

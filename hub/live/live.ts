@@ -21,6 +21,7 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '../../protocol/index.ts';
+import type { AttendanceEventView } from '../../protocol/index.ts';
 import type { IncidentActions } from '../actions.ts';
 import { scopeOf, tokenFrom, userForToken } from '../api/access.ts';
 import { regulatorView } from '../api/regulator-view.ts';
@@ -55,6 +56,8 @@ export interface Live {
   readonly io: HubIo;
   pushIncident(view: IncidentView): void;
   pushStatus(status: EdgeStatus): void;
+  /** To the institution's own room only (supervisors and admins), never to regulators. */
+  pushAttendance(institutionId: string, event: AttendanceEventView): void;
   /** Forget cached institution → region mapping (after institutions change). */
   invalidateInstitutions(): void;
   /**
@@ -177,6 +180,9 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
         // Regulators' rooms get what a regulator may read (no people's data, api/regulator-view.ts).
         if (targets.regions.length > 0) io.to(targets.regions).emit('incident', regulatorView(view));
       });
+    },
+    pushAttendance(institutionId, event) {
+      io.to(rooms.institution(institutionId)).emit('attendance', event);
     },
     pushStatus(status) {
       push('edge:status', status.institutionId, undefined, (targets) => io.to([...targets.own, ...targets.regions]).emit('edge:status', status));

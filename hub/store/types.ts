@@ -25,6 +25,7 @@ import type {
   StatsResponse,
   UserView,
 } from '../../protocol/index.ts';
+import type { AttendanceStore } from './attendance-types.ts';
 
 export type Scope =
   | { kind: 'all' }
@@ -160,6 +161,8 @@ export interface CameraSample {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Roster, consent, attendance, subsidy reports and the edge config channel (issue 25). */
+  readonly attendance: AttendanceStore;
   /** Applies pending versioned migrations; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

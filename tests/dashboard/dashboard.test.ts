@@ -73,7 +73,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
     await shot(page, '01-login');
     await login(page, running.url, 'admin-a');
     const nav = await page.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')));
-    expect(nav).toEqual(['live', 'incidents', 'cameras', 'charts', 'setup']);
+    expect(nav).toEqual(['live', 'incidents', 'cameras', 'charts', 'attendance', 'setup']);
     await page.click('[data-action=lang]');
     await page.waitForSelector('nav.nav a[data-nav=live]:text("Live wall")');
     await page.reload();
@@ -84,7 +84,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
 
     pages.supA = await newPage();
     await login(pages.supA, running.url, 'sup-a');
-    expect(await pages.supA.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['live']);
+    expect(await pages.supA.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['live', 'attendance']);
     pages.supB = await newPage();
     await login(pages.supB, running.url, 'sup-b');
     for (const [name, p] of Object.entries(pages)) {
@@ -237,7 +237,7 @@ describe.skipIf(!chromium.ok)('dashboard in Chromium against a real hub', () => 
 
     const reg = await newPage();
     await login(reg, running.url, 'reg-1');
-    expect(await reg.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['coverage', 'charts', 'setup']);
+    expect(await reg.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['coverage', 'charts', 'subsidy', 'setup']);
     await reg.waitForSelector('.coverage .targets');
     for (const inst of ['inst-a', 'inst-b']) await reg.waitForSelector(`tr[data-institution="${inst}"]`);
     await shot(reg, '10-coverage-regulator');

@@ -26,9 +26,9 @@ const LATIN_OK = new Set(['CSV', 'MQTT', 'fps', 'FPS']);
 type Role = 'supervisor' | 'admin' | 'regulator';
 const USERS: Record<Role, string> = { supervisor: 'sup-a', admin: 'admin-a', regulator: 'reg-1' };
 const PAGES: Record<Role, string[]> = {
-  supervisor: ['#/live'],
-  admin: ['#/live', '#/incidents', '#/incidents/i18n-fall', '#/incidents/i18n-offline', '#/cameras', '#/charts', '#/setup'],
-  regulator: ['#/coverage', `#/coverage/${INST_A}`, '#/charts', '#/setup'],
+  supervisor: ['#/live', '#/attendance'],
+  admin: ['#/live', '#/incidents', '#/incidents/i18n-fall', '#/incidents/i18n-offline', '#/cameras', '#/charts', '#/setup', '#/attendance'],
+  regulator: ['#/coverage', `#/coverage/${INST_A}`, '#/charts', '#/setup', '#/subsidy'],
 };
 
 /** Visible text of the page outside `translate="no"`, one entry per text node or attribute. */
@@ -64,6 +64,13 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
       prepare: async (store) => {
         await store.upsertRegion({ id: 'district-1', kind: 'district', name: '柯桥区', nameEn: 'Keqiao District', parentId: null, demo: false });
         await store.upsertRegion({ id: 'town-1', kind: 'town', name: '柯桥街道', nameEn: 'Keqiao Subdistrict', parentId: 'district-1', demo: false });
+        // Attendance: children (names are data), approved places, a face proposal to confirm.
+        const now = new Date().toISOString();
+        for (const [i, name] of ['小明', '小红'].entries()) {
+          await store.attendance.saveChild({ kind: 'all' }, { institutionId: INST_A, id: `kid-${i}`, name, birthMonth: '2025-01', classType: 'toddler_small', roomId: 'room-a1', enrolledFrom: '2026-01-01', enrolledTo: null, guardians: [{ name: `${name}妈妈` }] }, now);
+        }
+        await store.attendance.setPlaces({ kind: 'all' }, INST_A, { toddler_small: 15 });
+        await store.attendance.recordEvent({ institutionId: INST_A, childId: 'kid-1', edgeId: 'edge-a', eventId: 'i18n-face', direction: 'in', at: now, source: 'face', confidence: 0.6, needsConfirm: true, recordedBy: null, receivedAt: now });
       },
     });
     const { store, edge } = rig;
@@ -86,7 +93,7 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
     const insts = await store.listInstitutions({ kind: 'all' });
     dataNames = [
       ...rooms.map((r) => r.name), ...cams.map((c) => c.name), ...insts.map((i) => i.name), '演示区',
-      '王老师', '李园长', '赵老师', '区卫健局', 'sup-a', 'admin-a', 'reg-1', '柯桥街道', '柯桥区',
+      '王老师', '李园长', '赵老师', '区卫健局', 'sup-a', 'admin-a', 'reg-1', '柯桥街道', '柯桥区', '小明妈妈', '小红妈妈', '小明', '小红',
     ].sort((a, b) => b.length - a.length);
   }, 120_000);
 
@@ -123,6 +130,15 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
           await page.waitForTimeout(300);
           const bad = leftovers(await visibleTexts(page), lang);
           expect(bad, `${role} ${lang} ${hash}`).toEqual([]);
+          // The attendance page's other tabs (proposals, roster, report) too.
+          if (hash === '#/attendance') {
+            for (const tab of await page.locator('[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab') ?? ''))) {
+              await page.click(`[data-tab=${tab}]`);
+              await page.waitForLoadState('networkidle');
+              await page.waitForTimeout(300);
+              expect(leftovers(await visibleTexts(page), lang), `${role} ${lang} ${hash} tab ${tab}`).toEqual([]);
+            }
+          }
         }
       }
     });

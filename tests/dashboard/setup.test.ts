@@ -213,7 +213,7 @@ describe.skipIf(!chromium.ok)('setup page (onboarding) in Chromium against a rea
 
     const sup = await newPage({ width: 820, height: 1180 });
     await login(sup, running.url, NEW_USER, supervisorPassword);
-    expect(await sup.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['live']);
+    expect(await sup.$$eval('nav.nav a', (as) => as.map((a) => a.getAttribute('data-nav')))).toEqual(['live', 'attendance']);
     await sup.goto(`${running.url}/#/setup`);
     await sup.waitForSelector('.live-wall');
     expect(await sup.locator('[data-page=setup]').count()).toBe(0);

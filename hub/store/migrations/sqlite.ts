@@ -221,4 +221,123 @@ END;
 CREATE INDEX incidents_inst_room ON incidents (institution_id, room_id, started_at);
 `,
   },
+  {
+    version: 6,
+    name: 'attendance: roster, guardians, consent, places, events, days, subsidy reports, room people, edge config',
+    // Issue 25. Children are keyed per institution (an id an edge reports is looked up in
+    // the edge's institution only); attendance keeps id, time, source and confidence, never
+    // face data. One derived row per child and local day (the institution's time zone).
+    // Flags are 0/1 integers on both backends so one SQL layer serves both.
+    sql: `
+CREATE TABLE children (
+  institution_id TEXT NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  birth_month TEXT NOT NULL,
+  class_type TEXT NOT NULL,
+  room_id TEXT,
+  enrolled_from TEXT NOT NULL,
+  enrolled_to TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (institution_id, id)
+);
+CREATE TABLE guardians (
+  institution_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  relation TEXT,
+  phone TEXT,
+  PRIMARY KEY (institution_id, child_id, n),
+  FOREIGN KEY (institution_id, child_id) REFERENCES children (institution_id, id) ON DELETE CASCADE
+);
+CREATE TABLE consents (
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  guardian_name TEXT NOT NULL,
+  granted_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  withdrawn_at TEXT,
+  withdrawn_by TEXT,
+  FOREIGN KEY (institution_id, child_id) REFERENCES children (institution_id, id) ON DELETE CASCADE
+);
+CREATE INDEX consents_child ON consents (institution_id, child_id);
+CREATE TABLE approved_places (
+  institution_id TEXT NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  class_type TEXT NOT NULL,
+  places INTEGER NOT NULL,
+  PRIMARY KEY (institution_id, class_type)
+);
+CREATE TABLE attendance_events (
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  edge_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  at TEXT NOT NULL,
+  source TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  needs_confirm INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT,
+  recorded_by TEXT,
+  received_at TEXT NOT NULL,
+  camera_id TEXT,
+  UNIQUE (edge_id, event_id),
+  FOREIGN KEY (institution_id, child_id) REFERENCES children (institution_id, id) ON DELETE RESTRICT
+);
+CREATE INDEX attendance_events_child ON attendance_events (institution_id, child_id, at);
+CREATE INDEX attendance_events_state ON attendance_events (institution_id, state, at);
+CREATE TABLE attendance_days (
+  institution_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  first_in TEXT,
+  last_out TEXT,
+  minutes INTEGER NOT NULL,
+  open INTEGER NOT NULL,
+  sources TEXT NOT NULL,
+  room_id TEXT,
+  PRIMARY KEY (institution_id, child_id, day)
+);
+CREATE INDEX attendance_days_date ON attendance_days (institution_id, day);
+CREATE TABLE subsidy_reports (
+  institution_id TEXT NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  month TEXT NOT NULL,
+  status TEXT NOT NULL,
+  report TEXT NOT NULL,
+  submitted_by TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  approved_by TEXT,
+  approved_at TEXT,
+  PRIMARY KEY (institution_id, month)
+);
+CREATE TABLE room_people_days (
+  institution_id TEXT NOT NULL,
+  camera_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  max_people INTEGER NOT NULL,
+  PRIMARY KEY (institution_id, camera_id, day)
+);
+CREATE TABLE edge_configs (
+  edge_id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  issued_at TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  publishes INTEGER NOT NULL,
+  last_published_at TEXT,
+  acked_version INTEGER,
+  acked_at TEXT,
+  ack_ok INTEGER,
+  ack_error TEXT,
+  enrolled TEXT NOT NULL,
+  deleted_at TEXT
+);
+`,
+  },
 ];

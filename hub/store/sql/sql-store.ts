@@ -36,7 +36,9 @@ import type {
   Store,
   StoredUser,
 } from '../types.ts';
+import type { AttendanceStore } from '../attendance-types.ts';
 import * as admin from './admin.ts';
+import { attendanceStore } from './attendance.ts';
 import { applyIncidentEvent } from './apply.ts';
 import type { SqlDb } from './executor.ts';
 import * as inc from './incidents.ts';
@@ -48,10 +50,12 @@ import * as users from './users.ts';
 export class SqlStore implements Store {
   readonly #db: SqlDb;
   readonly #migrations: readonly Migration[];
+  readonly attendance: AttendanceStore;
 
   constructor(db: SqlDb, migrations: readonly Migration[]) {
     this.#db = db;
     this.#migrations = migrations;
+    this.attendance = attendanceStore(db);
   }
 
   get kind(): 'sqlite' | 'postgres' {
