@@ -6,20 +6,9 @@
  * intervals, which treat them as independent and are therefore optimistic.
  */
 import type { ZoneConfig } from '../../protocol/index.ts';
+import { createRng } from '../activity/augment.ts';
 import { fmt, formatInterval } from './proportion.ts';
 import { ageConfusion, ratioVerdicts, type StillResult, type SystemRun } from './stills-eval.ts';
-
-/** Seeded generator (mulberry32): the same intervals on every run of the same results. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 95 % percentile interval of `stat` over resamples of whole groups. */
 export function groupBootstrap(results: readonly StillResult[], stat: (rs: readonly StillResult[]) => number, resamples = 1000, seed = 22): [number, number] {
@@ -30,7 +19,8 @@ export function groupBootstrap(results: readonly StillResult[], stat: (rs: reado
     else groups.set(r.frame.group, [r]);
   }
   const list = [...groups.values()];
-  const rnd = random(seed);
+  // Seeded (mulberry32): the same intervals on every run of the same results.
+  const rnd = createRng(seed);
   const values: number[] = [];
   for (let k = 0; k < resamples; k++) {
     const sample: StillResult[] = [];
