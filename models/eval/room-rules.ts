@@ -97,7 +97,9 @@ async function play(pipeline: VisionPipeline, camera: string, pictures: (i: numb
 
 export async function roomRules(dataDir: string, rooms: number, log?: (m: string) => void): Promise<RoomRulesRow[]> {
   const stills = pickRooms(await readDaycareFrames(dataDir), rooms);
-  const pipeline = await createVisionPipeline({ scene: 'room', pixelAspect: SET_PIXEL_ASPECT });
+  // As the live edge runs a room camera without a nap zone: no lying-body sweep (at one
+  // frame a second it would sweep every frame and triple the cost).
+  const pipeline = await createVisionPipeline({ scene: 'room', pixelAspect: SET_PIXEL_ASPECT, lyingSweep: false });
   const rows: RoomRulesRow[] = [];
   try {
     for (const [k, f] of stills.entries()) {
