@@ -31,12 +31,14 @@ const NAV_LABEL: Record<Page, MessageKey> = {
   setup: 'navSetup',
   attendance: 'navAttendance',
   subsidy: 'navSubsidy',
+  guardian: 'navGuardian',
 };
 
 const ROLE_LABEL: Record<UserView['role'], MessageKey> = {
   supervisor: 'roleSupervisor',
   institution_admin: 'roleInstitutionAdmin',
   regulator: 'roleRegulator',
+  guardian: 'roleGuardian',
 };
 
 export function App() {
