@@ -2,6 +2,7 @@
 import { setupEn, setupZh } from './messages-setup.ts';
 import { districtEn, districtZh } from './messages-district.ts';
 import { attendanceEn, attendanceZh } from './messages-attendance.ts';
+import { guardianEn, guardianZh } from './messages-guardian.ts';
 
 export const zh = {
   appName: '安育',
@@ -142,6 +143,7 @@ export const zh = {
   ...setupZh,
   ...districtZh,
   ...attendanceZh,
+  ...guardianZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -285,4 +287,5 @@ export const en: Record<MessageKey, string> = {
   ...setupEn,
   ...districtEn,
   ...attendanceEn,
+  ...guardianEn,
 };
