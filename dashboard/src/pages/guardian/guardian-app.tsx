@@ -222,7 +222,7 @@ function Consent({ child, api }: { child: GuardianChild; api: ApiClient }) {
         {state.edges.map((e) => {
           const acked = e.ackedVersion === e.version;
           const key: MessageKey = !acked ? 'gEdgePending' : e.holdsTemplate ? 'gEdgeHolds' : e.deletedAt ? 'gEdgeDeleted' : 'gEdgeNone';
-          return <li key={e.edgeId} data-edge={e.edgeId} data-edge-state={key}>{t(key, { edge: e.edgeId, t: formatTime(e.deletedAt, lang, ZONE) })}</li>;
+          return <li key={e.edgeId} data-edge={e.edgeId} data-edge-state={key}>{t('gDevice')} <span translate={false}>{e.edgeId}</span>：{t(key, { t: formatTime(e.deletedAt, lang, ZONE) })}</li>;
         })}
       </ul>
       {state.faceConsent
