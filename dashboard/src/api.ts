@@ -141,6 +141,7 @@ export interface ApiClient {
   createInvite(childId: string, guardian: number): Promise<InviteCreated>;
   incidentChildren(id: string): Promise<{ childIds: string[] }>;
   postNotice(title: string, body: string): Promise<{ id: string }>;
+  notices(): Promise<NoticeView[]>;
   myChildren(): Promise<GuardianChild[]>;
   childCalendar(childId: string, month: string): Promise<GuardianCalendar>;
   childIncidents(childId: string): Promise<GuardianIncident[]>;
@@ -223,6 +224,7 @@ export function createApi(getToken: () => string | null, onUnauthorized: () => v
     createInvite: (childId, guardian) => json(`/api/children/${encodeURIComponent(childId)}/invites`, post({ guardian })),
     incidentChildren: (id) => json(`/api/incidents/${encodeURIComponent(id)}/children`),
     postNotice: (title, body) => json('/api/notices', post({ title, body })),
+    notices: () => json('/api/notices'),
     myChildren: () => json('/api/guardian/children'),
     childCalendar: (childId, month) => json(`/api/guardian/children/${encodeURIComponent(childId)}/calendar${queryString({ month })}`),
     childIncidents: (childId) => json(`/api/guardian/children/${encodeURIComponent(childId)}/incidents`),

@@ -52,6 +52,11 @@ export const guardianZh = {
   gPrint: '打印',
   gClose: '关闭',
   gConcerned: '涉及的孩子（家长会看到本事件及处理说明）',
+  gNoticesTab: '家长通知',
+  gPostNotice: '发布通知',
+  gNoticeTitle: '标题',
+  gNoticeBody: '内容',
+  gPost: '发布',
 };
 
 export const guardianEn: Record<keyof typeof guardianZh, string> = {
@@ -106,4 +111,9 @@ export const guardianEn: Record<keyof typeof guardianZh, string> = {
   gPrint: 'Print',
   gClose: 'Close',
   gConcerned: 'Children concerned (their guardians will see this incident and your note)',
+  gNoticesTab: 'Notices to guardians',
+  gPostNotice: 'Post a notice',
+  gNoticeTitle: 'Title',
+  gNoticeBody: 'Text',
+  gPost: 'Post',
 };

@@ -94,6 +94,15 @@ describe.skipIf(!chromium.ok)('guardian port in Chromium at 390×844', () => {
       await login(admin, rig.running.url, 'admin-a');
       await admin.goto(`${rig.running.url}/#/attendance`);
       await admin.click('[data-tab=roster]');
+      if (l.lang === 'zh-CN') {
+        // A notice posted on the admin's page reaches the guardians' page.
+        await admin.click('[data-tab=notices]');
+        await admin.fill('[data-form=notice] input[name=title]', '秋季体检安排');
+        await admin.fill('[data-form=notice] textarea[name=body]', '下周二上午体检，请按时送园。');
+        await admin.click('[data-form=notice] button[type=submit]');
+        await admin.waitForSelector('[data-notice]:has-text("秋季体检安排")');
+        await admin.click('[data-tab=roster]');
+      }
       await admin.click(`[data-child=${l.child}] [data-action=invite]`);
       const code = (await admin.textContent('[data-invite-code]'))!.trim();
       expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
@@ -115,6 +124,7 @@ describe.skipIf(!chromium.ok)('guardian port in Chromium at 390×844', () => {
       // No other child anywhere on the page.
       const other = LANGS.find((x) => x !== l)!;
       expect(await g.textContent('body')).not.toContain(other.name);
+      await g.waitForSelector('[data-part=notices] .g-notice:has-text("秋季体检安排")');
       await rig.pages.shot(g, `guardian-${l.lang}-3-calendar`);
 
       // A check-in by staff arrives live.
