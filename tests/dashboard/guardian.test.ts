@@ -151,7 +151,7 @@ describe.skipIf(!chromium.ok)('guardian port in Chromium at 390×844', () => {
 
       // Consent withdrawn: the real edge deletes the templates and acknowledges.
       expect(templates.childIds()).toContain(l.child);
-      await g.waitForSelector('[data-consent=on] [data-edge-state=gEdgeHolds]');
+      await g.waitForSelector('[data-consent=on] [data-edge-state=gEdgeEnrolled]');
       g.once('dialog', (d) => void d.accept());
       await g.click('[data-action=withdraw]');
       await g.waitForSelector('[data-consent=off] [data-edge-state=gEdgeDeleted]', { timeout: 15_000 });

@@ -185,7 +185,7 @@ function Incidents({ child, api, tick }: { child: GuardianChild; api: ApiClient;
           <strong>{t(`kind_${i.kind}` as MessageKey)}</strong> · {formatTime(i.startedAt, lang, ZONE)}
           {i.roomName && <span translate={false}> · {i.roomName}</span>}
           <div>{i.outcome ? t(`out_${i.outcome}` as MessageKey) : ''} · {t('gClosedAt', { t: formatTime(i.closedAt, lang, ZONE) })}</div>
-          {i.note && <div class="g-note"><span class="g-muted">{t('gNote')}：</span><span translate={false}>{i.note}</span></div>}
+          {i.note && <div class="g-note"><span class="g-muted">{t('gNote')}{t('gColon')}</span><span translate={false}>{i.note}</span></div>}
         </div>
       ))}
     </div>
@@ -221,8 +221,8 @@ function Consent({ child, api }: { child: GuardianChild; api: ApiClient }) {
       <ul class="g-edges">
         {state.edges.map((e) => {
           const acked = e.ackedVersion === e.version;
-          const key: MessageKey = !acked ? 'gEdgePending' : e.holdsTemplate ? 'gEdgeHolds' : e.deletedAt ? 'gEdgeDeleted' : 'gEdgeNone';
-          return <li key={e.edgeId} data-edge={e.edgeId} data-edge-state={key}>{t('gDevice')} <span translate={false}>{e.edgeId}</span>：{t(key, { t: formatTime(e.deletedAt, lang, ZONE) })}</li>;
+          const key: MessageKey = !acked ? 'gEdgePending' : e.holdsTemplate ? (state.faceConsent ? 'gEdgeEnrolled' : 'gEdgeHolds') : e.deletedAt ? 'gEdgeDeleted' : 'gEdgeNone';
+          return <li key={e.edgeId} data-edge={e.edgeId} data-edge-state={key}>{t('gDevice')} <span translate={false}>{e.edgeId}</span>{t('gColon')}{t(key, { t: formatTime(e.deletedAt, lang, ZONE) })}</li>;
         })}
       </ul>
       {state.faceConsent
