@@ -274,7 +274,8 @@ export const guardianRoutes: FastifyPluginAsyncZod = async (app) => {
     const from = child.enrolledFrom;
     const to = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const days = (await a.listDays(scope, link.institutionId, from, to)).filter((d) => d.childId === link.childId);
-    const events = (await a.listEvents(scope, link.institutionId, { from: new Date(`${from}T00:00:00Z`).getTime() - 86_400_000 > 0 ? new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString() : new Date(0).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() })).filter((e) => e.childId === link.childId);
+    // From a day before enrolment (time zones) to tomorrow: every event the hub holds of the child.
+    const events = (await a.listEvents(scope, link.institutionId, { from: new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() })).filter((e) => e.childId === link.childId);
     const reports = (await a.listSubmissions(scope)).map((s) => s.month);
     const subsidy = [];
     for (const m of reports) {

@@ -141,6 +141,7 @@ describe.skipIf(!chromium.ok)('guardian port in Chromium at 390×844', () => {
       await admin.selectOption('select[name=outcome]', 'no_injury');
       await admin.fill('textarea[name=note]', l.lang === 'en' ? 'Slipped on the mat, checked by the nurse, no injury.' : '在垫子上滑倒，保健老师检查无碍。');
       await admin.check(`input[name=child][value=${l.child}]`);
+      await rig.pages.shot(admin, `guardian-${l.lang}-4a-admin-close-linked`);
       await admin.click('[data-action=close]');
       await g.waitForSelector('[data-push=incident_closed]');
       expect(await g.textContent('[data-push=incident_closed]')).toContain(l.closed);

@@ -159,6 +159,12 @@ describe('guardian port under attack', () => {
     // A guardian cannot watch a camera or acknowledge an incident over the socket.
     const watch = await mineSock.emitWithAck('camera:watch', { cameraId: 'cam-1' });
     expect('error' in watch && watch.error.code).toBe('FORBIDDEN');
+    const { incidentEvent: mk } = await import('../hub/hub-helpers.ts');
+    const open = mk(a);
+    await th.store.applyIncidentEvent(open);
+    const ack = await mineSock.emitWithAck('incident:ack', { id: open.id });
+    expect('error' in ack && ack.error.code).toBe('FORBIDDEN');
+    expect((await th.store.getIncident({ kind: 'all' }, open.id))?.acknowledgedAt).toBeNull();
     await call(tokens['a.supervisor'], 'POST', '/api/attendance/check', { childIds: ['mine'], direction: 'in' });
     await waitFor('check-in push', () => got.find((p) => p.type === 'attendance'));
     const { incidentEvent } = await import('../hub/hub-helpers.ts');
