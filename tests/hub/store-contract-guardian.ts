@@ -1,7 +1,7 @@
 /** Contract: guardian invites and links, incident ↔ child links, notices (issue 26), on both backends. */
 import { expect, it } from 'vitest';
 import type { GetStore } from './store-contract.ts';
-import { ALL } from './store-fixtures.ts';
+import { ALL, event } from './store-fixtures.ts';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 const LATER = '2026-12-09T10:00:00.000Z';
@@ -61,5 +61,14 @@ export function guardianContract(get: GetStore): void {
     await store.guardian.markNoticesSeen(uid, NOW);
     await store.guardian.markNoticesSeen(uid, LATER);
     expect(await store.guardian.noticesSeenAt(uid)).toBe(LATER);
+  });
+
+  it("guardian: retention purges an incident's child links with it", async () => {
+    const store = await setup();
+    await store.applyIncidentEvent(event('open', 0, { id: 'old' }), '2026-11-20T02:00:00.000Z');
+    await store.guardian.linkIncident('inst-a', 'old', ['kid-1'], 'admin', NOW);
+    expect(await store.guardian.incidentsOfChild('inst-a', 'kid-1')).toEqual(['old']);
+    expect((await store.purgeIncidents('2027-06-01T00:00:00Z')).map((p) => p.id)).toContain('old');
+    expect(await store.guardian.incidentsOfChild('inst-a', 'kid-1')).toEqual([]);
   });
 }
