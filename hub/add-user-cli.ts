@@ -23,7 +23,8 @@ environment: ANYU_NEW_USER_PASSWORD (at least ${PASSWORD_MIN_LENGTH} characters;
 const Args = z
   .object({
     username: UserBody.shape.username,
-    role: Role,
+    // Guardians sign up with an institution's invite (linked to their child), never from here.
+    role: Role.exclude(['guardian']),
     institution: Id.optional(),
     region: Id.optional(),
     'display-name': z.string().trim().min(1).max(100).optional(),

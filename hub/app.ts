@@ -25,6 +25,7 @@ import type { BrokerInfo } from './fastify-types.ts';
 import { createIngestProcessor } from './ingest/process.ts';
 import { startMqttIngest, type IngestLink } from './ingest/mqtt-ingest.ts';
 import { createLive, type Live } from './live/live.ts';
+import { WebhookNotifier } from './notify/notifier.ts';
 import { createRedisAdapter } from './live/redis-adapter.ts';
 import { createMetrics } from './metrics.ts';
 import { createStore } from './store/index.ts';
@@ -139,6 +140,7 @@ export async function buildHub(opts: BuildHubOptions = {}): Promise<Hub> {
       origins: { allowed: config.allowedOrigins, trustProxy: config.trustProxy },
       actions: () => actions,
       ...(adapter ? { adapter: adapter.adapter } : {}),
+      ...(config.guardianWebhookUrl ? { notifiers: [new WebhookNotifier(config.guardianWebhookUrl)] } : {}),
     });
     live = liveHub;
     cleanups.push(() => liveHub.close());

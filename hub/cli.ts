@@ -39,6 +39,9 @@ const USAGE = `usage: anyu hub [options]
   --subsidy-rules <file>  YAML/JSON of the district's subsidy rules: fullDayHours (8),
                           halfDayHours (4), fullMonthDays (15), rates per class type
                           (yuan a month, e.g. rates: { infant: 1000, toddler_small: 800 })
+  --guardian-webhook <url>  also POST guardians' notifications (check-in/out, incident
+                          closed) as JSON here: the plug for an SMS gateway; also
+                          ANYU_GUARDIAN_WEBHOOK_URL
   --seed-demo             create the demo institution, room, camera, edge and users
   -h, --help              this text
 
@@ -111,6 +114,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
         'redis-url': { type: 'string' },
         'dashboard-dir': { type: 'string' },
         'subsidy-rules': { type: 'string' },
+        'guardian-webhook': { type: 'string' },
         'seed-demo': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -131,6 +135,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
   const dashboardDir = values['dashboard-dir'] ?? (existsSync(DEFAULT_DASHBOARD) ? DEFAULT_DASHBOARD : undefined);
   const databaseUrl = values['database-url'] ?? env.ANYU_DATABASE_URL;
   const redisUrl = values['redis-url'] ?? env.ANYU_REDIS_URL;
+  const guardianWebhookUrl = values['guardian-webhook'] ?? env.ANYU_GUARDIAN_WEBHOOK_URL;
   const build: BuildHubOptions = {
     dataDir: values.data ?? './data',
     http: { port: httpPort ?? 8080, host: values.host ?? '0.0.0.0' },
@@ -145,6 +150,7 @@ export function parseHubArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     ...(values['allowed-origin'] ? { allowedOrigins: values['allowed-origin'] } : {}),
     ...(dashboardDir ? { dashboardDir } : {}),
     ...(values['subsidy-rules'] ? { subsidyRules: readSubsidyRules(values['subsidy-rules']) } : {}),
+    ...(guardianWebhookUrl ? { guardianWebhookUrl } : {}),
   };
   try {
     // Validate now so a bad value is a usage error (exit 2), not a failed start.

@@ -83,6 +83,8 @@ export const HubConfig = z.object({
   accountLoginLimit: z
     .object({ max: z.number().int().positive(), windowMs: z.number().int().positive() })
     .default({ max: 10, windowMs: 15 * 60_000 }),
+  /** Guardian notifications (issue 26) are also POSTed here as JSON: the plug for an SMS gateway (hub/notify/notifier.ts). */
+  guardianWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** The institution that a first-run bootstrap admin belongs to (no demo seeding). */
   bootstrapInstitutionId: Id.default('main'),
 });

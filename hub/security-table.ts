@@ -15,7 +15,7 @@ import { buildHub } from './app.ts';
 export const SECURITY_MD = fileURLToPath(new URL('./SECURITY.md', import.meta.url));
 const BEGIN = '<!-- route-table:begin (npm run docs:security) -->';
 const END = '<!-- route-table:end -->';
-const COLUMNS: Role[] = ['supervisor', 'institution_admin', 'regulator'];
+const COLUMNS: Role[] = ['supervisor', 'institution_admin', 'regulator', 'guardian'];
 
 /** The documented part of the API: `/api/*` and `/metrics` (the dashboard's files and /docs are public). */
 export function routeTableMarkdown(routes: readonly RouteAccess[]): string {
@@ -25,8 +25,8 @@ export function routeTableMarkdown(routes: readonly RouteAccess[]): string {
     .sort((x, y) => (x.url === y.url ? x.method.localeCompare(y.method) : x.url.localeCompare(y.url)));
   const mark = (r: RouteAccess, role: Role) => (r.roles === 'public' || r.roles.includes(role) ? 'yes' : '–');
   return [
-    '| route | anyone | supervisor | institution_admin | regulator |',
-    '| --- | --- | --- | --- | --- |',
+    '| route | anyone | supervisor | institution_admin | regulator | guardian |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| \`${r.method} ${r.url}\` | ${r.roles === 'public' ? 'yes' : '–'} | ${COLUMNS.map((c) => mark(r, c)).join(' | ')} |`),
   ].join('\n');
 }

@@ -119,6 +119,8 @@ export type IncidentPage = z.infer<typeof IncidentPage>;
 export const CloseBody = z.object({
   outcome: Outcome,
   note: z.string().max(2000).default(''),
+  /** The children this incident concerned (guardian port): their guardians see it and are told. */
+  childIds: z.array(Id).max(200).optional(),
 });
 export type CloseBody = z.infer<typeof CloseBody>;
 

@@ -54,7 +54,7 @@ function isTimeZone(tz: string): boolean {
 /** An IANA time zone name (`Asia/Shanghai`), as the platform's Intl knows them. */
 export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai');
 
-export const Role = z.enum(['supervisor', 'institution_admin', 'regulator']);
+export const Role = z.enum(['supervisor', 'institution_admin', 'regulator', 'guardian']);
 export type Role = z.infer<typeof Role>;
 
 /** A normalised point: x and y in [0, 1] of the frame width and height. */

@@ -9,3 +9,4 @@ export * from './time-zone.ts';
 export * from './attendance.ts';
 export * from './config.ts';
 export * from './attendance-api.ts';
+export * from './guardian-api.ts';

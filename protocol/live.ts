@@ -1,6 +1,7 @@
 /** Socket.IO contract between hub and dashboard; payloads are validated on receipt. */
 import { z } from 'zod';
 import { Id } from './topics.ts';
+import type { GuardianPush } from './guardian-api.ts';
 import type { EdgeStatus } from './status.ts';
 import type { IncidentView, UserView } from './api.ts';
 import type { AttendanceEventView } from './attendance-api.ts';
@@ -23,6 +24,8 @@ export interface ServerToClientEvents {
    * to confirm, a check-in from another tablet). Institution rooms only: never regulators.
    */
   attendance: (event: AttendanceEventView) => void;
+  /** To one guardian's own room only: their child checked in or out, an incident concerning their child closed. */
+  guardian: (push: GuardianPush) => void;
 }
 
 export interface ClientToServerEvents {
@@ -42,4 +45,5 @@ export const rooms = {
   institution: (id: string) => `inst:${id}`,
   camera: (institutionId: string, cameraId: string) => `cam:${institutionId}:${cameraId}`,
   region: (id: string) => `region:${id}`,
+  guardian: (userId: string) => `guardian:${userId}`,
 } as const;

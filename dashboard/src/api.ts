@@ -44,6 +44,7 @@ import type {
   SubmissionView,
   SubsidyReport,
 } from '../../protocol/attendance-api.ts';
+import type { GuardianCalendar, GuardianChild, GuardianConsentState, GuardianIncident, InviteCreated, NoticeView } from '../../protocol/guardian-api.ts';
 import type { ZodType } from 'zod';
 
 export interface CheckResult {
@@ -135,6 +136,19 @@ export interface ApiClient {
   approve(institutionId: string, month: string): Promise<SubsidyReport>;
   crossCheck(from: string, to: string): Promise<CrossCheckFlag[]>;
   places(month: string): Promise<PlaceStats[]>;
+  // Guardian port (issue 26).
+  guardianSignup(body: { code: string; username: string; displayName: string; password: string }): Promise<LoginResponse>;
+  createInvite(childId: string, guardian: number): Promise<InviteCreated>;
+  incidentChildren(id: string): Promise<{ childIds: string[] }>;
+  postNotice(title: string, body: string): Promise<{ id: string }>;
+  notices(): Promise<NoticeView[]>;
+  myChildren(): Promise<GuardianChild[]>;
+  childCalendar(childId: string, month: string): Promise<GuardianCalendar>;
+  childIncidents(childId: string): Promise<GuardianIncident[]>;
+  guardianNotices(): Promise<NoticeView[]>;
+  childConsent(childId: string): Promise<GuardianConsentState>;
+  setChildConsent(childId: string, grant: boolean): Promise<GuardianConsentState>;
+  childExport(childId: string): Promise<Blob>;
 }
 
 /**
@@ -206,5 +220,17 @@ export function createApi(getToken: () => string | null, onUnauthorized: () => v
     approve: (institutionId, month) => json(`/api/attendance/submissions/${encodeURIComponent(institutionId)}/${month}/approve`, { method: 'POST' }),
     crossCheck: (from, to) => json(`/api/attendance/cross-check${queryString({ from, to })}`),
     places: (month) => json(`/api/attendance/places${queryString({ month })}`),
+    guardianSignup: (body) => json('/api/auth/guardian-signup', post(body), LoginResponse),
+    createInvite: (childId, guardian) => json(`/api/children/${encodeURIComponent(childId)}/invites`, post({ guardian })),
+    incidentChildren: (id) => json(`/api/incidents/${encodeURIComponent(id)}/children`),
+    postNotice: (title, body) => json('/api/notices', post({ title, body })),
+    notices: () => json('/api/notices'),
+    myChildren: () => json('/api/guardian/children'),
+    childCalendar: (childId, month) => json(`/api/guardian/children/${encodeURIComponent(childId)}/calendar${queryString({ month })}`),
+    childIncidents: (childId) => json(`/api/guardian/children/${encodeURIComponent(childId)}/incidents`),
+    guardianNotices: () => json('/api/guardian/notices'),
+    childConsent: (childId) => json(`/api/guardian/children/${encodeURIComponent(childId)}/consent`),
+    setChildConsent: (childId, grant) => json(`/api/guardian/children/${encodeURIComponent(childId)}/consent`, { method: grant ? 'POST' : 'DELETE' }),
+    childExport: async (childId) => (await request(`/api/guardian/children/${encodeURIComponent(childId)}/export`)).blob(),
   };
 }

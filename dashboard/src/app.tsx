@@ -19,6 +19,8 @@ import { SetupPage } from './pages/setup/setup-page.tsx';
 import { InstitutionsPage } from './pages/setup/institutions.tsx';
 import { AttendancePage } from './pages/attendance/attendance-page.tsx';
 import { SubsidyPage } from './pages/subsidy.tsx';
+import { GuardianApp } from './pages/guardian/guardian-app.tsx';
+import { SignupPage } from './pages/guardian/signup.tsx';
 
 const TOKEN_KEY = 'anyu.token';
 
@@ -31,12 +33,14 @@ const NAV_LABEL: Record<Page, MessageKey> = {
   setup: 'navSetup',
   attendance: 'navAttendance',
   subsidy: 'navSubsidy',
+  guardian: 'navGuardian',
 };
 
 const ROLE_LABEL: Record<UserView['role'], MessageKey> = {
   supervisor: 'roleSupervisor',
   institution_admin: 'roleInstitutionAdmin',
   regulator: 'roleRegulator',
+  guardian: 'roleGuardian',
 };
 
 export function App() {
@@ -57,6 +61,7 @@ export function App() {
     document.title = i18n.t('appName') + ' · ' + i18n.t('appTagline');
   }, [lang]);
 
+  const route = useRoute();
   const [token, setToken] = useState<string | null>(() => localStorage.getItem(TOKEN_KEY));
   const [user, setUser] = useState<UserView | null>(null);
   const [booting, setBooting] = useState(token !== null);
@@ -95,7 +100,9 @@ export function App() {
       {booting ? (
         <div class="boot">{i18n.t('loading')}</div>
       ) : user && token ? (
-        <SignedIn user={user} token={token} api={api} onSignOut={signOut} />
+        user.role === 'guardian' ? <GuardianApp user={user} token={token} api={api} onSignOut={signOut} /> : <SignedIn user={user} token={token} api={api} onSignOut={signOut} />
+      ) : route.page === 'signup' ? (
+        <SignupPage api={api} onLogin={onLogin} />
       ) : (
         <LoginPage api={api} onLogin={onLogin} />
       )}
@@ -208,5 +215,7 @@ function renderPage(page: Page, id: string | null, role: UserView['role']) {
       return <AttendancePage />;
     case 'subsidy':
       return <SubsidyPage />;
+    case 'guardian':
+      return null;
   }
 }

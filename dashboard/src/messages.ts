@@ -2,6 +2,7 @@
 import { setupEn, setupZh } from './messages-setup.ts';
 import { districtEn, districtZh } from './messages-district.ts';
 import { attendanceEn, attendanceZh } from './messages-attendance.ts';
+import { guardianEn, guardianZh } from './messages-guardian.ts';
 
 export const zh = {
   appName: '安育',
@@ -99,6 +100,8 @@ export const zh = {
   roleSupervisor: '保育主管',
   roleInstitutionAdmin: '机构负责人',
   roleRegulator: '监管部门',
+  roleGuardian: '家长',
+  navGuardian: '我的孩子',
   by: '操作人',
   tlOpened: '发生',
   tlUpdated: '更新',
@@ -140,6 +143,7 @@ export const zh = {
   ...setupZh,
   ...districtZh,
   ...attendanceZh,
+  ...guardianZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -240,6 +244,8 @@ export const en: Record<MessageKey, string> = {
   roleSupervisor: 'Supervisor',
   roleInstitutionAdmin: 'Institution admin',
   roleRegulator: 'Regulator',
+  roleGuardian: 'Guardian',
+  navGuardian: 'My children',
   by: 'By',
   tlOpened: 'Opened',
   tlUpdated: 'Updated',
@@ -281,4 +287,5 @@ export const en: Record<MessageKey, string> = {
   ...setupEn,
   ...districtEn,
   ...attendanceEn,
+  ...guardianEn,
 };

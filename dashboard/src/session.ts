@@ -73,13 +73,14 @@ export function regionName(s: Session, id: string, lang: string): string {
   return lang === 'en' ? (r.nameEn ?? r.name) : r.name;
 }
 
-export type Page = 'live' | 'incidents' | 'cameras' | 'charts' | 'coverage' | 'setup' | 'attendance' | 'subsidy';
+export type Page = 'live' | 'incidents' | 'cameras' | 'charts' | 'coverage' | 'setup' | 'attendance' | 'subsidy' | 'guardian';
 
 /** Role-aware navigation: what each role may open, first entry is its home page. */
 export const PAGES_BY_ROLE: Record<UserView['role'], readonly Page[]> = {
   supervisor: ['live', 'attendance'],
   institution_admin: ['live', 'incidents', 'cameras', 'charts', 'attendance', 'setup'],
   regulator: ['coverage', 'charts', 'subsidy', 'setup'],
+  guardian: ['guardian'],
 };
 
 export function canSeeSnapshots(user: UserView): boolean {

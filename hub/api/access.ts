@@ -65,7 +65,7 @@ export interface RouteAccess {
   roles: 'public' | readonly Role[];
 }
 
-const ALL_ROLES: readonly Role[] = ['supervisor', 'institution_admin', 'regulator'];
+const ALL_ROLES: readonly Role[] = ['supervisor', 'institution_admin', 'regulator', 'guardian'];
 
 /**
  * Records every route registered after this call with who may call it, read from its

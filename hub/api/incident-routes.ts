@@ -21,6 +21,7 @@ import type { IncidentFilter } from '../store/types.ts';
 import { currentUser, requireRole, scopeOf } from './access.ts';
 import { sendCsv } from './csv.ts';
 import { incidentFor, regulatorDetail } from './regulator-view.ts';
+import { notifyIncidentClosed } from './guardian-routes.ts';
 
 const IdParams = z.object({ id: Id });
 const LegalHoldBody = z.object({ hold: z.boolean() });
@@ -116,7 +117,21 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/incidents/:id/close', {
     preHandler: requireRole('institution_admin'),
     schema: { tags: ['incidents'], params: IdParams, body: CloseBody, response: { 200: IncidentView, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
-  }, async (request) => actions.close(currentUser(request), request.params.id, request.body.outcome, request.body.note));
+  }, async (request) => {
+    const user = currentUser(request);
+    const { childIds } = request.body;
+    if (childIds) {
+      // Link first (it checks the children are on the roster), then close and tell their guardians.
+      const inc = await store.getIncident(scopeOf(user), request.params.id);
+      if (!inc) throw new HubError('NOT_FOUND', `incident ${request.params.id} not found`);
+      const res = await store.guardian.linkIncident(inc.institutionId, inc.id, childIds, user.username, new Date().toISOString());
+      if (res.unknown.length > 0) throw new HubError('BAD_REQUEST', `not on your roster: ${res.unknown.join(', ')}`);
+      await actions.audit(user, 'incident.children', `incident:${inc.id}`, inc.institutionId, { children: childIds.length });
+    }
+    const view = await actions.close(user, request.params.id, request.body.outcome, request.body.note);
+    for (const c of await store.guardian.incidentChildren(view.institutionId, view.id)) notifyIncidentClosed(app, view, c);
+    return view;
+  });
 
   app.post('/incidents/:id/legal-hold', {
     preHandler: requireRole('institution_admin'),

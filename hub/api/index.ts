@@ -5,6 +5,7 @@ import { adminRoutes } from './admin-routes.ts';
 import { attendanceRoutes } from './attendance-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { catalogRoutes } from './catalog-routes.ts';
+import { guardianRoutes } from './guardian-routes.ts';
 import { districtRoutes } from './district-routes.ts';
 import { incidentRoutes } from './incident-routes.ts';
 import { healthRoutes } from './system-routes.ts';
@@ -18,4 +19,5 @@ export const apiPlugin: FastifyPluginAsyncZod = async (app) => {
   await app.register(districtRoutes);
   await app.register(adminRoutes);
   await app.register(attendanceRoutes);
+  await app.register(guardianRoutes);
 };

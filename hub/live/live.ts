@@ -21,7 +21,8 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '../../protocol/index.ts';
-import type { AttendanceEventView } from '../../protocol/index.ts';
+import type { AttendanceEventView, GuardianPush } from '../../protocol/index.ts';
+import type { GuardianNotifier } from '../notify/notifier.ts';
 import type { IncidentActions } from '../actions.ts';
 import { scopeOf, tokenFrom, userForToken } from '../api/access.ts';
 import { regulatorView } from '../api/regulator-view.ts';
@@ -48,6 +49,8 @@ export interface LiveDeps {
   recoveryWindowMs?: number;
   /** A cluster adapter (Redis streams) when several hubs serve one deployment. */
   adapter?: ServerOptions['adapter'];
+  /** Where guardians' messages go besides their pages (SMS gateway, webhook). */
+  notifiers?: readonly GuardianNotifier[];
   /** Origins allowed to open a connection besides the hub's own (web/security.ts). */
   origins?: { allowed: readonly string[]; trustProxy: unknown };
 }
@@ -58,6 +61,8 @@ export interface Live {
   pushStatus(status: EdgeStatus): void;
   /** To the institution's own room only (supervisors and admins), never to regulators. */
   pushAttendance(institutionId: string, event: AttendanceEventView): void;
+  /** To the guardians of one child only (their own rooms, and the notifiers). */
+  pushGuardian(institutionId: string, childId: string, make: (childName: string) => GuardianPush): void;
   /** Forget cached institution → region mapping (after institutions change). */
   invalidateInstitutions(): void;
   /**
@@ -121,6 +126,19 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
       .then(emit, (err: unknown) => log.error({ err, what }, 'live push failed'));
   };
 
+  const pushGuardian = (institutionId: string, childId: string, make: (childName: string) => GuardianPush) => {
+    void (async () => {
+      const userIds = await store.guardian.guardiansOfChild(institutionId, childId);
+      if (userIds.length === 0) return;
+      const child = await store.attendance.getChild({ kind: 'institution', institutionId }, institutionId, childId);
+      const message = make(child?.name ?? childId);
+      io.to(userIds.map((u) => rooms.guardian(u))).emit('guardian', message);
+      for (const n of deps.notifiers ?? []) {
+        await n.notify({ userIds, institutionId, push: message }).catch((err: unknown) => log.warn({ err, notifier: n.name }, 'guardian notifier failed'));
+      }
+    })().catch((err: unknown) => log.error({ err }, 'guardian push failed'));
+  };
+
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === 'string' ? auth.token : tokenFrom({ cookie: socket.handshake.headers.cookie });
@@ -141,7 +159,10 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
     const user = socket.data.user;
     metrics.liveClients.inc();
     socket.on('disconnect', () => metrics.liveClients.dec());
-    if (!socket.recovered) {
+    if (!socket.recovered && user.role === 'guardian') {
+      // A guardian hears about their own children only, never the institution's room.
+      void socket.join(rooms.guardian(user.id));
+    } else if (!socket.recovered) {
       const scope = scopeOf(user);
       void socket.join(scope.kind === 'region' ? rooms.region(scope.regionId) : rooms.institution(scope.kind === 'institution' ? scope.institutionId : ''));
     }
@@ -162,7 +183,7 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
       if (typeof ack !== 'function') return;
       const parsed = WatchRequest.safeParse(req);
       if (!parsed.success) return ack(fail(new HubError('BAD_REQUEST', 'expected { cameraId }')));
-      if (user.role === 'regulator' || !user.institutionId) return ack(fail(new HubError('FORBIDDEN')));
+      if (user.role === 'regulator' || user.role === 'guardian' || !user.institutionId) return ack(fail(new HubError('FORBIDDEN')));
       const room = rooms.camera(user.institutionId, parsed.data.cameraId);
       if (join) void socket.join(room);
       else void socket.leave(room);
@@ -183,7 +204,12 @@ export function createLive(server: HttpServer, deps: LiveDeps): Live {
     },
     pushAttendance(institutionId, event) {
       io.to(rooms.institution(institutionId)).emit('attendance', event);
+      // Guardians hear of counted check-ins and check-outs, not of proposals staff have not confirmed.
+      if (event.state === 'counted') {
+        pushGuardian(institutionId, event.childId, (childName) => ({ type: 'attendance', childId: event.childId, childName, direction: event.direction, at: event.at, source: event.source }));
+      }
     },
+    pushGuardian,
     pushStatus(status) {
       push('edge:status', status.institutionId, undefined, (targets) => io.to([...targets.own, ...targets.regions]).emit('edge:status', status));
     },

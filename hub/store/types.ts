@@ -26,6 +26,7 @@ import type {
   UserView,
 } from '../../protocol/index.ts';
 import type { AttendanceStore } from './attendance-types.ts';
+import type { GuardianStore } from './guardian-types.ts';
 
 export type Scope =
   | { kind: 'all' }
@@ -163,6 +164,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Roster, consent, attendance, subsidy reports and the edge config channel (issue 25). */
   readonly attendance: AttendanceStore;
+  /** Guardian invites and links, incident ↔ child links, notices (issue 26). */
+  readonly guardian: GuardianStore;
   /** Applies pending versioned migrations; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

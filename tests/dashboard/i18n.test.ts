@@ -11,7 +11,8 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, INST_A, chromiumAvailable, incidentEvent, login, publishIncident, publishStatus, snapshotJpeg, startRig } from './harness.ts';
+import { hashPassword } from '../../hub/auth/passwords.ts';
+import { ARTIFACTS, INST_A, PASSWORD, chromiumAvailable, incidentEvent, login, publishIncident, publishStatus, snapshotJpeg, startRig } from './harness.ts';
 
 const chromium = chromiumAvailable();
 if (!chromium.ok) {
@@ -21,7 +22,7 @@ if (!chromium.ok) {
 
 const SIZES = { desktop: { width: 1366, height: 768 }, tablet: { width: 768, height: 1024 }, phone: { width: 390, height: 844 } } as const;
 /** Latin words a Chinese UI may show: names of formats and protocols. */
-const LATIN_OK = new Set(['CSV', 'MQTT', 'fps', 'FPS']);
+const LATIN_OK = new Set(['CSV', 'MQTT', 'fps', 'FPS', 'JSON']);
 
 type Role = 'supervisor' | 'admin' | 'regulator';
 const USERS: Record<Role, string> = { supervisor: 'sup-a', admin: 'admin-a', regulator: 'reg-1' };
@@ -70,6 +71,12 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
           await store.attendance.saveChild({ kind: 'all' }, { institutionId: INST_A, id: `kid-${i}`, name, birthMonth: '2025-01', classType: 'toddler_small', roomId: 'room-a1', enrolledFrom: '2026-01-01', enrolledTo: null, guardians: [{ name: `${name}妈妈` }] }, now);
         }
         await store.attendance.setPlaces({ kind: 'all' }, INST_A, { toddler_small: 15 });
+        // Guardian port: a guardian of 小明 (kid-0), a notice.
+        await store.createUser({ username: 'parent-a', displayName: '小明妈妈', role: 'guardian', institutionId: INST_A, regionId: null, passwordHash: await hashPassword(PASSWORD) });
+        await store.guardian.createInvite('i18n-invite', { institutionId: INST_A, childId: 'kid-0', guardianN: 0, createdBy: 'admin-a', createdAt: now, expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+        await store.guardian.redeemInviteFor('i18n-invite', (await store.getUserByUsername('parent-a'))!.id, INST_A, now);
+        await store.guardian.postNotice({ id: 'i18n-notice', institutionId: INST_A, title: '停水通知', body: '周五上午停水。', postedBy: 'admin-a', postedAt: now });
+        await store.attendance.recordEvent({ institutionId: INST_A, childId: 'kid-0', edgeId: null, eventId: 'i18n-staff', direction: 'in', at: now, source: 'staff', confidence: 1, needsConfirm: false, recordedBy: 'sup-a', receivedAt: now });
         await store.attendance.recordEvent({ institutionId: INST_A, childId: 'kid-1', edgeId: 'edge-a', eventId: 'i18n-face', direction: 'in', at: now, source: 'face', confidence: 0.6, needsConfirm: true, recordedBy: null, receivedAt: now });
       },
     });
@@ -86,6 +93,9 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
       incidentEvent('i18n-tamper', 'camera_tamper', 'critical', { zoneId: null, message: 'view is uniform (lens covered)', evidence: { reason: 'covered: mean 80.0, std 2.0, sharpness 1.0', tamper: 'covered' } }),
     ];
     for (const ev of events) await publishIncident(edge, ev, ev.kind === 'fall' ? snapshotJpeg() : null);
+    // An incident closed and linked to the guardian's child.
+    await store.guardian.linkIncident(INST_A, 'i18n-ratio', ['kid-0'], 'admin-a', new Date().toISOString());
+    await store.close({ kind: 'all' }, 'i18n-ratio', 'admin-a', new Date().toISOString(), 'no_injury', '已调配老师');
     await store.raiseAlarm({ kind: 'institution', institutionId: INST_A }, { id: 'i18n-alarm', institutionId: INST_A, roomId: null, by: 'sup-a', at: new Date().toISOString(), note: '' });
     // Names that are data, not UI: shown as they are stored in either language.
     const rooms = await store.listRooms({ kind: 'all' });
@@ -93,7 +103,7 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
     const insts = await store.listInstitutions({ kind: 'all' });
     dataNames = [
       ...rooms.map((r) => r.name), ...cams.map((c) => c.name), ...insts.map((i) => i.name), '演示区',
-      '王老师', '李园长', '赵老师', '区卫健局', 'sup-a', 'admin-a', 'reg-1', '柯桥街道', '柯桥区', '小明妈妈', '小红妈妈', '小明', '小红',
+      '王老师', '李园长', '赵老师', '区卫健局', 'sup-a', 'admin-a', 'reg-1', '柯桥街道', '柯桥区', '小明妈妈', '小红妈妈', '小明', '小红', '停水通知', '周五上午停水。', '已调配老师', 'parent-a',
     ].sort((a, b) => b.length - a.length);
   }, 120_000);
 
@@ -165,6 +175,34 @@ describe.skipIf(!chromium.ok)('every page in both languages, for every role', ()
       }
     });
   }
+
+  it('shows a guardian no untranslated string (sign-up page and their own page), and lays it out at 390×844 without overflow', async () => {
+    const page = await newPage(SIZES.phone);
+    const check = async (what: string, lang: 'zh-CN' | 'en') => {
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      expect(leftovers(await visibleTexts(page), lang), `guardian ${lang} ${what}`).toEqual([]);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `horizontal overflow: guardian ${lang} ${what}`).toBeLessThanOrEqual(1);
+      await page.screenshot({ path: join(ARTIFACTS, `41-guardian-${what}-phone-${lang}.png`), fullPage: true });
+    };
+    await page.goto(`${rig.running.url}/#/signup`);
+    await page.waitForSelector('[data-form=signup]');
+    await check('signup', 'zh-CN');
+    await page.click('[data-action=lang]');
+    await check('signup', 'en');
+    await page.click('[data-action=lang]');
+    await page.goto(`${rig.running.url}/#/`);
+    await page.fill('input[name=username]', 'parent-a');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-part=incidents] .g-incident');
+    await page.waitForSelector('[data-part=consent]');
+    await check('home', 'zh-CN');
+    await page.click('[data-action=lang]');
+    await page.waitForSelector('[data-part=incidents] .g-incident');
+    await check('home', 'en');
+  });
 
   it('the CSP blocked nothing on any page of this suite (no inline script or style, no other origin)', () => {
     expect(rig.pages.cspViolations()).toEqual([]);

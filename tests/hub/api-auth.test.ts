@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../protocol/index.ts';
+import { newInviteCode } from '../../hub/api/guardian-routes.ts';
+import { sha256Hex } from '../../hub/auth/passwords.ts';
 import { createTenant, incidentEvent, login, startTestHub, type Tenant, type TestHub } from './hub-helpers.ts';
 
 interface RouteCase {
@@ -24,34 +26,36 @@ interface RouteCase {
 }
 
 /** Tenant data the attendance rows need (filled in beforeAll). */
-const att = { pending: [] as string[], month: '', approveUrl: '' };
+const att = { pending: [] as string[], month: '', approveUrl: '', codes: [] as string[] };
 const CSV_ROSTER = 'id,name,birthMonth,classType,roomId,enrolledFrom,enrolledTo,guardianName,guardianRelation,guardianPhone\nkid-csv,导入,2025-01,,room-1,2026-01-01,,,,';
 
-const ALL: Role[] = ['supervisor', 'institution_admin', 'regulator'];
+const ALL: Role[] = ['supervisor', 'institution_admin', 'regulator', 'guardian'];
+/** Every role but guardians: the staff and regulator routes. */
+const STAFF: Role[] = ['supervisor', 'institution_admin', 'regulator'];
 const ROUTES: RouteCase[] = [
   { method: 'POST', path: '/api/auth/login', url: () => '/api/auth/login', roles: 'public' },
   { method: 'POST', path: '/api/auth/logout', url: () => '/api/auth/logout', roles: ALL },
   { method: 'GET', path: '/api/auth/me', url: () => '/api/auth/me', roles: ALL },
   { method: 'GET', path: '/api/health', url: () => '/api/health', roles: 'public' },
-  { method: 'GET', path: '/api/incidents', url: () => '/api/incidents', roles: ALL },
+  { method: 'GET', path: '/api/incidents', url: () => '/api/incidents', roles: STAFF },
   { method: 'GET', path: '/api/incidents/export.csv', url: () => '/api/incidents/export.csv', roles: ['institution_admin', 'regulator'] },
-  { method: 'GET', path: '/api/incidents/{id}', url: (id) => `/api/incidents/${id}`, roles: ALL, incident: true },
+  { method: 'GET', path: '/api/incidents/{id}', url: (id) => `/api/incidents/${id}`, roles: STAFF, incident: true },
   { method: 'POST', path: '/api/incidents/{id}/ack', url: (id) => `/api/incidents/${id}/ack`, roles: ['supervisor', 'institution_admin'], incident: true },
   { method: 'POST', path: '/api/incidents/{id}/close', url: (id) => `/api/incidents/${id}/close`, roles: ['institution_admin'], incident: true, body: { outcome: 'false_alarm', note: 'checked on camera' } },
   { method: 'POST', path: '/api/incidents/{id}/legal-hold', url: (id) => `/api/incidents/${id}/legal-hold`, roles: ['institution_admin'], incident: true, body: { hold: true } },
   { method: 'GET', path: '/api/incidents/{id}/snapshot', url: (id) => `/api/incidents/${id}/snapshot`, roles: ['supervisor', 'institution_admin'], incident: true },
-  { method: 'GET', path: '/api/cameras', url: () => '/api/cameras', roles: ALL },
-  { method: 'GET', path: '/api/rooms', url: () => '/api/rooms', roles: ALL },
-  { method: 'GET', path: '/api/institutions', url: () => '/api/institutions', roles: ALL },
+  { method: 'GET', path: '/api/cameras', url: () => '/api/cameras', roles: STAFF },
+  { method: 'GET', path: '/api/rooms', url: () => '/api/rooms', roles: STAFF },
+  { method: 'GET', path: '/api/institutions', url: () => '/api/institutions', roles: STAFF },
   { method: 'GET', path: '/api/coverage', url: () => '/api/coverage?from=2026-01-01&to=2026-01-31', roles: ['regulator', 'institution_admin'] },
-  { method: 'GET', path: '/api/stats', url: () => '/api/stats?from=2026-01-01&to=2026-01-31', roles: ALL },
+  { method: 'GET', path: '/api/stats', url: () => '/api/stats?from=2026-01-01&to=2026-01-31', roles: STAFF },
   { method: 'GET', path: '/api/audit', url: () => '/api/audit', roles: ['institution_admin', 'regulator'] },
   { method: 'POST', path: '/api/rooms', url: () => '/api/rooms', roles: ['institution_admin'], body: { id: 'room-2', name: '托大班', type: 'room', classType: 'toddler_large', capacity: 20 } },
   { method: 'PUT', path: '/api/cameras/{id}', url: () => '/api/cameras/cam-1', roles: ['institution_admin'], body: { name: 'Camera 1 east', roomId: 'room-1', expectedFps: 8 } },
   { method: 'POST', path: '/api/edges', url: () => '/api/edges', roles: ['institution_admin'], body: { id: 'edge-new-a' } },
   { method: 'POST', path: '/api/users', url: () => '/api/users', roles: ['institution_admin'], body: { username: 'new-supervisor-a', displayName: 'New supervisor', role: 'supervisor' } },
   { method: 'POST', path: '/api/institutions', url: () => '/api/institutions', roles: ['regulator'], body: (t: Tenant) => ({ id: `${t.institutionId}-2`, name: 'Second site', level: 'level3', townId: t.townId, districtId: t.districtId }) },
-  { method: 'GET', path: '/api/regions', url: () => '/api/regions', roles: ALL },
+  { method: 'GET', path: '/api/regions', url: () => '/api/regions', roles: STAFF },
   { method: 'GET', path: '/api/coverage/export.csv', url: () => '/api/coverage/export.csv?from=2026-01-01&to=2026-01-31', roles: ['regulator', 'institution_admin'] },
   { method: 'POST', path: '/api/alarms', url: () => '/api/alarms', roles: ['supervisor', 'institution_admin'], body: { roomId: null, note: '' } },
   // Attendance (issue 25). Child routes get the caller's child, or another tenant's.
@@ -77,6 +81,22 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', path: '/api/attendance/submissions/{institutionId}/{month}/approve', url: () => att.approveUrl, roles: ['regulator'] },
   { method: 'GET', path: '/api/attendance/cross-check', url: () => '/api/attendance/cross-check?from=2026-01-01&to=2026-01-31', roles: ['institution_admin', 'regulator'] },
   { method: 'GET', path: '/api/attendance/places', url: () => '/api/attendance/places', roles: ['institution_admin', 'regulator'] },
+  // Guardian port (issue 26). Guardian child routes get the guardian's own child, or another tenant's.
+  { method: 'POST', path: '/api/auth/guardian-signup', url: () => '/api/auth/guardian-signup', roles: 'public' },
+  { method: 'POST', path: '/api/children/{id}/invites', url: (id) => `/api/children/${id}/invites`, roles: ['institution_admin'], child: true, body: { guardian: 0 } },
+  { method: 'PUT', path: '/api/incidents/{id}/children', url: (id) => `/api/incidents/${id}/children`, roles: ['institution_admin'], incident: true, body: { childIds: [] } },
+  { method: 'GET', path: '/api/incidents/{id}/children', url: (id) => `/api/incidents/${id}/children`, roles: ['supervisor', 'institution_admin'], incident: true },
+  { method: 'POST', path: '/api/notices', url: () => '/api/notices', roles: ['institution_admin'], body: { title: '停水通知', body: '周五停水' } },
+  { method: 'GET', path: '/api/notices', url: () => '/api/notices', roles: ['institution_admin'] },
+  { method: 'POST', path: '/api/guardian/invites', url: () => '/api/guardian/invites', roles: ['guardian'], body: () => ({ code: att.codes.shift() ?? 'AAAA-BBBB-CCCC-DDDD' }) },
+  { method: 'GET', path: '/api/guardian/children', url: () => '/api/guardian/children', roles: ['guardian'] },
+  { method: 'GET', path: '/api/guardian/children/{id}/calendar', url: (id) => `/api/guardian/children/${id}/calendar?month=2026-01`, roles: ['guardian'], child: true },
+  { method: 'GET', path: '/api/guardian/children/{id}/incidents', url: (id) => `/api/guardian/children/${id}/incidents`, roles: ['guardian'], child: true },
+  { method: 'GET', path: '/api/guardian/notices', url: () => '/api/guardian/notices', roles: ['guardian'] },
+  { method: 'GET', path: '/api/guardian/children/{id}/consent', url: (id) => `/api/guardian/children/${id}/consent`, roles: ['guardian'], child: true },
+  { method: 'POST', path: '/api/guardian/children/{id}/consent', url: (id) => `/api/guardian/children/${id}/consent`, roles: ['guardian'], child: true },
+  { method: 'DELETE', path: '/api/guardian/children/{id}/consent', url: (id) => `/api/guardian/children/${id}/consent`, roles: ['guardian'], child: true },
+  { method: 'GET', path: '/api/guardian/children/{id}/export', url: (id) => `/api/guardian/children/${id}/export`, roles: ['guardian'], child: true },
 ];
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(32, 7), Buffer.from([0xff, 0xd9])]);
@@ -107,6 +127,22 @@ describe('REST access control, every route', () => {
       const kid = t === a ? 'kid-1' : 'kid-b';
       await th.store.attendance.saveChild({ kind: 'all' }, { institutionId: t.institutionId, id: kid, name: `孩子 ${kid}`, birthMonth: '2025-01', classType: 'toddler_small', roomId: 'room-1', enrolledFrom: '2026-01-01', enrolledTo: null, guardians: [] }, NOW);
       await th.store.attendance.grantConsent({ kind: 'all' }, t.institutionId, kid, { guardianName: '妈妈', grantedAt: NOW, by: 'seed' });
+    }
+    // A's guardian account is linked to kid-1 (B's kid-b has a guardian of B), and holds spare invites.
+    for (const t of [a, b]) {
+      const kid = t === a ? 'kid-1' : 'kid-b';
+      const child = (await th.store.attendance.getChild({ kind: 'all' }, t.institutionId, kid))!;
+      await th.store.attendance.saveChild({ kind: 'all' }, { ...child, enrolledTo: null, guardians: [{ name: '妈妈', relation: 'mother' }] }, NOW);
+      const g = (await th.store.getUserByUsername(t.users.guardian.username))!;
+      const hash = `seed-${t.institutionId}`;
+      await th.store.guardian.createInvite(hash, { institutionId: t.institutionId, childId: kid, guardianN: 0, createdBy: 'seed', createdAt: NOW, expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+      expect((await th.store.guardian.redeemInviteFor(hash, g.id, t.institutionId, NOW)).outcome).toBe('created');
+    }
+    // Each call of the redeem row takes the next code (401 and 403 calls included).
+    for (let i = 0; i < 8; i++) {
+      const code = newInviteCode();
+      await th.store.guardian.createInvite(sha256Hex(`invite:${code}`), { institutionId: a.institutionId, childId: 'kid-1', guardianN: 0, createdBy: 'seed', createdAt: NOW, expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+      att.codes.push(code);
     }
     await th.store.attendance.saveChild({ kind: 'all' }, { institutionId: a.institutionId, id: 'kid-del', name: 'x', birthMonth: '2025-01', classType: 'toddler_small', roomId: null, enrolledFrom: '2026-01-01', enrolledTo: null, guardians: [] }, NOW);
     // Each call of the decide row takes the next one (401, 403 and success calls included).

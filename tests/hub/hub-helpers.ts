@@ -100,7 +100,8 @@ export async function createTenant(store: Store, label: string): Promise<Tenant>
   await store.upsertEdge({ id: edgeId, institutionId, passwordHash: await hashPassword(edgePassword) });
   await store.upsertCamera({ id: cameraId, institutionId, edgeId, name: 'Camera 1', roomId: 'room-1', expectedFps: 5 });
   const users = {} as Tenant['users'];
-  for (const role of ['supervisor', 'institution_admin', 'regulator'] as const) {
+  // The guardian account is linked to no child here; tests link it to one they make.
+  for (const role of ['supervisor', 'institution_admin', 'regulator', 'guardian'] as const) {
     const username = rid(`${role}-${label}`);
     const password = `pw-${randomBytes(6).toString('hex')}`;
     await store.createUser({

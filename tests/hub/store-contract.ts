@@ -7,6 +7,7 @@ import type { Store } from '../../hub/store/types.ts';
 import { seed } from './store-fixtures.ts';
 import { adminContract } from './store-contract-admin.ts';
 import { attendanceContract } from './store-contract-attendance.ts';
+import { guardianContract } from './store-contract-guardian.ts';
 import { districtContract } from './store-contract-district.ts';
 import { incidentContract } from './store-contract-incidents.ts';
 import { orgContract } from './store-contract-org.ts';
@@ -46,5 +47,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     adminContract(get);
     districtContract(get);
     attendanceContract(get);
+    guardianContract(get);
   });
 }

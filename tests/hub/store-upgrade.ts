@@ -36,7 +36,7 @@ export function version3Database(migrations: readonly Migration[], t: (b: boolea
 
 /** What the upgraded store must show: rooms filed, defaults set, retention from the right times. */
 export async function expectUpgradedFromVersion3(store: Store, versions: readonly number[]): Promise<void> {
-  expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
   const all = { kind: 'all' } as const;
   const [inst] = await store.listInstitutions(all);
   expect(inst).toMatchObject({ id: 'inst-u', timeZone: 'Asia/Shanghai', demo: false });

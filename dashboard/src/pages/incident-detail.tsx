@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Outcome } from '../../../protocol/incident.ts';
 import type { IncidentDetail, TimelineEntry } from '../../../protocol/api.ts';
+import type { ChildView } from '../../../protocol/attendance-api.ts';
 import { enumLabel, useI18n, type MessageKey, type Translate } from '../i18n.ts';
 import { cameraName, canSeeSnapshots, placeName, useSession } from '../session.ts';
 import { evidenceText, fallText, incidentSummary } from '../incident-text.ts';
@@ -51,6 +52,14 @@ export function IncidentDetailPage({ id }: { id: string }) {
   const [outcome, setOutcome] = useState<string>('');
   const [note, setNote] = useState('');
   const [tick, setTick] = useState(0);
+  // Guardian port: which children the incident concerned (admins pick them when closing).
+  const [roster, setRoster] = useState<ChildView[]>([]);
+  const [concerned, setConcerned] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    if (user.role !== 'institution_admin') return;
+    api.children().then(setRoster, (e: unknown) => console.warn('children', e));
+    api.incidentChildren(id).then((r) => setConcerned(new Set(r.childIds)), (e: unknown) => console.warn('incident children', e));
+  }, [id, user.role]);
 
   useEffect(() => {
     api.incident(id).then(
@@ -72,7 +81,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
     e.preventDefault();
     const parsed = Outcome.safeParse(outcome);
     if (!parsed.success) return;
-    void act(() => api.close(id, { outcome: parsed.data, note }));
+    void act(() => api.close(id, { outcome: parsed.data, note, childIds: [...concerned] }));
   };
 
   if (error && !incident) return <p class="error" role="alert">{error}</p>;
@@ -163,6 +172,23 @@ export function IncidentDetailPage({ id }: { id: string }) {
                 {t('note')}
                 <textarea name="note" maxLength={2000} rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
               </label>
+              {roster.length > 0 && (
+                <fieldset class="concerned" data-part="concerned">
+                  <legend>{t('gConcerned')}</legend>
+                  {roster.filter((c) => !i.roomId || c.roomId === i.roomId || concerned.has(c.id)).map((c) => (
+                    <label key={c.id} class="check">
+                      <input type="checkbox" name="child" value={c.id} checked={concerned.has(c.id)}
+                        onChange={(e) => {
+                          const next = new Set(concerned);
+                          if (e.currentTarget.checked) next.add(c.id);
+                          else next.delete(c.id);
+                          setConcerned(next);
+                        }} />
+                      <span translate={false}>{c.name}</span>
+                    </label>
+                  ))}
+                </fieldset>
+              )}
               <button type="submit" class="primary" data-action="close">{t('closeSubmit')}</button>
             </form>
           )}

@@ -47,6 +47,7 @@ export function LoginPage({ api, onLogin }: Props) {
         </label>
         {error && <p class="error" role="alert">{error}</p>}
         <button type="submit" class="primary" disabled={busy}>{t('login')}</button>
+        <a href="#/signup" class="link" data-action="signup">{t('gSignupLink')}</a>
         <button type="button" class="link" data-action="lang" translate={false} lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
           {t('language')}
         </button>

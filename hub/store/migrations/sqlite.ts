@@ -340,4 +340,59 @@ CREATE TABLE edge_configs (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'guardian port: invites, guardian accounts, incident children, notices, notification state',
+    // Issue 26. An invite names one guardian of one child (institution, child, guardian n);
+    // only the code's SHA-256 is kept. A guardian user links to the children whose invites
+    // they redeemed. incident_children is what an admin says an incident concerned.
+    sql: `
+CREATE TABLE guardian_invites (
+  code_hash TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  guardian_n INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  used_by TEXT,
+  FOREIGN KEY (institution_id, child_id) REFERENCES children (institution_id, id) ON DELETE CASCADE
+);
+CREATE TABLE guardian_links (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  institution_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  guardian_n INTEGER NOT NULL,
+  linked_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, institution_id, child_id),
+  FOREIGN KEY (institution_id, child_id) REFERENCES children (institution_id, id) ON DELETE CASCADE
+);
+CREATE INDEX guardian_links_child ON guardian_links (institution_id, child_id);
+CREATE TABLE incident_children (
+  incident_id TEXT NOT NULL,
+  institution_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  linked_by TEXT NOT NULL,
+  linked_at TEXT NOT NULL,
+  PRIMARY KEY (incident_id, child_id),
+  FOREIGN KEY (institution_id, child_id) REFERENCES children (institution_id, id) ON DELETE CASCADE
+);
+CREATE INDEX incident_children_child ON incident_children (institution_id, child_id);
+CREATE TABLE notices (
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  posted_by TEXT NOT NULL,
+  posted_at TEXT NOT NULL
+);
+CREATE INDEX notices_inst ON notices (institution_id, posted_at);
+CREATE TABLE guardian_state (
+  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  notices_seen_at TEXT,
+  last_notified_at TEXT
+);
+`,
+  },
 ];

@@ -231,5 +231,7 @@ export async function purgeIncidents(db: SqlExecutor, before: string): Promise<P
     'DELETE FROM incidents WHERE legal_hold = FALSE AND last_activity_at < ? RETURNING id, institution_id',
     [isoTime(before)],
   );
+  // What a purged incident concerned goes with it (guardians no longer see it either).
+  if (rows.length > 0) await db.run('DELETE FROM incident_children WHERE incident_id NOT IN (SELECT id FROM incidents)');
   return rows.map((r) => ({ id: r.id, institutionId: r.institution_id }));
 }

@@ -39,6 +39,8 @@ import type {
 import type { AttendanceStore } from '../attendance-types.ts';
 import * as admin from './admin.ts';
 import { attendanceStore } from './attendance.ts';
+import { guardianStore } from './guardian.ts';
+import type { GuardianStore } from '../guardian-types.ts';
 import { applyIncidentEvent } from './apply.ts';
 import type { SqlDb } from './executor.ts';
 import * as inc from './incidents.ts';
@@ -51,11 +53,13 @@ export class SqlStore implements Store {
   readonly #db: SqlDb;
   readonly #migrations: readonly Migration[];
   readonly attendance: AttendanceStore;
+  readonly guardian: GuardianStore;
 
   constructor(db: SqlDb, migrations: readonly Migration[]) {
     this.#db = db;
     this.#migrations = migrations;
     this.attendance = attendanceStore(db);
+    this.guardian = guardianStore(db);
   }
 
   get kind(): 'sqlite' | 'postgres' {

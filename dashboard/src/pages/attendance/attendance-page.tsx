@@ -6,13 +6,15 @@ import { CheckInSection } from './check-in.tsx';
 import { ProposalsSection } from './proposals.tsx';
 import { RosterSection } from './roster.tsx';
 import { ReportSection } from './report.tsx';
+import { NoticesSection } from './notices.tsx';
 
-type Tab = 'check' | 'proposals' | 'roster' | 'report';
+type Tab = 'check' | 'proposals' | 'roster' | 'report' | 'notices';
 const TABS: readonly [Tab, MessageKey, boolean][] = [
   ['check', 'attCheckIn', false],
   ['proposals', 'attProposals', false],
   ['roster', 'attRoster', true],
   ['report', 'attReport', true],
+  ['notices', 'gNoticesTab', true],
 ];
 
 export function AttendancePage() {
@@ -33,6 +35,7 @@ export function AttendancePage() {
       {tab === 'proposals' && <ProposalsSection />}
       {tab === 'roster' && <RosterSection />}
       {tab === 'report' && <ReportSection />}
+      {tab === 'notices' && <NoticesSection />}
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { enumLabel, useI18n } from '../../i18n.ts';
 import { roomName, useSession } from '../../session.ts';
 import { formatTime } from '../../format.ts';
 import { ApiError } from '../../api.ts';
+import type { InviteCreated } from '../../../../protocol/guardian-api.ts';
 import { apiErrorText, check, Field, NoticeLine, type FieldErrors, type Notice } from '../setup/form.tsx';
 
 const IMPORT_COLUMNS = 'id,name,birthMonth,classType,roomId,enrolledFrom,enrolledTo,guardianName,guardianRelation,guardianPhone';
@@ -25,6 +26,7 @@ export function RosterSection() {
   const [draft, setDraft] = useState(EMPTY);
   const [fields, setFields] = useState<FieldErrors>({});
   const [tick, setTick] = useState(0);
+  const [invite, setInvite] = useState<(InviteCreated & { childName: string }) | null>(null);
   useEffect(() => {
     s.api.children().then(setChildren, (e: unknown) => setNotice({ kind: 'error', text: apiErrorText(t, e) }));
     s.api.edgeConfigs().then(setEdges, (e: unknown) => setNotice({ kind: 'error', text: apiErrorText(t, e) }));
@@ -97,6 +99,17 @@ export function RosterSection() {
   return (
     <section class="setup-section" data-section="roster">
       <NoticeLine notice={notice} />
+      {invite && (
+        <div class="card invite-slip" data-invite={invite.childId} role="dialog">
+          <h3>{t('gInviteFor', { name: invite.childName })}</h3>
+          <p class="invite-code mono" data-invite-code translate={false}>{invite.code}</p>
+          <p class="muted">{invite.guardianName} · {t('gInviteExpires', { t: formatTime(invite.expiresAt, lang, s.timeZone) })}</p>
+          <div class="no-print">
+            <button type="button" class="primary" onClick={() => print()}>{t('gPrint')}</button>{' '}
+            <button type="button" data-action="close-invite" onClick={() => setInvite(null)}>{t('gClose')}</button>
+          </div>
+        </div>
+      )}
       {lines.length > 0 && <ul class="error" data-import-errors>{lines.map((l) => <li key={l}>{l}</li>)}</ul>}
       <div class="setup-grid">
         <div class="card table-wrap">
@@ -113,7 +126,15 @@ export function RosterSection() {
                   <td>{c.birthMonth}</td>
                   <td>{enumLabel(t, 'cls', c.classType)}</td>
                   <td>{roomName(s, c.roomId)}</td>
-                  <td>{c.guardians.map((g) => g.name).join(t('listSep')) || '–'}</td>
+                  <td>
+                    {c.guardians.length === 0 && '–'}
+                    {c.guardians.map((g, n) => (
+                      <span key={n} class="guardian-cell">
+                        {g.name}{' '}
+                        <button type="button" class="link" data-action="invite" data-guardian={n} onClick={() => void s.api.createInvite(c.id, n).then((inv) => setInvite({ ...inv, childName: c.name }), (e: unknown) => alert((e as Error).message))}>{t('gInvite')}</button>
+                      </span>
+                    ))}
+                  </td>
                   <td data-consent={c.faceConsent ? 'yes' : 'no'}>
                     {t(c.faceConsent ? 'attConsentYes' : 'attConsentNo')}
                     {c.enrolledOn.length > 0 && <span class="muted"> · {t('attEnrolledOn', { n: c.enrolledOn.length })}</span>}
