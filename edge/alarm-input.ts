@@ -4,16 +4,13 @@
  * token when configured (required off loopback), a bounded body, nothing else served.
  * `anyu edge alarm --config <file> --input <id>` is its client, for GPIO scripts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { AlarmConfig } from './config/schema.ts';
+import { endpointUrl, listenLocal, replyJson as reply, type LocalEndpoint } from './local-http.ts';
 
-export interface AlarmServer {
-  /** `http://host:port` it listens on. */
-  readonly url: string;
-  close(): Promise<void>;
-}
+/** `url` (`http://host:port`) it listens on, and `close()`. */
+export type AlarmServer = LocalEndpoint;
 
 export interface AlarmServerOptions {
   http: AlarmConfig['http'];
@@ -23,11 +20,6 @@ export interface AlarmServerOptions {
 }
 
 const INPUT_PATH = /^\/alarm\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
-
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
 
 function tokenOk(req: IncomingMessage, token: string | undefined): boolean {
   if (token === undefined) return true;
@@ -56,28 +48,14 @@ export async function startAlarmServer(opts: AlarmServerOptions): Promise<AlarmS
   });
   server.headersTimeout = 5_000;
   server.requestTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(http.port, http.host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${host}:${addr.port}`;
-  opts.log?.(`alarm inputs: POST ${url}/alarm/<input id>`);
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const endpoint = await listenLocal(server, http.port, http.host);
+  opts.log?.(`alarm inputs: POST ${endpoint.url}/alarm/<input id>`);
+  return endpoint;
 }
 
 /** Client side of `anyu edge alarm`: presses input `inputId` on the agent at `http`. */
 export async function pressAlarm(http: AlarmConfig['http'], inputId: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const host = http.host.includes(':') ? `[${http.host}]` : http.host;
-  const res = await fetch(`http://${host}:${http.port}/alarm/${encodeURIComponent(inputId)}`, {
+  const res = await fetch(`${endpointUrl(http)}/alarm/${encodeURIComponent(inputId)}`, {
     method: 'POST',
     headers: http.token ? { authorization: `Bearer ${http.token}` } : {},
     signal: AbortSignal.timeout(5_000),

@@ -6,22 +6,15 @@
  * The photo is decoded in memory and dropped; only its descriptor is stored, encrypted.
  * `anyu edge enrol --config <file> --child <id> --photo a.jpg [--photo b.jpg]` is the client.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { endpointUrl, listenLocal, replyJson as reply, type LocalEndpoint } from '../local-http.ts';
 import { ConsentError, EnrolmentError, type FaceRecognizer } from './recognizer.ts';
 
 const PATH = /^\/enrol\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-export interface EnrolServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
+/** `url` (`http://host:port`) it listens on, and `close()`. */
+export type EnrolServer = LocalEndpoint;
 
 export async function startEnrolServer(opts: { host: string; port: number; recognizer: FaceRecognizer; log?: (msg: string) => void }): Promise<EnrolServer> {
   let busy = Promise.resolve();
@@ -71,28 +64,14 @@ export async function startEnrolServer(opts: { host: string; port: number; recog
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${host}:${addr.port}`;
-  opts.log?.(`face enrolment: POST ${url}/enrol/<child id> (JPEG body)`);
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const endpoint = await listenLocal(server, opts.port, opts.host);
+  opts.log?.(`face enrolment: POST ${endpoint.url}/enrol/<child id> (JPEG body)`);
+  return endpoint;
 }
 
 /** Client side of `anyu edge enrol`. */
 export async function postEnrolPhoto(http: { host: string; port: number }, childId: string, photo: Uint8Array): Promise<{ status: number; body: Record<string, unknown> }> {
-  const host = http.host.includes(':') ? `[${http.host}]` : http.host;
-  const res = await fetch(`http://${host}:${http.port}/enrol/${encodeURIComponent(childId)}`, {
+  const res = await fetch(`${endpointUrl(http)}/enrol/${encodeURIComponent(childId)}`, {
     method: 'POST',
     headers: { 'content-type': 'image/jpeg' },
     body: new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }),
