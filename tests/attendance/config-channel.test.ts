@@ -6,10 +6,8 @@
  * cannot apply with ok:false, and enforces the last applied consent list after a restart.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigChannel } from '../../edge/attendance/config-channel.ts';
@@ -17,7 +15,7 @@ import { TemplateStore } from '../../edge/attendance/template-store.ts';
 import { HubConfig } from '../../edge/config/index.ts';
 import { createPublisher, type Publisher } from '../../edge/publish/index.ts';
 import { EdgeConfigAck, SCHEMA_VERSION, topics, type EdgeStatus } from '../../protocol/index.ts';
-import { waitFor } from '../edge/harness.ts';
+import { plainBroker, waitFor } from '../edge/harness.ts';
 
 const INST = 'inst-cfg';
 const EDGE = 'edge-cfg';
@@ -30,20 +28,9 @@ afterEach(async () => {
 });
 
 async function broker(): Promise<string> {
-  const aedes = await Aedes.createBroker();
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    aedes.handle(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanups.push(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => aedes.close(() => r()));
-    await new Promise<void>((r) => server.close(() => r()));
-  });
-  return `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const b = await plainBroker();
+  cleanups.push(b.close);
+  return b.url;
 }
 
 const config = (version: number, childIds: string[], extra: Record<string, unknown> = {}) =>

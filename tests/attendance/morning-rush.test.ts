@@ -20,10 +20,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aedes } from 'aedes';
 import jpeg from 'jpeg-js';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,7 +34,7 @@ import { readFrames, resolveFfmpegPath } from '../../edge/capture/index.ts';
 import { parseConfig } from '../../edge/config/index.ts';
 import { AttendanceEvent, EdgeConfigAck, SCHEMA_VERSION, topics } from '../../protocol/index.ts';
 import type { Photo } from '../../models/eval/faces.ts';
-import { waitFor } from '../edge/harness.ts';
+import { plainBroker, waitFor } from '../edge/harness.ts';
 import { fgnetPath, fgnetPhotos, requireFgnetOrWarn } from './fgnet.ts';
 
 const HAVE = requireFgnetOrWarn('attendance morning rush');
@@ -106,20 +104,9 @@ function plan(): { enrol: { childId: string; photo: Photo }[]; arrivals: Arrival
 }
 
 async function broker(): Promise<string> {
-  const aedes = await Aedes.createBroker();
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    aedes.handle(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanups.push(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => aedes.close(() => r()));
-    await new Promise<void>((r) => server.close(() => r()));
-  });
-  return `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const b = await plainBroker();
+  cleanups.push(b.close);
+  return b.url;
 }
 
 describe.skipIf(!HAVE)('morning rush at one entrance camera (real models, ffmpeg, MQTT)', () => {

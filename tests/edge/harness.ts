@@ -3,6 +3,8 @@
  * store) for edge tests, plus small helpers. Tests count at the hub what the edge
  * delivered.
  */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Aedes } from 'aedes';
 import { hashPassword } from '../../hub/auth/passwords.ts';
 import { buildHub, type Hub } from '../../hub/app.ts';
 import type { IncidentDetail } from '../../protocol/index.ts';
@@ -65,4 +67,36 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+export interface PlainBroker {
+  aedes: Aedes;
+  server: Server;
+  url: string;
+  sockets: Set<Socket>;
+  close(): Promise<void>;
+}
+
+/** A bare aedes broker on a free loopback port (no auth): for tests of the edge's MQTT side alone. */
+export async function plainBroker(): Promise<PlainBroker> {
+  const aedes = await Aedes.createBroker();
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    aedes.handle(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    aedes,
+    server,
+    url,
+    sockets,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => aedes.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }

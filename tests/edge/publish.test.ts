@@ -4,41 +4,22 @@
  * `offline` Last Will when the link dies, QoS0 telemetry dropped (not queued) offline.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aedes, type Client } from 'aedes';
+import type { Client } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HubConfig } from '../../edge/config/index.ts';
 import { Outbox, createPublisher, type Publisher } from '../../edge/publish/index.ts';
 import { SCHEMA_VERSION, topics, type EdgeStatus } from '../../protocol/index.ts';
-import { waitFor } from './harness.ts';
+import { plainBroker, waitFor } from './harness.ts';
 
 const status = (state: 'online' | 'offline'): EdgeStatus => ({
   schema: SCHEMA_VERSION, institutionId: 'inst', edgeId: 'e1', state, version: '0.1.0',
   at: new Date().toISOString(), uptimeS: 0, cameras: [],
 });
 
-async function broker(): Promise<{ aedes: Aedes; server: Server; url: string; sockets: Set<Socket>; close(): Promise<void> }> {
-  const aedes = await Aedes.createBroker();
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    aedes.handle(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    aedes, server, url, sockets,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => aedes.close(() => r()));
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
+const broker = plainBroker;
 
 describe('Outbox', () => {
   it('keeps entries in order until removed and evicts snapshots first when over its cap', () => {
