@@ -5,10 +5,10 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import jpeg from 'jpeg-js';
 import type { Box } from '../../protocol/index.ts';
 import type { RgbFrame } from '../../edge/types.ts';
 import { iou } from '../../edge/vision/geometry.ts';
+import { decodeJpeg } from '../../edge/attendance/image.ts';
 
 export type PersonClass = 'adult' | 'child' | 'person';
 
@@ -103,12 +103,5 @@ export async function readCareFrames(dataDir: string, splits: readonly string[] 
 
 /** Decodes a JPEG file into a packed RGB frame (t = 0). */
 export async function readRgb(path: string, index = 0): Promise<RgbFrame> {
-  const img = jpeg.decode(await readFile(path), { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
-  const rgb = new Uint8Array(img.width * img.height * 3);
-  for (let i = 0, j = 0; i < img.data.length; i += 4, j += 3) {
-    rgb[j] = img.data[i] as number;
-    rgb[j + 1] = img.data[i + 1] as number;
-    rgb[j + 2] = img.data[i + 2] as number;
-  }
-  return { data: rgb, width: img.width, height: img.height, index, t: 0, at: 0 };
+  return { ...decodeJpeg(await readFile(path)), index, t: 0, at: 0 };
 }

@@ -26,8 +26,7 @@ import type { RgbFrame } from '../../edge/types.ts';
 import { createVisionPipeline } from '../../edge/vision/pipeline.ts';
 type VisionPipeline = Awaited<ReturnType<typeof createVisionPipeline>>;
 import { readDaycareFrames, readRgb, type LabelledFrame } from './labelled-frames.ts';
-import { PINNED_FILE, SET_PIXEL_ASPECT } from './rooms.ts';
-import { readFile, writeFile } from 'node:fs/promises';
+import { PINNED_FILE, SET_PIXEL_ASPECT, writePinned } from './rooms.ts';
 
 export const SCENARIOS = ['as is', 'teacher leaves', 'first sight, no teacher'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -188,9 +187,7 @@ if (isMain) {
       console.error('--pin pins the 8 rooms npm test runs (--rooms 8)');
       process.exit(2);
     }
-    const pinned = JSON.parse(await readFile(PINNED_FILE, 'utf8').catch(() => '{}')) as Record<string, unknown>;
-    pinned.rules = { ...summarise(rows), command: 'ANYU_DATA_DIR=… node bin/run-ts.mjs models/eval/room-rules.ts --rooms 8 --pin', measured: new Date().toISOString().slice(0, 10) };
-    await writeFile(PINNED_FILE, `${JSON.stringify(pinned, null, 2)}\n`);
+    await writePinned('rules', { ...summarise(rows), command: 'ANYU_DATA_DIR=… node bin/run-ts.mjs models/eval/room-rules.ts --rooms 8 --pin' });
     console.error(`pinned into ${PINNED_FILE}`);
   }
 }

@@ -50,6 +50,13 @@ export interface PinnedFigures {
   floorRecall?: number;
 }
 
+/** Replaces one entry of models/eval/rooms-pinned.json (the others are kept). */
+export async function writePinned(key: string, value: Record<string, unknown>): Promise<void> {
+  const pinned = JSON.parse(await readFile(PINNED_FILE, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+  pinned[key] = { ...value, measured: new Date().toISOString().slice(0, 10) };
+  await writeFile(PINNED_FILE, `${JSON.stringify(pinned, null, 2)}\n`);
+}
+
 export function pinnedFigures(run: SystemRun, every: number, ages: boolean): PinnedFigures {
   const round = (x: number) => Math.round(x * 1000) / 1000;
   const rs = run.results;
@@ -167,9 +174,7 @@ if (isMain) {
   if (values.pin || (pinnable && o.every === 1 && !values['no-readme'])) {
     const ours = runs[0] as SystemRun;
     const sub = o.every === 1 ? { ...ours, results: ours.results.filter((_, i) => i % PIN_EVERY[set] === 0) } : ours;
-    const pinned = JSON.parse(await readFile(PINNED_FILE, 'utf8').catch(() => '{}')) as Record<string, unknown>;
-    pinned[set] = { ...pinnedFigures(sub, PIN_EVERY[set], ROOM_SETS[set].ages), command: `ANYU_DATA_DIR=… npm run ${script}${args.length ? ` -- ${args.join(' ')}` : ''}`, measured: new Date().toISOString().slice(0, 10) };
-    await writeFile(PINNED_FILE, `${JSON.stringify(pinned, null, 2)}\n`);
+    await writePinned(set, { ...pinnedFigures(sub, PIN_EVERY[set], ROOM_SETS[set].ages), command: `ANYU_DATA_DIR=… npm run ${script}${args.length ? ` -- ${args.join(' ')}` : ''}` });
     console.error(`pinned the subset (every ${PIN_EVERY[set]}th still) into ${PINNED_FILE}`);
   }
   if (!values['no-readme'] && o.every === 1) {
